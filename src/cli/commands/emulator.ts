@@ -1,0 +1,119 @@
+import type { Argv } from 'yargs';
+import { UsageError } from '../../core/errors.js';
+import type { CommandDef } from '../command.js';
+
+export interface EmulatorArgs {
+  port: number;
+  host: string;
+  location?: string;
+  token?: string;
+  seed?: string;
+  data?: string;
+  country: string;
+  timezone: string;
+  'rate-max': number;
+  'rate-interval-ms': number;
+  'daily-limit': number;
+  'latency-ms': number;
+  'latency-jitter-ms': number;
+  'fail-rate': number;
+  'drop-rate': number;
+  'ambiguous-rate': number;
+  'rate-limit-rate': number;
+  'fault-seed': number;
+  'search-lag-ms': number;
+  'retry-after': boolean;
+  'allow-duplicates': boolean;
+  'unique-identifiers': string;
+}
+
+function check(args: EmulatorArgs): void {
+  for (const k of ['fail-rate', 'drop-rate', 'ambiguous-rate', 'rate-limit-rate'] as const) {
+    const v = args[k];
+    if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`Expected --${k} to be a number between 0 and 1, got ${String(v)}`, `--${k}`);
+  }
+  for (const k of ['port', 'rate-max', 'rate-interval-ms', 'daily-limit', 'latency-ms', 'latency-jitter-ms', 'search-lag-ms'] as const) {
+    const v = args[k];
+    if (!Number.isInteger(v) || v < 0) throw new UsageError(`Expected --${k} to be an integer >= 0, got ${String(v)}`, `--${k}`);
+  }
+  if (args.port > 65535) throw new UsageError(`Expected --port to be at most 65535, got ${args.port}`, '--port');
+  if (args['rate-interval-ms'] === 0) throw new UsageError('Expected --rate-interval-ms to be at least 1', '--rate-interval-ms');
+  const ids = args['unique-identifiers'].split(',').map((s) => s.trim());
+  if (!ids.every((x) => x === 'email' || x === 'phone') || new Set(ids).size !== ids.length) {
+    throw new UsageError(`Expected --unique-identifiers to list email and/or phone in priority order, got '${args['unique-identifiers']}'`, '--unique-identifiers');
+  }
+  if (args.location !== undefined && !/^[A-Za-z0-9]{20}$/.test(args.location)) {
+    throw new UsageError(`Expected --location to be a 20-character [A-Za-z0-9] id, got '${args.location}'`, '--location');
+  }
+}
+
+export const emulatorCommand: CommandDef<EmulatorArgs> = {
+  command: 'emulator',
+  describe: 'Run the local HoopAI Contacts API emulator (for tests, the demo and rehearsals)',
+  builder: (y: Argv) =>
+    y
+      .option('port', { type: 'number', default: 4010, describe: 'Port to listen on; 0 picks a free one' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+      .option('location', { type: 'string', describe: 'Id of the location created at start (default: the demo location)' })
+      .option('token', { type: 'string', describe: 'Bearer token accepted for that location (default: the demo token)' })
+      .option('seed', { type: 'string', describe: 'CSV of contacts loaded into the location at start' })
+      .option('data', { type: 'string', describe: 'SQLite file that keeps state across restarts (default: in memory)' })
+      .option('country', { type: 'string', default: 'US', describe: 'Location country, used for phones without +' })
+      .option('timezone', { type: 'string', default: 'America/New_York', describe: 'Location time zone, used by date filters' })
+      .option('rate-max', { type: 'number', default: 100, describe: 'Requests per window per token and location; 0 = no limit' })
+      .option('rate-interval-ms', { type: 'number', default: 10000, describe: 'Length of the sliding rate window' })
+      .option('daily-limit', { type: 'number', default: 200000, describe: 'Requests per rolling day; 0 = no limit' })
+      .option('latency-ms', { type: 'number', default: 0, describe: 'Fixed latency added to every request' })
+      .option('latency-jitter-ms', { type: 'number', default: 0, describe: 'Random extra latency, uniform in [0, N)' })
+      .option('fail-rate', { type: 'number', default: 0, describe: 'Share of requests answered 5xx without being applied' })
+      .option('drop-rate', { type: 'number', default: 0, describe: 'Share of requests whose connection is closed before any response' })
+      .option('ambiguous-rate', { type: 'number', default: 0, describe: 'Share of writes applied, then answered 5xx or dropped' })
+      .option('rate-limit-rate', { type: 'number', default: 0, describe: 'Share of requests answered 429 below the limit' })
+      .option('fault-seed', { type: 'number', default: 1, describe: 'Seed of the fault dice, to replay a chaos run' })
+      .option('search-lag-ms', { type: 'number', default: 0, describe: 'How long a write takes to appear in /contacts/search' })
+      .option('retry-after', { type: 'boolean', default: true, describe: 'Send Retry-After on 429 (--no-retry-after to omit it)' })
+      .option('allow-duplicates', { type: 'boolean', default: false, describe: "Turn on the location's Allow Duplicate Contact setting" })
+      .option('unique-identifiers', { type: 'string', default: 'email,phone', describe: 'Duplicate-matching fields in priority order' })
+      .example('$0 emulator', 'Listen on 127.0.0.1:4010 with the demo location and token')
+      .example('$0 emulator --port 0 --rate-max 0 --daily-limit 0', 'Any free port, rate limits off')
+      .example('$0 emulator --fail-rate 0.01 --drop-rate 0.01 --ambiguous-rate 0.01 --fault-seed 7', 'A rehearsal with faults'),
+  async handler(args) {
+    check(args);
+    const { startEmulator } = await import('../../emulator/index.js');
+    const emu = await startEmulator({
+      port: args.port,
+      host: args.host,
+      locationId: args.location,
+      token: args.token,
+      seed: args.seed,
+      data: args.data,
+      country: args.country,
+      timezone: args.timezone,
+      allowDuplicates: args['allow-duplicates'],
+      uniqueIdentifiers: args['unique-identifiers'].split(',').map((s) => s.trim()) as Array<'email' | 'phone'>,
+      searchLagMs: args['search-lag-ms'],
+      rateLimit: { max: args['rate-max'], intervalMs: args['rate-interval-ms'], dailyLimit: args['daily-limit'], retryAfter: args['retry-after'] },
+      faults: {
+        latencyMs: args['latency-ms'],
+        latencyJitterMs: args['latency-jitter-ms'],
+        failRate: args['fail-rate'],
+        dropRate: args['drop-rate'],
+        ambiguousRate: args['ambiguous-rate'],
+        rateLimitRate: args['rate-limit-rate'],
+        seed: args['fault-seed'],
+      },
+    });
+    process.stdout.write(`HoopAI emulator listening on ${emu.url} location=${emu.locationId} token=${emu.token}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        process.stderr.write(`emulator: ${signal} received, stopping\n`);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        emu.close().then(resolve, resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    return 0;
+  },
+};

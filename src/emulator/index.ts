@@ -1,0 +1,103 @@
+import type { Server } from 'node:http';
+import { ApiError } from './api-error.js';
+import { seedContacts } from './admin.js';
+import type { FaultConfig } from './faults.js';
+import { openSqlitePersistence, type Persistence } from './persistence.js';
+import type { RateLimitConfig } from './rate-limiter.js';
+import { readSeedCsv } from './seed-csv.js';
+import { closeServer, createEmulatorServer, listen } from './server.js';
+import { DEMO_LOCATION_ID, DEMO_TOKEN, EmulatorState } from './state.js';
+import { EmulatorStore } from './store.js';
+import type { UniqueIdentifier } from './types.js';
+
+export { DEMO_LOCATION_ID, DEMO_TOKEN, EmulatorState } from './state.js';
+export { EmulatorStore } from './store.js';
+export type { ContactRecord, LocationSettings, TokenRecord } from './types.js';
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** The location created at start, with a token for it. @default DEMO_LOCATION_ID */
+  locationId?: string;
+  /** @default DEMO_TOKEN */
+  token?: string;
+  /** Country used to parse phones written without `+`. @default 'US' */
+  country?: string;
+  /** @default 'America/New_York' */
+  timezone?: string;
+  /** The default location's "Allow Duplicate Contact" setting. @default false */
+  allowDuplicates?: boolean;
+  /** @default ['email', 'phone'] */
+  uniqueIdentifiers?: UniqueIdentifier[];
+  rateLimit?: Partial<RateLimitConfig>;
+  faults?: Partial<FaultConfig>;
+  /** @default 0 */
+  searchLagMs?: number;
+  /** SQLite file that keeps state across restarts; in memory when absent. */
+  data?: string;
+  /** A contacts CSV loaded into the default location at start. */
+  seed?: string;
+  /** Clock in epoch ms, for tests. @default Date.now */
+  now?: () => number;
+  /** Where internal errors are reported. @default stderr */
+  log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  url: string;
+  locationId: string;
+  token: string;
+  state: EmulatorState;
+  store: EmulatorStore;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  let persistence: Persistence | undefined;
+  const store = new EmulatorStore({ now: options.now, searchLagMs: options.searchLagMs ?? 0 });
+  if (options.data) {
+    persistence = openSqlitePersistence(options.data);
+    store.loadFrom(persistence);
+  }
+  const state = new EmulatorState({
+    store,
+    rate: options.rateLimit ?? {},
+    faults: options.faults ?? {},
+    tenant: {
+      locationId: options.locationId ?? DEMO_LOCATION_ID,
+      token: options.token ?? DEMO_TOKEN,
+      country: (options.country ?? 'US').toUpperCase(),
+      timezone: options.timezone ?? 'America/New_York',
+      allowDuplicateContact: options.allowDuplicates ?? false,
+      contactUniqueIdentifiers: options.uniqueIdentifiers ?? ['email', 'phone'],
+    },
+    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+  });
+  state.ensureDefaultTenant();
+  if (options.seed) {
+    const rows = await readSeedCsv(options.seed);
+    try {
+      seedContacts(state, store.location(state.tenant.locationId)!, rows);
+    } catch (e) {
+      if (e instanceof ApiError) throw new Error(`Cannot seed from ${options.seed}: ${e.message}`);
+      throw e;
+    }
+  }
+  const server = createEmulatorServer(state);
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  return {
+    url,
+    locationId: state.tenant.locationId,
+    token: state.tenant.token,
+    state,
+    store,
+    server,
+    async close() {
+      await closeServer(server);
+      persistence?.close();
+    },
+  };
+}

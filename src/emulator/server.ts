@@ -1,0 +1,228 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError, STATUS_TEXT } from './api-error.js';
+import { handleAdmin, ADMIN_PREFIX } from './admin.js';
+import { newTraceId } from './ids.js';
+import { loadSpec } from './openapi/spec.js';
+import { Router } from './router.js';
+import { allRoutes } from './routes/index.js';
+import type { RouteContext } from './routes/route.js';
+import type { EmulatorState } from './state.js';
+import type { TokenRecord } from './types.js';
+
+/**
+ * The HTTP front of the emulator. One request goes through, in this order:
+ * route, Version header, token, scope, rate limit, injected fault, body
+ * parse, schema validation, location check, contact lookup, handler, and
+ * for an ambiguous fault a failure after the write was applied.
+ */
+
+export const ACCEPTED_VERSIONS = ['2021-07-28', '2021-04-15', '2023-02-21'];
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const MSG_INVALID_TOKEN = 'Invalid token: access token is invalid';
+const MSG_SCOPE = 'The token is not authorized for this scope.';
+const MSG_LOCATION = 'The token does not have access to this location.';
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
+  res.end(json);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | ApiError> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(tooLarge ? new ApiError(413, 'request entity too large') : Buffer.concat(chunks)));
+    req.on('error', () => resolve(Buffer.alloc(0)));
+  });
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(.+)$/i.exec(h.trim());
+  return m?.[1]?.trim();
+}
+
+export interface EmulatorServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function createEmulatorServer(state: EmulatorState): Server {
+  const router = new Router(allRoutes);
+  const spec = loadSpec();
+  const sockets = new Set<Socket>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const traceId = newTraceId();
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const fail = (e: ApiError, headers?: Record<string, string>) => {
+      state.stats.countStatus(e.status);
+      send(res, e.status, e.toBody(traceId), headers);
+    };
+
+    const raw = await readBody(req);
+    if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
+      if (raw instanceof ApiError) return fail(raw);
+      const r = await handleAdmin(state, method, url, raw);
+      send(res, r.status, r.body);
+      return;
+    }
+
+    const match = router.match(method, url.pathname);
+    if (!match) return fail(new ApiError(404, `Cannot ${method} ${url.pathname}`));
+    const { route, params } = match;
+    state.stats.countOperation(route.operationId);
+
+    const version = req.headers.version;
+    if (typeof version !== 'string' || version === '') return fail(new ApiError(400, 'Version header was not found'));
+    if (!ACCEPTED_VERSIONS.includes(version)) return fail(new ApiError(400, `Version header value ${version} is not supported`));
+
+    const tokenValue = bearer(req);
+    const token: TokenRecord | undefined = tokenValue ? state.store.tokens.get(tokenValue) : undefined;
+    if (!token) return fail(new ApiError(401, MSG_INVALID_TOKEN));
+    if (!token.scopes.includes(route.scope)) return fail(new ApiError(401, MSG_SCOPE));
+
+    const now = state.store.now();
+    const decision = state.limiter.take(`${token.token}:${token.locationId}`, now);
+    if (!decision.allowed) {
+      state.stats.rateLimited++;
+      if (decision.reason === 'daily') state.stats.dailyLimited++;
+      return fail(new ApiError(429, 'Too Many Requests'), decision.headers);
+    }
+    const headers = decision.headers;
+
+    const faultHeader = req.headers['x-emulator-fault'];
+    let fault;
+    try {
+      fault = state.faults.decide(route.operationId, method !== 'GET', typeof faultHeader === 'string' ? faultHeader : undefined);
+    } catch (e) {
+      return fail(new ApiError(400, `X-Emulator-Fault: ${(e as Error).message}`), headers);
+    }
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    if (fault.kind === 'rate-limit') {
+      state.stats.faults.rateLimit++;
+      state.stats.rateLimited++;
+      const forced = state.limiter.forced(`${token.token}:${token.locationId}`, now);
+      return fail(new ApiError(429, 'Too Many Requests'), forced.headers);
+    }
+    if (fault.kind === 'drop') {
+      state.stats.faults.drop++;
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === 'status') {
+      state.stats.faults.status++;
+      return fail(new ApiError(fault.status ?? 503, STATUS_TEXT[fault.status ?? 503] ?? 'Server Error'), headers);
+    }
+
+    if (raw instanceof ApiError) return fail(raw, headers);
+    let body: Record<string, unknown> = {};
+    if (raw.length > 0) {
+      try {
+        const parsed: unknown = JSON.parse(raw.toString('utf8'));
+        if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+        else return fail(new ApiError(400, 'Request body must be a JSON object'), headers);
+      } catch (e) {
+        return fail(new ApiError(400, (e as Error).message), headers);
+      }
+    }
+
+    try {
+      const messages = spec.validateRequest(route.operationId, body);
+      if (messages.length) throw new ApiError(422, messages);
+
+      let locationId: string | null | undefined;
+      if (route.locationFrom === 'body' || route.locationFrom === 'query') {
+        locationId = route.locationFrom === 'body' ? (body.locationId as string | undefined) : url.searchParams.get('locationId');
+        if (typeof locationId !== 'string' || !locationId) throw new ApiError(422, ['locationId should not be empty', 'locationId must be a string']);
+      } else if (route.locationFrom === 'path') locationId = params.locationId;
+      else locationId = token.locationId;
+      if (locationId !== token.locationId) throw new ApiError(403, MSG_LOCATION);
+      const loc = state.store.location(token.locationId);
+      if (!loc) throw new ApiError(403, MSG_LOCATION);
+
+      let contact;
+      if (params.contactId !== undefined) {
+        contact = loc.contacts.get(params.contactId);
+        if (!contact) {
+          const elsewhere = [...state.store.locations.values()].some((l) => l !== loc && l.contacts.has(params.contactId!));
+          if (elsewhere) throw new ApiError(403, MSG_LOCATION);
+          throw new ApiError(400, `Contact not found for id:${params.contactId}`);
+        }
+      }
+
+      const ctx: RouteContext = { store: state.store, loc, token, params, query: url.searchParams, body, now, contact };
+      const result = route.handler(ctx);
+
+      if (fault.kind === 'ambiguous') {
+        state.stats.faults.ambiguous++;
+        if (fault.drop) {
+          req.socket.destroy();
+          return;
+        }
+        return fail(new ApiError(fault.status ?? 502, STATUS_TEXT[fault.status ?? 502] ?? 'Server Error'), headers);
+      }
+      state.stats.countStatus(result.status);
+      send(res, result.status, { ...result.body, traceId }, headers);
+    } catch (e) {
+      if (e instanceof ApiError) return fail(e, headers);
+      state.log(`internal error in ${route.operationId}: ${(e as Error).stack ?? String(e)}`);
+      return fail(new ApiError(500, 'Internal server error'), headers);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      state.log(`unhandled: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent) send(res, 500, { statusCode: 500, message: 'Internal server error' });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  // Lets close() end idle keep-alive sockets instead of waiting for them.
+  (server as Server & { hoopSockets?: Set<Socket> }).hoopSockets = sockets;
+  return server;
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return `http://${h}:${addr.port}`;
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections?.();
+    const sockets = (server as Server & { hoopSockets?: Set<Socket> }).hoopSockets;
+    setTimeout(() => sockets?.forEach((s) => s.destroy()), 50).unref();
+  });
+}

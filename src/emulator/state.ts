@@ -1,0 +1,107 @@
+import { FaultInjector, type FaultConfig } from './faults.js';
+import { RateLimiter, type RateLimitConfig } from './rate-limiter.js';
+import { EmulatorStore } from './store.js';
+import { ALL_SCOPES, type LocationSettings, type UniqueIdentifier } from './types.js';
+
+/** Everything one running emulator holds: the store, the limiter, the fault dice, the counters. */
+
+export const DEMO_LOCATION_ID = 'hoopDemoLocation0001';
+export const DEMO_TOKEN = 'pit-hoop-etl-demo-token';
+
+export class EmulatorStats {
+  requests = 0;
+  byOperation: Record<string, number> = {};
+  byStatus: Record<string, number> = {};
+  rateLimited = 0;
+  dailyLimited = 0;
+  faults = { status: 0, drop: 0, ambiguous: 0, rateLimit: 0 };
+
+  countOperation(op: string): void {
+    this.requests++;
+    this.byOperation[op] = (this.byOperation[op] ?? 0) + 1;
+  }
+
+  countStatus(status: number): void {
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+  }
+
+  reset(): void {
+    this.requests = 0;
+    this.byOperation = {};
+    this.byStatus = {};
+    this.rateLimited = 0;
+    this.dailyLimited = 0;
+    this.faults = { status: 0, drop: 0, ambiguous: 0, rateLimit: 0 };
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      requests: this.requests,
+      byOperation: this.byOperation,
+      byStatus: this.byStatus,
+      rateLimited: this.rateLimited,
+      dailyLimited: this.dailyLimited,
+      faults: this.faults,
+    };
+  }
+}
+
+export interface DefaultTenant {
+  locationId: string;
+  token: string;
+  country: string;
+  timezone: string;
+  allowDuplicateContact: boolean;
+  contactUniqueIdentifiers: UniqueIdentifier[];
+}
+
+export class EmulatorState {
+  readonly store: EmulatorStore;
+  readonly limiter: RateLimiter;
+  readonly faults: FaultInjector;
+  readonly stats = new EmulatorStats();
+  readonly tenant: DefaultTenant;
+  readonly log: (line: string) => void;
+
+  constructor(opts: {
+    store: EmulatorStore;
+    rate: Partial<RateLimitConfig>;
+    faults: Partial<FaultConfig>;
+    tenant: DefaultTenant;
+    log: (line: string) => void;
+  }) {
+    this.store = opts.store;
+    this.limiter = new RateLimiter(opts.rate);
+    this.faults = new FaultInjector(opts.faults);
+    this.tenant = opts.tenant;
+    this.log = opts.log;
+  }
+
+  defaultLocation(): LocationSettings {
+    const t = this.tenant;
+    return {
+      id: t.locationId,
+      name: 'HoopAI demo location',
+      country: t.country,
+      timezone: t.timezone,
+      allowDuplicateContact: t.allowDuplicateContact,
+      contactUniqueIdentifiers: t.contactUniqueIdentifiers,
+    };
+  }
+
+  /** Creates the default location and token when they are missing (first start, or after a reset). */
+  ensureDefaultTenant(): void {
+    if (!this.store.location(this.tenant.locationId)) this.store.putLocation(this.defaultLocation());
+    if (!this.store.tokens.has(this.tenant.token)) {
+      this.store.putToken({ token: this.tenant.token, locationId: this.tenant.locationId, scopes: [...ALL_SCOPES] });
+    }
+  }
+
+  reset(): void {
+    this.store.reset();
+    this.limiter.clear();
+    this.faults.clear();
+    this.stats.reset();
+    this.ensureDefaultTenant();
+  }
+}

@@ -131,9 +131,9 @@ export class FaultInjector {
   }
 
   configure(config: Partial<FaultConfig>): void {
-    const reseed = config.seed !== undefined && config.seed !== this.config.seed;
     this.config = { ...this.config, ...config };
-    if (reseed) this.random = seededRandom(this.config.seed);
+    // Setting a seed, even the same one, restarts the dice: a replay starts here.
+    if (config.seed !== undefined) this.random = seededRandom(this.config.seed);
   }
 
   /** Queues scripted faults; each entry is validated before any is queued. */

@@ -173,7 +173,7 @@ function customFieldSpec(id: string, dataType: CustomFieldDataType): FieldSpec {
       return { ops: RX, kind: 'calendarDate', get: (c) => storedDate(customValue(c, id)) };
     case 'TEXTBOX_LIST':
     case 'FILE_UPLOAD':
-      // TEXTBOX_LIST is only filterable per option; FILE_UPLOAD not at all.
+      // A known field that no operator applies to (BEHAVIOUR.md §2 lists none).
       return { ops: NONE, kind: 'text', get: () => undefined };
   }
 }
@@ -212,7 +212,8 @@ export function resolveField(name: string, ctx: SearchContext): FieldSpec | unde
     const option = dot < 0 ? undefined : rest.slice(dot + 1);
     const def = ctx.customFields.get(id);
     if (!def || def.model !== 'contact') return undefined;
-    if (option === undefined) return customFieldSpec(id, def.dataType);
+    // TEXTBOX_LIST is filterable only per option: `customFields.<id>.<optionId>`.
+    if (option === undefined) return def.dataType === 'TEXTBOX_LIST' ? undefined : customFieldSpec(id, def.dataType);
     return def.dataType === 'TEXTBOX_LIST' && option !== '' ? textboxOptionSpec(id, option) : undefined;
   }
   return undefined;

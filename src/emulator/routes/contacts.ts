@@ -54,7 +54,10 @@ function upsertContact(ctx: RouteContext) {
     return ok({ new: true, contact: toContactJson(rec) });
   }
   // Normalise first, so matching sees the stored forms (E.164, any case of email).
-  const probe = applyContactInput(undefined, { email: body.email, phone: body.phone }, ctx.loc, ctx.now);
+  const identifiers: Record<string, unknown> = {};
+  if (body.email !== undefined) identifiers.email = body.email;
+  if (body.phone !== undefined) identifiers.phone = body.phone;
+  const probe = applyContactInput(undefined, identifiers, ctx.loc, ctx.now);
   if (!probe.email && !probe.phone) throw new ApiError(400, NEED_EMAIL_OR_PHONE);
   let target: ContactRecord | undefined;
   let matchedOn: 'email' | 'phone' | undefined;

@@ -1,0 +1,125 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call } from '../helpers/http.js';
+
+/** The built CLI, as a user or a script runs it (npm test builds first). */
+
+const CLI = join(process.cwd(), 'dist/cli/main.js');
+const LINE = /^HoopAI emulator listening on (http:\/\/127\.0\.0\.1:\d+) location=([A-Za-z0-9]{20}) token=(\S+)$/;
+const tmp = mkdtempSync(join(tmpdir(), 'hoop-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  locationId: string;
+  token: string;
+  exited: Promise<number | null>;
+}
+
+async function startCli(args: string[]): Promise<Started> {
+  const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const first = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`emulator exited ${code} before listening`)));
+  });
+  const m = LINE.exec(first);
+  if (!m) throw new Error(`unexpected first line: ${first}`);
+  return { child, url: m[1]!, locationId: m[2]!, token: m[3]!, exited };
+}
+
+describe('hoop-etl emulator', () => {
+  it('prints the documented first line, serves the API, and stops cleanly on SIGTERM', async () => {
+    const emu = await startCli([]);
+    expect(emu.locationId).toBe('hoopDemoLocation0001');
+    const r = await call(emu, 'POST', '/contacts/', { body: { locationId: emu.locationId, email: 'cli@example.com' } });
+    expect(r.status).toBe(201);
+    emu.child.kill('SIGTERM');
+    expect(await emu.exited).toBe(0);
+  });
+
+  it('stops cleanly on SIGINT too', async () => {
+    const emu = await startCli(['--location', 'abcdefghijABCDEFGHIJ', '--token', 'pit-custom']);
+    expect([emu.locationId, emu.token]).toEqual(['abcdefghijABCDEFGHIJ', 'pit-custom']);
+    emu.child.kill('SIGINT');
+    expect(await emu.exited).toBe(0);
+  });
+
+  it('keeps state across restarts with --data', async () => {
+    const data = join(tmp, 'state.sqlite');
+    const a = await startCli(['--data', data]);
+    const created = await call(a, 'POST', '/contacts/', { body: { locationId: a.locationId, email: 'kept@example.com', tags: ['x'] } });
+    await call(a, 'POST', `/contacts/${created.body.contact.id}/notes`, { body: { body: 'a note' } });
+    a.child.kill('SIGTERM');
+    await a.exited;
+    const b = await startCli(['--data', data]);
+    const got = await call(b, 'GET', `/contacts/${created.body.contact.id}`);
+    expect(got.body.contact).toMatchObject({ email: 'kept@example.com', tags: ['x'] });
+    const notes = await call(b, 'GET', `/contacts/${created.body.contact.id}/notes`);
+    expect(notes.body.notes).toHaveLength(1);
+    b.child.kill('SIGTERM');
+    await b.exited;
+  });
+
+  it('loads --seed contacts from a CSV', async () => {
+    const seed = join(tmp, 'seed.csv');
+    writeFileSync(seed, '\uFEFFFirst Name,Last Name,Email,Phone,Tags\nAda,Lovelace,ada@example.com,(212) 555-0170,"vip, speaker"\nAlan,Turing,alan@example.com,,\n');
+    const emu = await startCli(['--seed', seed]);
+    const r = await call(emu, 'POST', '/contacts/search', { body: { locationId: emu.locationId, pageLimit: 10 } });
+    expect(r.body.total).toBe(2);
+    const dup = await call(emu, 'GET', `/contacts/search/duplicate?locationId=${emu.locationId}&number=%2B12125550170`);
+    expect(dup.body.contact).toMatchObject({ firstName: 'Ada', tags: ['vip', 'speaker'] });
+    emu.child.kill('SIGTERM');
+    await emu.exited;
+  });
+
+  it.each([
+    [['--fail-rate', '2'], 'Expected --fail-rate to be a number between 0 and 1, got 2'],
+    [['--location', 'short'], "Expected --location to be a 20-character [A-Za-z0-9] id, got 'short'"],
+    [['--unique-identifiers', 'email,fax'], 'Expected --unique-identifiers to list email and/or phone'],
+    [['--bogus'], 'Unknown argument: bogus'],
+  ])('refuses %j with exit 2 and one clear line, no stack trace', (args, message) => {
+    const r = spawnSync(process.execPath, [CLI, 'emulator', '--port', '0', ...args], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 when the port is taken', async () => {
+    const emu = await startCli([]);
+    const port = new URL(emu.url).port;
+    const r = spawnSync(process.execPath, [CLI, 'emulator', '--port', port], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Port already in use');
+    emu.child.kill('SIGTERM');
+    await emu.exited;
+  });
+});
+
+describe('hoop-etl', () => {
+  it('has --help for every command', () => {
+    for (const cmd of [[], ['emulator'], ['demo']]) {
+      const r = spawnSync(process.execPath, [CLI, ...cmd, '--help'], { encoding: 'utf8' });
+      expect(r.status, cmd.join(' ')).toBe(0);
+      expect(r.stdout).toContain('hoop-etl');
+    }
+  });
+
+  it('exits 2 on an unknown command', () => {
+    const r = spawnSync(process.execPath, [CLI, 'frobnicate'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+  });
+
+  it('runs the demo end to end', () => {
+    const r = spawnSync(process.execPath, [CLI, 'demo'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Done: 4 created, 2 updated/);
+    expect(r.stdout).toContain('Ada Lovelace kept every tag: [existing-customer, vip, newsletter, speaker]');
+  });
+});

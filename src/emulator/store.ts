@@ -67,6 +67,11 @@ export class LocationState {
     this.pendingHead = 0;
   }
 
+  /** Called before a contact changes, so a lagged index never copies the new state. */
+  beforeContactWrite(lagMs: number): void {
+    if (lagMs > 0) this.ensureLaggedIndex();
+  }
+
   private ensureLaggedIndex(): void {
     if (this.index !== this.contacts) return;
     this.index = new Map(this.contacts);
@@ -209,6 +214,7 @@ export class EmulatorStore {
   /** Inserts or replaces a contact, keeping the email/phone indexes and the search view in step. */
   putContact(record: ContactRecord): void {
     const loc = this.mustLocation(record.locationId);
+    loc.beforeContactWrite(this.searchLagMs);
     const before = loc.contacts.get(record.id);
     if (before) {
       removeFromIndex(loc.byEmail, before.email?.toLowerCase(), before.id);
@@ -226,6 +232,7 @@ export class EmulatorStore {
     const loc = this.mustLocation(locationId);
     const before = loc.contacts.get(id);
     if (!before) return;
+    loc.beforeContactWrite(this.searchLagMs);
     removeFromIndex(loc.byEmail, before.email?.toLowerCase(), id);
     removeFromIndex(loc.byPhone, before.phone, id);
     loc.contacts.delete(id);

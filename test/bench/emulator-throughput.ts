@@ -324,14 +324,16 @@ async function runLoad(
 
 // ---------------------------------------------------------------- data
 
+/** NANP exchanges usable in test data: 200-999 without the N11 service codes. */
+const EXCHANGES = Array.from({ length: 800 }, (_, k) => 200 + k).filter((e) => e % 100 !== 11);
+
 /**
- * A valid NANP number for contact `i`: area code 212, exchange 200-899 (never
- * 0/1 first, never an N11), line 0000-9999. Unique for i < 7,000,000.
+ * A valid E.164 US number for contact `i`: area code 212, an exchange that
+ * never starts with 0/1 and is not an N11, line 0000-9999. Unique for i < 7,920,000.
  */
 function phoneOf(i: number): string {
-  let exchange = 200 + Math.floor(i / 10_000);
-  if (exchange % 100 === 11) exchange += 700_000; // unreachable for the sizes used; keeps N11 out on purpose
-  return `+1212${String(exchange).padStart(3, '0')}${String(i % 10_000).padStart(4, '0')}`;
+  const exchange = EXCHANGES[Math.floor(i / 10_000) % EXCHANGES.length]!;
+  return `+1212${exchange}${String(i % 10_000).padStart(4, '0')}`;
 }
 
 const emailOf = (i: number): string => `bench.contact${i}@example.com`;

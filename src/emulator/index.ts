@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { ConfigError } from '../core/errors.js';
 import { ApiError } from './api-error.js';
 import { seedContacts } from './admin.js';
 import type { FaultConfig } from './faults.js';
@@ -77,13 +78,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   });
   state.ensureDefaultTenant();
-  if (options.seed) {
-    const rows = await readSeedCsv(options.seed);
-    try {
-      seedContacts(state, store.location(state.tenant.locationId)!, rows);
-    } catch (e) {
-      if (e instanceof ApiError) throw new Error(`Cannot seed from ${options.seed}: ${e.message}`);
-      throw e;
+  const home = store.location(state.tenant.locationId)!;
+  if (options.seed && home.contacts.size > 0) {
+    // A --data file that already holds contacts was seeded before: seeding again would double them.
+    state.log(`emulator: --seed ${options.seed} skipped, the location already holds ${home.contacts.size} contacts from --data`);
+  } else if (options.seed) {
+    for (const row of await readSeedCsv(options.seed)) {
+      try {
+        seedContacts(state, home, [row.contact]);
+      } catch (e) {
+        if (e instanceof ApiError) throw new ConfigError(`Cannot seed contact: ${e.message.replace(/^contacts\[0\]: /, '')} (${options.seed} line ${row.line})`);
+        throw e;
+      }
     }
   }
   const server = createEmulatorServer(state);

@@ -4,7 +4,7 @@
  * filter or sort fields, as the platform answers.
  */
 import { badRequest, SearchInputError, unprocessableSearch } from './search-error.js';
-import { compileFilters, MAX_VALUE_LENGTH, type Matcher, type Predicate } from './search-filters.js';
+import { compileFilters, type Matcher, type Predicate } from './search-filters.js';
 import { digitsOf } from './search-fields.js';
 import { DEFAULT_SORT, validateCursor } from './search-sort.js';
 import {
@@ -160,4 +160,3 @@ function toPredicate(matcher: Matcher, query: string | undefined): (c: ContactRe
   return (c, ctx) => q(c, ctx) && matcher(c, ctx);
 }
 
-export { MAX_VALUE_LENGTH };

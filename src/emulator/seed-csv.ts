@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { ConfigError } from '../core/errors.js';
 
 /**
  * Reads a contacts CSV (an export of hoop-etl, or any CSV whose headers name
@@ -36,35 +37,37 @@ const HEADER_FIELDS: Record<string, string> = {
   assignedto: 'assignedTo',
 };
 
-export class SeedFileError extends Error {
-  readonly code = 'SEED_FILE';
+export interface SeedRow {
+  /** Physical line of the record in the file (1-based). */
+  line: number;
+  contact: Record<string, unknown>;
 }
 
-export async function readSeedCsv(file: string): Promise<Array<Record<string, unknown>>> {
+export async function readSeedCsv(file: string): Promise<SeedRow[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new SeedFileError(`Cannot read seed file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (${file})`);
+    throw new ConfigError(`Cannot read seed file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (${file})`);
   }
-  let rows: string[][];
+  let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    rows = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: false, skip_empty_lines: true }) as string[][];
+    rows = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: false, skip_empty_lines: true, info: true }) as unknown as typeof rows;
   } catch (e) {
     const err = e as Error & { lines?: number; column?: number };
-    throw new SeedFileError(`Seed file is not valid CSV: ${err.message} (${file}${err.lines ? ` line ${err.lines}` : ''})`);
+    throw new ConfigError(`Seed file is not valid CSV: ${err.message} (${file}${err.lines ? ` line ${err.lines}` : ''})`);
   }
-  const [header, ...data] = rows;
-  if (!header) return [];
-  const fields = header.map((h) => HEADER_FIELDS[h.toLowerCase().replace(/[^a-z0-9]/g, '')]);
-  return data.map((row) => {
+  const [head, ...data] = rows;
+  if (!head) return [];
+  const fields = head.record.map((h) => HEADER_FIELDS[h.toLowerCase().replace(/[^a-z0-9]/g, '')]);
+  return data.map(({ record, info }) => {
     const rec: Record<string, unknown> = {};
-    row.forEach((cell, i) => {
+    record.forEach((cell, i) => {
       const f = fields[i];
       const v = cell.trim();
       if (!f || v === '') return;
       rec[f] = f === 'tags' ? v.split(/[,;]/).map((t) => t.trim()).filter(Boolean) : v;
     });
-    return rec;
+    return { line: info.lines, contact: rec };
   });
 }

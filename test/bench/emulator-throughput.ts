@@ -21,9 +21,11 @@
  *   --concurrency N       requests in flight for the upsert phases (default 64)
  *   --client http|fetch   load generator: node:http with a keep-alive Agent, or
  *                         the global fetch (undici) (default http)
- *   --emulator-node-args  extra node flags for the emulator child, e.g.
- *                         "--cpu-prof --cpu-prof-dir=/tmp/emu-prof" to profile it
+ *   --emulator-node-args=FLAGS  extra node flags for the emulator child (note the
+ *                         `=`), e.g. --emulator-node-args="--cpu-prof --cpu-prof-dir=/tmp/emu-prof"
  *   --timeout-s N         hard stop for the whole run (default 300)
+ *   --only search|upsert  run one emulator phase (after seeding), e.g. to profile it;
+ *                         the bare-server comparison still runs
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +45,7 @@ const { values: opts } = parseArgs({
     client: { type: 'string', default: 'http' },
     'emulator-node-args': { type: 'string', default: '' },
     'timeout-s': { type: 'string', default: '300' },
+    only: { type: 'string' },
   },
   strict: true,
 });
@@ -63,6 +66,11 @@ const TIMEOUT_S = intOpt('timeout-s', opts['timeout-s'], 10);
 const CLIENT_KIND = opts.client === 'fetch' ? 'fetch' : opts.client === 'http' ? 'http' : undefined;
 if (!CLIENT_KIND) {
   process.stderr.write(`emulator-throughput: --client must be http or fetch, got '${String(opts.client)}'\n`);
+  process.exit(1);
+}
+const ONLY = opts.only;
+if (ONLY !== undefined && ONLY !== 'search' && ONLY !== 'upsert') {
+  process.stderr.write(`emulator-throughput: --only must be search or upsert, got '${ONLY}'\n`);
   process.exit(1);
 }
 const EMULATOR_NODE_ARGS = (opts['emulator-node-args'] ?? '').split(/\s+/).filter(Boolean);
@@ -166,33 +174,52 @@ function procCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/** CPU ms the whole machine spent busy (all cores), from /proc/stat; undefined elsewhere. */
+function machineBusyMs(): number | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...
+    const busy = cpu.slice(0, 8).reduce((a, b) => a + b, 0) - (cpu[3] ?? 0) - (cpu[4] ?? 0);
+    return Number.isFinite(busy) ? (busy * 1000) / clkTck : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 interface CpuMark {
   at: number;
   self: NodeJS.CpuUsage;
   server: number | undefined;
+  machine: number | undefined;
 }
 
 function cpuMark(serverPid: number | undefined): CpuMark {
-  return { at: performance.now(), self: process.cpuUsage(), server: procCpuMs(serverPid) };
+  return { at: performance.now(), self: process.cpuUsage(), server: procCpuMs(serverPid), machine: machineBusyMs() };
 }
 
 interface CpuSpan {
   wallMs: number;
-  /** Share of one core, 0..1+. */
+  /** Shares of one core, 0..1+: this process (the load generator), the server child, everything else on the machine. */
   client: number;
   server: number | undefined;
+  other: number | undefined;
   serverCpuMs: number | undefined;
 }
 
 function cpuSpan(m: CpuMark, serverPid: number | undefined): CpuSpan {
   const wallMs = performance.now() - m.at;
   const self = process.cpuUsage(m.self);
+  const clientMs = (self.user + self.system) / 1000;
   const serverNow = procCpuMs(serverPid);
   const serverCpuMs = serverNow !== undefined && m.server !== undefined ? serverNow - m.server : undefined;
+  const machineNow = machineBusyMs();
+  const machineMs = machineNow !== undefined && m.machine !== undefined ? machineNow - m.machine : undefined;
+  const otherMs = machineMs === undefined || serverCpuMs === undefined ? undefined : Math.max(0, machineMs - clientMs - serverCpuMs);
   return {
     wallMs,
-    client: (self.user + self.system) / 1000 / wallMs,
+    client: clientMs / wallMs,
     server: serverCpuMs === undefined ? undefined : serverCpuMs / wallMs,
+    other: otherMs === undefined ? undefined : otherMs / wallMs,
     serverCpuMs,
   };
 }
@@ -244,7 +271,6 @@ function fetchClient(baseUrl: string): Client {
         method,
         headers: body ? { ...headers, 'content-type': 'application/json' } : headers,
         body,
-        signal: AbortSignal.timeout(60_000),
       });
       return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
     },
@@ -419,6 +445,14 @@ async function seed(emu: Emulator, n: number): Promise<{ perSecond: number }> {
   return { perSecond: (n / (performance.now() - t0)) * 1000 };
 }
 
+/** Contacts stored in the emulator's default location. */
+async function contactCount(emu: Emulator): Promise<number> {
+  const r = await json(emu.client, 'GET', '/__emulator/locations', undefined);
+  const loc = (r.body.locations as Array<{ id: string; contacts: number }>).find((l) => l.id === emu.locationId);
+  if (!loc) throw new Error(`location ${emu.locationId} missing from /__emulator/locations`);
+  return loc.contacts;
+}
+
 interface WalkResult {
   pages: number;
   contacts: number;
@@ -519,12 +553,157 @@ function printTable(rows: Row[]): void {
 }
 
 function cpuNote(c: CpuSpan): string {
-  return `server CPU ${pct(c.server)} of a core, load generator ${pct(c.client)}`;
+  const other = c.other === undefined ? '' : `, other processes ${pct(c.other)}`;
+  return `CPU (share of one core): server ${pct(c.server)}, load generator ${pct(c.client)}${other}`;
 }
 
 const log = (s: string): void => {
   process.stderr.write(`${s}\n`);
 };
+
+/** Emails/phones of contacts created by upserts start here, far from the seeded ones. */
+const newBase = (): number => CONTACTS + 1_000_000;
+
+/** Upsert `i` of a run: even = update of a seeded contact (by email), odd = a new contact. */
+function upsertBody(locationId: string, i: number, salt: string): Buffer {
+  const update = i % 2 === 0;
+  const n = update ? (i * 7919) % CONTACTS : newBase() + i;
+  return Buffer.from(
+    JSON.stringify({
+      locationId,
+      email: emailOf(n),
+      phone: phoneOf(n),
+      firstName: `First${n}`,
+      lastName: update ? `Updated${salt}` : `Last${n}`,
+      companyName: `Company ${n % 997}`,
+      tags: ['bench', tagOf(n)],
+      source: 'bench-upsert',
+    }),
+  );
+}
+
+interface Report {
+  rows: Row[];
+  notes: string[];
+}
+
+async function searchPhase(emu: Emulator, out: Report): Promise<number> {
+  const serverPid = emu.child.proc.pid;
+  const results: Array<[string, WalkResult]> = [];
+  await walk(emu, {}, 'searchAfter', 5); // JIT warm-up; also builds the default-sort result
+  const full = await walk(emu, {}, 'searchAfter');
+  results.push(['search, default sort, searchAfter walk', full]);
+  const tagged = await walk(emu, { filters: [{ field: 'tags', operator: 'eq', value: tagOf(0) }] }, 'searchAfter');
+  results.push([`search, tags eq ${tagOf(0)}, searchAfter walk`, tagged]);
+  const from = new Date(BASE_DATE_MS + Math.floor(CONTACTS / 4) * MINUTE_MS).toISOString();
+  const to = new Date(BASE_DATE_MS + Math.floor((CONTACTS * 3) / 4) * MINUTE_MS).toISOString();
+  const ranged = await walk(emu, { filters: [{ field: 'dateAdded', operator: 'range', value: { gte: from, lt: to } }] }, 'searchAfter');
+  results.push(['search, dateAdded range, searchAfter walk', ranged]);
+  const paged = await walk(emu, { sort: [{ field: 'dateAdded', direction: 'desc' }] }, 'page', 20);
+  results.push(['search, page 1..20, dateAdded desc', paged]);
+
+  for (const [name, w] of results) {
+    out.rows.push({ metric: `${name} (${fmt(w.contacts)} contacts, ${w.pages} pages)`, measured: w.pagesPerSecond, unit: 'pages/s', goal: GOAL_PAGES_PER_S });
+    out.notes.push(`${name}: first page ${fmt(w.firstPageMs)} ms (it filters and sorts the location), ${cpuNote(w.cpu)}${w.problem ? `; PROBLEM: ${w.problem}` : ''}`);
+  }
+
+  // Cold pages: a write before every page invalidates the search cache, as when
+  // an export walks a location that a migration is writing to.
+  const n = 10;
+  let pageMs = 0;
+  let problem: string | undefined;
+  const mark = cpuMark(serverPid);
+  let after: unknown[] | undefined;
+  for (let k = 0; k < n; k++) {
+    const i = k * 7;
+    const up = await json(emu.client, 'POST', '/contacts/upsert', { locationId: emu.locationId, email: emailOf(i), phone: phoneOf(i), city: `Cold ${k}` }, emu.headers);
+    if (up.status !== 200 && up.status !== 201) problem ??= `upsert ${up.status}`;
+    const t0 = performance.now();
+    const r = await json(emu.client, 'POST', '/contacts/search', { locationId: emu.locationId, pageLimit: PAGE_LIMIT, ...(after ? { searchAfter: after } : {}) }, emu.headers);
+    pageMs += performance.now() - t0;
+    if (r.status !== 200) problem ??= `search ${r.status}`;
+    else after = (r.body.contacts as Array<{ searchAfter: unknown[] }>).at(-1)?.searchAfter;
+  }
+  const cpu = cpuSpan(mark, serverPid);
+  out.rows.push({ metric: 'search page right after a write (cache cold)', measured: (n / pageMs) * 1000, unit: 'pages/s', note: 'info' });
+  out.notes.push(`cold page: ${fmt(pageMs / n)} ms per page when every page follows a write; ${cpuNote(cpu)}${problem ? `; PROBLEM: ${problem}` : ''}`);
+  return full.pagesPerSecond;
+}
+
+async function upsertPhase(emu: Emulator, out: Report): Promise<number> {
+  const serverPid = emu.child.proc.pid;
+  // Warm-up: updates only, not counted.
+  const warmBodies = Array.from({ length: 2000 }, (_, i) => upsertBody(emu.locationId, i * 2, 'warm'));
+  const warm = await runLoad(emu.client, warmBodies.length, CONCURRENCY, (i) => ({ method: 'POST', path: '/contacts/upsert', body: warmBodies[i]! }), emu.headers, serverPid);
+  if (warm.errors) throw new Error(`upsert warm-up failed: ${String(warm.firstError)}`);
+
+  const bodies = Array.from({ length: UPSERTS }, (_, i) => upsertBody(emu.locationId, i, 'run'));
+  const before = await contactCount(emu);
+  const up = await runLoad(emu.client, UPSERTS, CONCURRENCY, (i) => ({ method: 'POST', path: '/contacts/upsert', body: bodies[i]! }), emu.headers, serverPid);
+  const created = (await contactCount(emu)) - before;
+  const answered = [...up.statuses].map(([status, n]) => `${fmt(n)} answered ${status}`).join(', ');
+  out.rows.push({ metric: `upsert, ${fmt(UPSERTS)} requests, concurrency ${CONCURRENCY}`, measured: up.perSecond, unit: 'req/s', goal: GOAL_UPSERTS_PER_S });
+  const serverUsPerReq = up.cpu.serverCpuMs === undefined ? NaN : (up.cpu.serverCpuMs / UPSERTS) * 1000;
+  out.rows.push({ metric: 'upsert, emulator capacity on one full core (from its CPU time)', measured: 1e6 / serverUsPerReq, unit: 'req/s', note: 'info' });
+  out.notes.push(
+    `upsert: ${answered}; ${fmt(created)} contacts created (expected ${fmt(Math.floor(UPSERTS / 2))}), ${up.errors} errors${up.firstError ? ` (first: ${up.firstError})` : ''}; ` +
+      `p50 ${up.p50Ms.toFixed(1)} ms, p99 ${up.p99Ms.toFixed(1)} ms; ${cpuNote(up.cpu)}; ` +
+      `emulator CPU ${fmt(serverUsPerReq)} us per upsert`,
+  );
+  return up.perSecond;
+}
+
+async function barePhase(small: Buffer, big: Buffer, locationId: string, emulatorUpserts: number | undefined, emulatorPages: number | undefined, out: Report): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hoop-bench-'));
+  try {
+    const smallPath = path.join(tmp, 'small.json');
+    const bigPath = path.join(tmp, 'big.json');
+    writeFileSync(smallPath, small);
+    writeFileSync(bigPath, big);
+    const bare = await spawnNode(['-e', BARE_SERVER], { ...process.env, BENCH_SMALL_BODY: smallPath, BENCH_BIG_BODY: bigPath });
+    try {
+      const bareUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(bare.firstLine)?.[1];
+      if (!bareUrl) throw new Error(`unexpected first line from the bare server: ${bare.firstLine}`);
+      const client = makeClient(bareUrl);
+      const pid = bare.proc.pid;
+      const headers = { authorization: 'Bearer x', version: VERSION };
+      const warmBodies = Array.from({ length: 2000 }, (_, i) => upsertBody(locationId, i * 2, 'warm'));
+      const bodies = Array.from({ length: UPSERTS }, (_, i) => upsertBody(locationId, i, 'run'));
+      await runLoad(client, warmBodies.length, CONCURRENCY, (i) => ({ method: 'POST', path: '/', body: warmBodies[i]! }), headers, pid);
+      const b = await runLoad(client, UPSERTS, CONCURRENCY, (i) => ({ method: 'POST', path: '/', body: bodies[i]! }), headers, pid);
+      out.rows.push({
+        metric: `bare node:http, fixed ${fmt(small.length)}-byte body, same upsert load`,
+        measured: b.perSecond,
+        unit: 'req/s',
+        note: emulatorUpserts === undefined ? '-' : `emulator upserts at ${pct(emulatorUpserts / b.perSecond)} of it`,
+      });
+      out.notes.push(`bare server, small body: p50 ${b.p50Ms.toFixed(1)} ms, p99 ${b.p99Ms.toFixed(1)} ms; ${cpuNote(b.cpu)}`);
+
+      // The same page bytes as a search page, one at a time, parsed by the client as in the walk.
+      const n = 100;
+      const mark = cpuMark(pid);
+      const req = Buffer.from(JSON.stringify({ locationId, pageLimit: PAGE_LIMIT }));
+      for (let k = 0; k < n; k++) {
+        const r = await client.request('POST', '/big', req, headers);
+        JSON.parse(r.body.toString('utf8'));
+      }
+      const cpu = cpuSpan(mark, pid);
+      const perSecond = (n / cpu.wallMs) * 1000;
+      out.rows.push({
+        metric: `bare node:http, fixed ${fmt(big.length / 1024)} KiB search-page body, one at a time`,
+        measured: perSecond,
+        unit: 'pages/s',
+        note: emulatorPages === undefined ? '-' : `default walk at ${pct(emulatorPages / perSecond)} of it`,
+      });
+      out.notes.push(`bare server, page body: ${cpuNote(cpu)}`);
+      client.close();
+    } finally {
+      await stopChild(bare.proc);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 // ---------------------------------------------------------------- main
 
@@ -543,177 +722,59 @@ async function main(): Promise<void> {
 
   const cores = os.availableParallelism();
   const machine = `${cores} cores (os.availableParallelism), ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${os.platform()} ${os.arch()}`;
-  log(`emulator-throughput: ${machine}`);
-  log(`load generator: ${CLIENT_KIND === 'http' ? `node:http, keep-alive Agent (maxSockets ${CONCURRENCY})` : 'global fetch (undici, keep-alive)'}, concurrency ${CONCURRENCY}, one process sharing the cores with the server`);
+  const loadAvg = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const loadDesc = CLIENT_KIND === 'http' ? `node:http + keep-alive Agent (maxSockets ${CONCURRENCY})` : 'global fetch (undici, keep-alive)';
+  log(`emulator-throughput: ${machine}; load average at start ${loadAvg}`);
+  log(`load generator: ${loadDesc}, concurrency ${CONCURRENCY}, one process sharing the cores with the server`);
 
-  const rows: Row[] = [];
-  const notes: string[] = [];
+  const out: Report = { rows: [], notes: [] };
   const emu = await startEmulatorChild();
-  const serverPid = emu.child.proc.pid;
-  log(`emulator child pid ${String(serverPid)} at ${emu.url}${EMULATOR_NODE_ARGS.length ? ` with ${EMULATOR_NODE_ARGS.join(' ')}` : ''}`);
-
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hoop-bench-'));
+  log(`emulator child pid ${String(emu.child.proc.pid)} at ${emu.url}${EMULATOR_NODE_ARGS.length ? ` with ${EMULATOR_NODE_ARGS.join(' ')}` : ''}`);
+  let smallBody: Buffer;
+  let bigBody: Buffer;
+  let upsertsPerSecond: number | undefined;
+  let pagesPerSecond: number | undefined;
   try {
-    // Phones: a few of the whole range (seeded and upserted), checked in a scratch location first.
-    const newBase = CONTACTS + 1_000_000; // emails/phones of created contacts never collide with seeded ones
-    await checkPhones(emu, [0, 1, 9_999, 10_000, Math.floor(CONTACTS / 2), CONTACTS - 1, newBase, newBase + UPSERTS, newBase + 2 * UPSERTS]);
+    // Phones: a sample of the whole range (seeded and upserted), checked in a scratch location first.
+    await checkPhones(emu, [0, 1, 9_999, 10_000, Math.floor(CONTACTS / 2), CONTACTS - 1, newBase(), newBase() + UPSERTS - 1]);
     log('phones: a sample of the generated numbers is stored unchanged');
 
     log(`seeding ${fmt(CONTACTS)} contacts in batches of ${fmt(SEED_BATCH)}...`);
     const seeded = await seed(emu, CONTACTS);
-    rows.push({ metric: `seed via admin route (${fmt(SEED_BATCH)}/request)`, measured: seeded.perSecond, unit: 'contacts/s', note: 'info' });
+    out.rows.push({ metric: `seed via admin route (${fmt(SEED_BATCH)} per request)`, measured: seeded.perSecond, unit: 'contacts/s', note: 'info' });
 
-    // ---- search
-    const searchRes: Array<[string, WalkResult]> = [];
-    await walk(emu, {}, 'searchAfter', 5); // JIT warm-up; also builds the default-sort result
-    const full = await walk(emu, {}, 'searchAfter');
-    searchRes.push(['search, default sort, searchAfter walk', full]);
-    const tagged = await walk(emu, { filters: [{ field: 'tags', operator: 'eq', value: tagOf(0) }] }, 'searchAfter');
-    searchRes.push([`search, tags eq ${tagOf(0)}, searchAfter walk`, tagged]);
-    const from = new Date(BASE_DATE_MS + Math.floor(CONTACTS / 4) * MINUTE_MS).toISOString();
-    const to = new Date(BASE_DATE_MS + Math.floor((CONTACTS * 3) / 4) * MINUTE_MS).toISOString();
-    const ranged = await walk(emu, { filters: [{ field: 'dateAdded', operator: 'range', value: { gte: from, lt: to } }] }, 'searchAfter');
-    searchRes.push(['search, dateAdded range, searchAfter walk', ranged]);
-    const paged = await walk(emu, { sort: [{ field: 'dateAdded', direction: 'desc' }] }, 'page', 20);
-    searchRes.push(['search, page 1..20, dateAdded desc', paged]);
+    // Real answers, replayed later by the bare server: an upsert (an update) and a search page.
+    smallBody = (await emu.client.request('POST', '/contacts/upsert', upsertBody(emu.locationId, 0, 'sample'), emu.headers)).body;
+    bigBody = (await emu.client.request('POST', '/contacts/search', Buffer.from(JSON.stringify({ locationId: emu.locationId, pageLimit: PAGE_LIMIT })), emu.headers)).body;
 
-    for (const [name, w] of searchRes) {
-      rows.push({ metric: `${name} (${fmt(w.contacts)} contacts, ${w.pages} pages)`, measured: w.pagesPerSecond, unit: 'pages/s', goal: GOAL_PAGES_PER_S });
-      notes.push(`${name}: first page ${fmt(w.firstPageMs)} ms (filter+sort of the location), ${cpuNote(w.cpu)}${w.problem ? `; PROBLEM: ${w.problem}` : ''}`);
+    if (ONLY !== 'upsert') {
+      log('search walks...');
+      pagesPerSecond = await searchPhase(emu, out);
     }
-
-    // Cold pages: a write before every page invalidates the search cache, as when
-    // an export walks a location that a migration is writing to.
-    {
-      const n = 10;
-      let pageMs = 0;
-      let problem: string | undefined;
-      const mark = cpuMark(serverPid);
-      let after: unknown[] | undefined;
-      for (let k = 0; k < n; k++) {
-        const i = k * 7;
-        const up = await json(emu.client, 'POST', '/contacts/upsert', { locationId: emu.locationId, email: emailOf(i), phone: phoneOf(i), city: `Cold ${k}` }, emu.headers);
-        if (up.status !== 200 && up.status !== 201) problem ??= `upsert ${up.status}`;
-        const t0 = performance.now();
-        const r = await json(emu.client, 'POST', '/contacts/search', { locationId: emu.locationId, pageLimit: PAGE_LIMIT, ...(after ? { searchAfter: after } : {}) }, emu.headers);
-        pageMs += performance.now() - t0;
-        if (r.status !== 200) problem ??= `search ${r.status}`;
-        else after = (r.body.contacts as Array<{ searchAfter: unknown[] }>).at(-1)?.searchAfter;
-      }
-      const cpu = cpuSpan(mark, serverPid);
-      rows.push({ metric: 'search page right after a write (cache cold)', measured: (n / pageMs) * 1000, unit: 'pages/s', note: 'info' });
-      notes.push(`cold page: ${fmt(pageMs / n)} ms per page when every page follows a write; ${cpuNote(cpu)}${problem ? `; PROBLEM: ${problem}` : ''}`);
+    if (ONLY !== 'search') {
+      log(`upserts: ${fmt(UPSERTS)} at concurrency ${CONCURRENCY}...`);
+      upsertsPerSecond = await upsertPhase(emu, out);
     }
-
-    // Capture a real page, for the bare server's big body.
-    const sample = await emu.client.request('POST', '/contacts/search', Buffer.from(JSON.stringify({ locationId: emu.locationId, pageLimit: PAGE_LIMIT })), emu.headers);
-
-    // ---- upserts: half updates of seeded emails, half new contacts, interleaved.
-    const upsertBody = (i: number, salt: string): Buffer => {
-      const update = i % 2 === 0;
-      const n = update ? (i * 7919) % CONTACTS : newBase + i;
-      return Buffer.from(
-        JSON.stringify({
-          locationId: emu.locationId,
-          email: emailOf(n),
-          phone: phoneOf(n),
-          firstName: `First${n}`,
-          lastName: update ? `Updated${salt}` : `Last${n}`,
-          companyName: `Company ${n % 997}`,
-          tags: ['bench', tagOf(n)],
-          source: 'bench-upsert',
-        }),
-      );
-    };
-    // Warm-up: updates only, not counted.
-    const warmBodies = Array.from({ length: 2000 }, (_, i) => upsertBody(i * 2, 'warm'));
-    const warm = await runLoad(emu.client, warmBodies.length, CONCURRENCY, (i) => ({ method: 'POST', path: '/contacts/upsert', body: warmBodies[i]! }), emu.headers, serverPid);
-    if (warm.errors) throw new Error(`upsert warm-up failed: ${String(warm.firstError)}`);
-    const sampleUpsert = await emu.client.request('POST', '/contacts/upsert', warmBodies[0]!, emu.headers);
-
-    const bodies = Array.from({ length: UPSERTS }, (_, i) => upsertBody(i, 'run'));
-    const up = await runLoad(emu.client, UPSERTS, CONCURRENCY, (i) => ({ method: 'POST', path: '/contacts/upsert', body: bodies[i]! }), emu.headers, serverPid);
-    const created = up.statuses.get(201) ?? 0;
-    const updated = up.statuses.get(200) ?? 0;
-    rows.push({ metric: `upsert, ${fmt(UPSERTS)} requests, concurrency ${CONCURRENCY}`, measured: up.perSecond, unit: 'req/s', goal: GOAL_UPSERTS_PER_S });
-    const serverUsPerReq = up.cpu.serverCpuMs === undefined ? NaN : (up.cpu.serverCpuMs / UPSERTS) * 1000;
-    notes.push(
-      `upsert: ${fmt(updated)} answered 200, ${fmt(created)} answered 201, ${up.errors} errors${up.firstError ? ` (first: ${up.firstError})` : ''}; ` +
-        `p50 ${up.p50Ms.toFixed(1)} ms, p99 ${up.p99Ms.toFixed(1)} ms; ${cpuNote(up.cpu)}; ` +
-        `emulator CPU ${fmt(serverUsPerReq)} us/upsert, i.e. ~${fmt(1e6 / serverUsPerReq)} upserts/s if it had a core to itself`,
-    );
-    rows.push({ metric: 'upsert, emulator capacity on one full core (from its CPU time)', measured: 1e6 / serverUsPerReq, unit: 'req/s', note: 'info' });
-
-    // Stats from the emulator itself, as a cross-check of what it counted.
-    const stats = await json(emu.client, 'GET', '/__emulator/stats', undefined);
-    const countedUpserts = (stats.body.byOperation as Record<string, number> | undefined)?.['upsert-contact'];
-    notes.push(`emulator counted ${fmt(countedUpserts ?? NaN)} upsert-contact operations in total (warm-up, cold pages and run included)`);
-
     emu.client.close();
-    await stopChild(emu.child.proc);
-
-    // ---- bare node:http server, same load generator, same bodies
-    const smallPath = path.join(tmp, 'small.json');
-    const bigPath = path.join(tmp, 'big.json');
-    writeFileSync(smallPath, sampleUpsert.body);
-    writeFileSync(bigPath, sample.body);
-    const bare = await spawnNode(['-e', BARE_SERVER], { ...process.env, BENCH_SMALL_BODY: smallPath, BENCH_BIG_BODY: bigPath });
-    const bareUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(bare.firstLine)?.[1];
-    if (!bareUrl) throw new Error(`unexpected first line from the bare server: ${bare.firstLine}`);
-    const bareClient = makeClient(bareUrl);
-    const barePid = bare.proc.pid;
-    await runLoad(bareClient, 2000, CONCURRENCY, (i) => ({ method: 'POST', path: '/', body: warmBodies[i]! }), emu.headers, barePid);
-    const b = await runLoad(bareClient, UPSERTS, CONCURRENCY, (i) => ({ method: 'POST', path: '/', body: bodies[i]! }), emu.headers, barePid);
-    rows.push({
-      metric: `bare node:http, fixed ${fmt(sampleUpsert.body.length)}-byte body, same load`,
-      measured: b.perSecond,
-      unit: 'req/s',
-      note: `emulator at ${pct(up.perSecond / b.perSecond)} of it`,
-    });
-    notes.push(`bare server (small body): p50 ${b.p50Ms.toFixed(1)} ms, p99 ${b.p99Ms.toFixed(1)} ms; ${cpuNote(b.cpu)}`);
-
-    // Bare ceiling for search pages: the same page bytes, sequentially, parsed by the client as in the walk.
-    {
-      const n = 100;
-      const mark = cpuMark(barePid);
-      for (let k = 0; k < n; k++) {
-        const r = await bareClient.request('POST', '/big', Buffer.from('{"locationId":"x","pageLimit":500}'), emu.headers);
-        JSON.parse(r.body.toString('utf8'));
-      }
-      const cpu = cpuSpan(mark, barePid);
-      const perSecond = (n / cpu.wallMs) * 1000;
-      rows.push({
-        metric: `bare node:http, fixed ${fmt(sample.body.length / 1024)} KiB page body, sequential`,
-        measured: perSecond,
-        unit: 'pages/s',
-        note: `default walk at ${pct(full.pagesPerSecond / perSecond)} of it`,
-      });
-      notes.push(`bare server (page body): ${cpuNote(cpu)}`);
-    }
-    bareClient.close();
-    await stopChild(bare.proc);
-
-    // ---- report
-    console.log('');
-    console.log(`Emulator throughput, ${fmt(CONTACTS)} contacts stored, rate limits off`);
-    console.log(`Machine: ${machine}`);
-    console.log(
-      `Load: ${CLIENT_KIND === 'http' ? 'node:http + keep-alive Agent' : 'fetch (undici)'}, concurrency ${CONCURRENCY} for upserts, one page at a time for searches; ` +
-        `load generator and server are separate processes sharing the ${cores} cores`,
-    );
-    console.log('');
-    printTable(rows);
-    console.log('');
-    for (const n of notes) console.log(`- ${n}`);
-    console.log('');
-    const goals = rows.filter((r) => r.goal !== undefined);
-    const missed = goals.filter((r) => r.measured < r.goal!);
-    for (const r of goals) console.log(`${r.measured >= r.goal! ? 'GOAL MET   ' : 'GOAL MISSED'}  ${r.metric}: ${fmt(r.measured, 1)} ${r.unit} (goal ${fmt(r.goal!)})`);
-    console.log(missed.length === 0 ? '\nAll goals met.' : `\n${missed.length} of ${goals.length} goals missed.`);
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
     await stopChild(emu.child.proc);
   }
+  log('bare node:http server...');
+  await barePhase(smallBody, bigBody, emu.locationId, upsertsPerSecond, pagesPerSecond, out);
+
+  console.log('');
+  console.log(`Emulator throughput, ${fmt(CONTACTS)} contacts stored, rate limits off`);
+  console.log(`Machine: ${machine}; load average at start ${loadAvg}`);
+  console.log(`Load: ${loadDesc}, ${CONCURRENCY} upserts in flight, search pages one at a time; load generator and server are separate processes sharing the ${cores} cores`);
+  console.log('');
+  printTable(out.rows);
+  console.log('');
+  for (const n of out.notes) console.log(`- ${n}`);
+  console.log('');
+  const goals = out.rows.filter((r) => r.goal !== undefined);
+  const missed = goals.filter((r) => r.measured < r.goal!);
+  for (const r of goals) console.log(`${r.measured >= r.goal! ? 'GOAL MET   ' : 'GOAL MISSED'}  ${r.metric}: ${fmt(r.measured, 1)} ${r.unit} (goal ${fmt(r.goal!)})`);
+  console.log(missed.length === 0 ? `\nAll ${goals.length} goals met.` : `\n${missed.length} of ${goals.length} goals missed.`);
 }
 
 main().then(

@@ -91,6 +91,30 @@ describe('hoop-etl emulator', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses a bad seed file with exit 2 naming the file and line', () => {
+    const seed = join(tmp, 'bad-seed.csv');
+    writeFileSync(seed, 'Email,Phone\na@example.com,2125550100\nb@example.com,12\n');
+    const bad = spawnSync(process.execPath, [CLI, 'emulator', '--port', '0', '--seed', seed], { encoding: 'utf8', timeout: 10_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`Cannot seed contact: phone must be a valid phone number (${seed} line 3)`);
+    const missing = spawnSync(process.execPath, [CLI, 'emulator', '--port', '0', '--seed', join(tmp, 'none.csv')], { encoding: 'utf8', timeout: 10_000 });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('Cannot read seed file: ENOENT');
+  });
+
+  it('does not seed twice into a --data file that already holds contacts', async () => {
+    const seed = join(tmp, 'once.csv');
+    const data = join(tmp, 'once.sqlite');
+    writeFileSync(seed, 'Email\nonce@example.com\n');
+    for (let i = 0; i < 2; i++) {
+      const emu = await startCli(['--seed', seed, '--data', data]);
+      const r = await call(emu, 'POST', '/contacts/search', { body: { locationId: emu.locationId, pageLimit: 10 } });
+      expect(r.body.total).toBe(1);
+      emu.child.kill('SIGTERM');
+      await emu.exited;
+    }
+  });
+
   it('exits 2 when the port is taken', async () => {
     const emu = await startCli([]);
     const port = new URL(emu.url).port;

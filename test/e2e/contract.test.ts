@@ -38,6 +38,12 @@ interface SpecOp {
   scopes: string[];
   /** The request body schema, resolved. */
   requestSchema?: Json;
+  /** Statuses whose response the spec gives a JSON schema for. */
+  schemaStatuses: number[];
+  /** Query parameters the spec marks required. */
+  requiredQuery: string[];
+  /** Query parameters with an enum schema. */
+  enumQuery: Array<{ name: string; values: string[] }>;
 }
 
 function specOperations(): Map<string, SpecOp> {
@@ -48,12 +54,18 @@ function specOperations(): Map<string, SpecOp> {
       for (const [method, op] of Object.entries(methods as Json)) {
         if (!HTTP_METHODS.includes(method)) continue;
         const ref = op.requestBody?.content?.['application/json']?.schema?.$ref as string | undefined;
+        const query = ((op.parameters as Json[] | undefined) ?? []).filter((p) => p.in === 'query');
         out.set(op.operationId, {
           operationId: op.operationId,
           method: method.toUpperCase(),
           path,
           scopes: ((op.security as Json[] | undefined) ?? []).flatMap((s) => (s.bearer as string[] | undefined) ?? []),
           requestSchema: ref ? (schemas[ref.split('/').pop()!] as Json) : undefined,
+          schemaStatuses: Object.entries(op.responses as Json)
+            .filter(([, r]) => r.content?.['application/json']?.schema)
+            .map(([status]) => Number(status)),
+          requiredQuery: query.filter((p) => p.required).map((p) => p.name as string),
+          enumQuery: query.filter((p) => Array.isArray(p.schema?.enum)).map((p) => ({ name: p.name as string, values: p.schema.enum as string[] })),
         });
       }
     }
@@ -170,12 +182,30 @@ async function call(operationId: string, req: Req, opts: Omit<CallOptions, 'quer
   return http(op.method, fillPath(op.path, req.params ?? {}), { ...opts, query: req.query, body: req.body });
 }
 
+/** validateResponse must really check every body the spec has a schema for: never `undefined` there. */
+function expectMatchesSpec(operationId: string, status: number, body: unknown): void {
+  const errors = spec.validateResponse(operationId, status, body);
+  if (SPEC_OPS.get(operationId)!.schemaStatuses.includes(status)) expect(errors, `${operationId} ${status}`).toEqual([]);
+  else expect(errors, `${operationId} ${status}: the spec has no schema`).toBeUndefined();
+}
+
 function expectValid(operationId: string, res: Res, status: number): void {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(spec.validateResponse(operationId, status, res.body) ?? []).toEqual([]);
+  expectMatchesSpec(operationId, status, res.body);
   expect(typeof res.body.traceId).toBe('string');
   expect(res.body.traceId.length).toBeGreaterThan(0);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  // Present on every response, not only on 429 (BEHAVIOUR.md section 6).
+  for (const h of RATE_HEADERS) expect(res.headers.get(h), h).toMatch(/^\d+$/);
 }
+
+const RATE_HEADERS = [
+  'x-ratelimit-limit-daily',
+  'x-ratelimit-daily-remaining',
+  'x-ratelimit-interval-milliseconds',
+  'x-ratelimit-max',
+  'x-ratelimit-remaining',
+];
 
 const ERROR_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 422: 'Unprocessable Entity' };
 
@@ -197,8 +227,11 @@ function expectError(operationId: string, res: Res, status: number, message?: st
     else if (message) expect(b.message).toMatch(message);
   }
   // Where the spec documents the error body, it must match.
-  expect(spec.validateResponse(operationId, status, b) ?? []).toEqual([]);
+  expectMatchesSpec(operationId, status, b);
 }
+
+/** A value of the wrong JSON type for each schema type. */
+const WRONG_TYPE: Record<string, unknown> = { string: 12345, number: 'abc', boolean: 'yes', array: 'not-an-array', object: 'x' };
 
 const FIREBASE_ID = /^[A-Za-z0-9]{20}$/;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -289,6 +322,16 @@ const CASES: Record<string, Case> = {
       const got = await call('get-contact', { params: { contactId: c.id } });
       expect(got.status).toBe(200);
       expect(got.body.contact.phone).toBe('+14155552671');
+      // Duplicates off (the default): the same email again is a 400 naming the existing contact (section 3).
+      const dup = await call('create-contact', { body: { locationId: A, firstName: 'Other', email: 'ADA.LOVELACE@example.com' } });
+      expectError('create-contact', dup, 400, 'This location does not allow duplicated contacts.');
+      expect(dup.body.meta).toEqual({ contactId: c.id, matchingField: 'email' });
+      // No email, phone, firstName or lastName: 422; `name` alone does not count (section 3).
+      for (const body of [{ locationId: A }, { locationId: A, name: 'Ada Lovelace' }]) {
+        const anon = await call('create-contact', { body });
+        expectError('create-contact', anon, 422);
+        expect(anon.body.message).toEqual(['Contacts without email, phone, firstName and lastName are not allowed.']);
+      }
     },
   },
   'get-contacts': {
@@ -312,6 +355,12 @@ const CASES: Record<string, Case> = {
       const next = await call('get-contacts', { query: { locationId: A, limit: '1', startAfterId: b.meta.startAfterId, startAfter: String(b.meta.startAfter) } });
       expectValid('get-contacts', next, 200);
       expect(next.body.contacts.map((x: Json) => x.id)).toEqual([c.second]);
+      // Clients use `/contacts` without the trailing slash as well (section 1 note e).
+      const bare = await http('GET', '/contacts', { query: { locationId: A } });
+      expectValid('get-contacts', bare, 200);
+      expect(bare.body.contacts.map((x: Json) => x.id)).toEqual([c.first, c.second]);
+      // limit: max 100.
+      expectError('get-contacts', await call('get-contacts', { query: { locationId: A, limit: '101' } }), 422);
     },
   },
   'get-contact': {
@@ -344,6 +393,11 @@ const CASES: Record<string, Case> = {
       // `tags` on update replaces every tag (BEHAVIOUR.md section 4).
       expect(b.contact.tags).toEqual(['new']);
       expect((await inspect(c.contactId!)).firstName).toBe('Grace');
+      // Setting an email another contact owns is the duplicate 400 on PUT too (section 3).
+      const other = await seedOne({ email: 'taken@example.com', phone: '+14155550111' });
+      const dup = await call('update-contact', { params: { contactId: c.contactId! }, body: { email: 'Taken@Example.com' } });
+      expectError('update-contact', dup, 400, 'This location does not allow duplicated contacts.');
+      expect(dup.body.meta).toEqual({ contactId: other, matchingField: 'email' });
     },
   },
   'delete-contact': {
@@ -374,6 +428,9 @@ const CASES: Record<string, Case> = {
       expect(again.body.contact.id).toBe(b.contact.id);
       expect(again.body.contact.phone).toBe('+14155550100');
       expect(again.body.contact.firstName).toBe('Up');
+      // Neither email nor phone (name alone does not count): 400 (section 3).
+      const anon = await call('upsert-contact', { body: { locationId: A, name: 'No Identifier' } });
+      expectError('upsert-contact', anon, 400, 'Pass at least one of number, email query parameter');
     },
   },
   'search-contacts-advanced': {
@@ -401,6 +458,11 @@ const CASES: Record<string, Case> = {
       expectValid('search-contacts-advanced', filtered, 200);
       expect(filtered.body.total).toBe(1);
       expect(filtered.body.contacts[0].id).toBe(c.y);
+      // Unknown filter field: 400 "Invalid field <x>" (section 2, GH#170).
+      const bad = await call('search-contacts-advanced', {
+        body: { locationId: A, pageLimit: 10, filters: [{ field: 'contact_name', operator: 'eq', value: 'x' }] },
+      });
+      expectError('search-contacts-advanced', bad, 400, 'Invalid field contact_name');
     },
   },
   'get-duplicate-contact': {
@@ -459,6 +521,9 @@ const CASES: Record<string, Case> = {
       expect(rm.body.responses[0]).toMatchObject({ contactId: c.contactId, type: 'success', tagsRemoved: ['alpha'] });
       expect(rm.body.responses[1]).toEqual({ contactId: 'abcdef', message: 'contact id is not a valid firebase id', type: 'error' });
       expect((await inspect(c.contactId!)).tags).toEqual(['old', 'beta']);
+      // More than 100 contacts in one call: 422 (emulator decision).
+      const many = Array.from({ length: 101 }, () => c.contactId!);
+      expectError('create-association', await call('create-association', { params: { type: 'add' }, body: { locationId: A, contacts: many, tags: ['x'] } }), 422);
     },
   },
   'add-remove-contact-from-business': {
@@ -833,6 +898,14 @@ describe('spec files', () => {
     }
   });
 
+  it('validateResponse rejects a body of the wrong shape for every documented schema', () => {
+    for (const op of SPEC_OPS.values()) {
+      for (const status of op.schemaStatuses) {
+        expect(spec.validateResponse(op.operationId, status, ['not', 'an', 'object'])?.length, `${op.operationId} ${status}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it.each([...SPEC_OPS.values()].map((o) => [o.operationId, o] as const))('%s: the case needs the scope the spec names', (id, op) => {
     const c = CASES[id];
     expect(c, `no case for ${id}`).toBeDefined();
@@ -886,6 +959,41 @@ for (const [operationId, op] of SPEC_OPS) {
       expectError(operationId, res, 403, 'The token does not have access to this location.');
     });
 
+    if (c.location !== 'contact') {
+      it(`A's token naming location B (in ${c.location}) -> 403`, async () => {
+        const ctx = await c.setup();
+        const req = c.request(ctx);
+        const swap = <T extends Record<string, unknown> | undefined>(o: T): T =>
+          (o && 'locationId' in o ? { ...o, locationId: B } : o) as T;
+        const moved: Req = { params: swap(req.params), query: swap(req.query), body: swap(req.body) };
+        expect(JSON.stringify(moved), 'the request must name location B somewhere').toContain(B);
+        const res = await call(operationId, moved);
+        expectError(operationId, res, 403, 'The token does not have access to this location.');
+      });
+    }
+
+    for (const name of op.requiredQuery) {
+      it(`query without required ${name} -> 422 naming it`, async () => {
+        const ctx = await c.setup();
+        const req = c.request(ctx);
+        expect(req.query, 'the valid request must send the required parameter').toHaveProperty(name);
+        const { [name]: _dropped, ...rest } = req.query!;
+        const res = await call(operationId, { ...req, query: rest });
+        expectError(operationId, res, 422);
+        expect(res.body.message.some((m: string) => m.startsWith(`${name} `)), JSON.stringify(res.body.message)).toBe(true);
+      });
+    }
+
+    for (const { name, values } of op.enumQuery) {
+      it(`query ${name} outside its enum -> 422`, async () => {
+        const ctx = await c.setup();
+        const req = c.request(ctx);
+        const res = await call(operationId, { ...req, query: { ...req.query, [name]: 'notAnEnumValue' } });
+        expectError(operationId, res, 422);
+        expect(res.body.message.some((m: string) => m.includes(name) && values.every((v) => m.includes(v))), JSON.stringify(res.body.message)).toBe(true);
+      });
+    }
+
     it('no Version header -> 400', async () => {
       const ctx = await c.setup();
       const res = await call(operationId, c.request(ctx), { version: null });
@@ -905,6 +1013,18 @@ for (const [operationId, op] of SPEC_OPS) {
         expect(req.body, 'the valid request must send the required field').toHaveProperty(field);
         const { [field]: _dropped, ...rest } = req.body!;
         const res = await call(operationId, { ...req, body: rest });
+        expectError(operationId, res, 422);
+        expect(res.body.message.some((m: string) => m.startsWith(`${field} `)), JSON.stringify(res.body.message)).toBe(true);
+      });
+    }
+
+    for (const field of required) {
+      const type = (op.requestSchema?.properties as Json | undefined)?.[field]?.type as string | undefined;
+      if (!type || !(type in WRONG_TYPE)) continue;
+      it(`body with ${field} not a ${type} -> 422 naming it`, async () => {
+        const ctx = await c.setup();
+        const req = c.request(ctx);
+        const res = await call(operationId, { ...req, body: { ...req.body, [field]: WRONG_TYPE[type] } });
         expectError(operationId, res, 422);
         expect(res.body.message.some((m: string) => m.startsWith(`${field} `)), JSON.stringify(res.body.message)).toBe(true);
       });

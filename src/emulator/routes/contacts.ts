@@ -12,9 +12,21 @@ function withoutLocation(body: Record<string, unknown>): Record<string, unknown>
   return rest;
 }
 
+/**
+ * Create needs email, phone, firstName or lastName; `name` alone is refused even
+ * though it is split into first and last name when sent with one of them
+ * (BEHAVIOUR.md section 3, observed live).
+ */
+function requireIdentity(body: Record<string, unknown>, rec: ContactRecord): void {
+  const sent = (k: string) => typeof body[k] === 'string' && (body[k] as string).trim() !== '';
+  if (!hasIdentity(rec) || (!rec.email && !rec.phone && !sent('firstName') && !sent('lastName'))) {
+    throw new ApiError(422, [REQUIRE_IDENTITY]);
+  }
+}
+
 function createContact(ctx: RouteContext) {
   const rec = applyContactInput(undefined, withoutLocation(ctx.body), ctx.loc, ctx.now);
-  if (!hasIdentity(rec)) throw new ApiError(422, [REQUIRE_IDENTITY]);
+  requireIdentity(ctx.body, rec);
   if (!ctx.loc.settings.allowDuplicateContact) {
     const dup = findDuplicate(ctx.loc, rec);
     if (dup) throw duplicateError(dup);
@@ -49,7 +61,7 @@ function upsertContact(ctx: RouteContext) {
   const settings = ctx.loc.settings;
   if (ctx.body.createNewIfDuplicateAllowed === true && settings.allowDuplicateContact) {
     const rec = applyContactInput(undefined, body, ctx.loc, ctx.now);
-    if (!hasIdentity(rec)) throw new ApiError(422, [REQUIRE_IDENTITY]);
+    requireIdentity(body, rec);
     ctx.store.putContact(rec);
     return ok({ new: true, contact: toContactJson(rec) });
   }

@@ -60,9 +60,16 @@ export function defineCustomField(
   };
 }
 
-function field(ctx: RouteContext): CustomFieldDefinition {
-  const d = ctx.loc.customFields.get(ctx.params.id!);
-  if (!d) throw new ApiError(400, `Custom field not found for id:${ctx.params.id}`);
+/**
+ * The definition named by the `{id}` path parameter. GET documents it as "Custom
+ * Field Id or Field Key (e.g. "contact.first_name")", so `byKey` also matches
+ * `fieldKey`; PUT and DELETE document an id only.
+ */
+function field(ctx: RouteContext, byKey = false): CustomFieldDefinition {
+  const id = ctx.params.id!;
+  let d = ctx.loc.customFields.get(id);
+  if (!d && byKey) for (const def of ctx.loc.customFields.values()) if (def.fieldKey === id) d = def;
+  if (!d) throw new ApiError(400, `Custom field not found for id:${id}`);
   return d;
 }
 
@@ -98,7 +105,7 @@ export const customFieldRoutes: RouteDef[] = [
     operationId: 'get-custom-field',
     scope: 'locations/customFields.readonly',
     locationFrom: 'path',
-    handler: (ctx) => ok({ customField: toCustomFieldJson(field(ctx)) }),
+    handler: (ctx) => ok({ customField: toCustomFieldJson(field(ctx, true)) }),
   },
   {
     method: 'PUT',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/emulator/api-error.js';
 import { zonedTimeToEpoch } from '../../../src/emulator/search-dates.js';
+import { isoDate } from '../../../src/emulator/search-hit.js';
 import {
   parseSearchBody,
   runSearch,
@@ -1220,5 +1221,28 @@ describe('toSearchHit', () => {
     expect(toSearchHit(PEOPLE[0]!, bySource, NY).searchAfter).toEqual(['acme holdings', 0, 'm01']);
     expect(toSearchHit(PEOPLE[4]!, bySource, NY).searchAfter).toEqual([null, 0, 'm05']);
     expect(searchAfterOf(PEOPLE[0]!, bySource)).toEqual(['acme holdings', 0, 'm01']);
+  });
+});
+
+describe('isoDate', () => {
+  it.each<[number, string]>([
+    [0, '1970-01-01T00:00:00.000Z'],
+    [951_782_400_000, '2000-02-29T00:00:00.000Z'],
+    [ms('2026-01-01T04:59:59.999Z'), '2026-01-01T04:59:59.999Z'],
+    [ms('2100-03-01T12:34:56.007Z'), '2100-03-01T12:34:56.007Z'],
+    [253_402_300_799_999, '9999-12-31T23:59:59.999Z'],
+    [-1, '1969-12-31T23:59:59.999Z'],
+    [1.5, '1970-01-01T00:00:00.001Z'],
+  ])('%d -> %s', (value, expected) => {
+    expect(isoDate(value)).toBe(expected);
+  });
+
+  it('agrees with Date#toISOString from 1970 to 9999', () => {
+    const step = 86_400_000 * 7 + 3_600_000 * 5 + 60_000 * 7 + 1_013;
+    const mismatches: number[] = [];
+    for (let t = 0; t < 253_402_300_799_999; t += step * 13) {
+      if (isoDate(t) !== new Date(t).toISOString()) mismatches.push(t);
+    }
+    expect(mismatches).toEqual([]);
   });
 });

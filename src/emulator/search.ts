@@ -10,8 +10,8 @@
  * binary search and a slice. The cache lives in a {@link SearchEngine}; the
  * module-level `runSearch` uses one shared engine. Each engine keys its cache
  * by the identity of the `contacts` Map (a WeakMap, so dropped maps free their
- * entries) and then by `version`: the store must bump `version` whenever that
- * Map's content changes, and may hand the same Map (mutated in place) or a new
+ * entries) and then by `version`: the store must give `version` a new value
+ * (compared for equality only) whenever that Map's content changes, and may hand the same Map (mutated in place) or a new
  * one per version. A new Map object per request defeats the cache.
  */
 import { cursorOf, indexAfter, sortContacts, type SortedResult } from './search-sort.js';
@@ -36,7 +36,7 @@ export type {
 
 /** What the store hands the search: one location's contacts at one version. Building it is free. */
 export interface SearchIndexSnapshot {
-  /** Increases on every change of `contacts` (a store-wide counter is fine). */
+  /** Takes a new value on every change of `contacts` (compared for equality only; a store-wide counter is fine). */
   readonly version: number;
   /** Contact id -> record, for one location. */
   readonly contacts: ReadonlyMap<string, ContactRecord>;

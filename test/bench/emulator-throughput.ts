@@ -110,8 +110,12 @@ interface Child {
   stderr: () => string;
 }
 
-/** Spawns `node args...` and resolves with the first stdout line. */
-function spawnNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Child> {
+/**
+ * Spawns `node args...` and resolves with the first stdout line that `ready`
+ * accepts (other lines, e.g. from --trace-gc, are skipped; stdout is drained
+ * for the child's whole life so it never blocks on a full pipe).
+ */
+function spawnNode(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<Child> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(proc);
@@ -123,7 +127,7 @@ function spawnNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promis
     });
     let out = '';
     let done = false;
-    const timer = setTimeout(() => finish(new Error(`no output from child within 20s\n${err}`)), 20_000);
+    const timer = setTimeout(() => finish(new Error(`child not listening within 20s\n${err}`)), 20_000);
     function finish(e: Error | undefined, line?: string): void {
       if (done) return;
       done = true;
@@ -135,9 +139,14 @@ function spawnNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promis
     }
     proc.stdout!.setEncoding('utf8');
     proc.stdout!.on('data', (d: string) => {
+      if (done) return;
       out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) finish(undefined, out.slice(0, nl));
+      let nl: number;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl).trim();
+        out = out.slice(nl + 1);
+        if (ready.test(line)) return finish(undefined, line);
+      }
     });
     proc.on('exit', (code, signal) => finish(new Error(`child exited (code ${String(code)}, signal ${String(signal)}) before listening\n${err}`)));
     proc.on('error', (e) => finish(e));
@@ -393,8 +402,8 @@ interface Emulator {
 const LISTEN_RE = /^HoopAI emulator listening on (http:\/\/\S+) location=(\S+) token=(\S+)$/;
 
 async function startEmulatorChild(): Promise<Emulator> {
-  const child = await spawnNode([...EMULATOR_NODE_ARGS, CLI, 'emulator', '--host', '127.0.0.1', '--port', '0', '--rate-max', '0', '--daily-limit', '0']);
-  const m = LISTEN_RE.exec(child.firstLine.trim());
+  const child = await spawnNode([...EMULATOR_NODE_ARGS, CLI, 'emulator', '--host', '127.0.0.1', '--port', '0', '--rate-max', '0', '--daily-limit', '0'], LISTEN_RE);
+  const m = LISTEN_RE.exec(child.firstLine);
   if (!m) throw new Error(`unexpected first line from the emulator: ${child.firstLine}`);
   const [, url, locationId, token] = m as unknown as [string, string, string, string];
   if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(url)) throw new Error(`emulator is not on 127.0.0.1: ${url}`);
@@ -660,7 +669,7 @@ async function barePhase(small: Buffer, big: Buffer, locationId: string, emulato
     const bigPath = path.join(tmp, 'big.json');
     writeFileSync(smallPath, small);
     writeFileSync(bigPath, big);
-    const bare = await spawnNode(['-e', BARE_SERVER], { ...process.env, BENCH_SMALL_BODY: smallPath, BENCH_BIG_BODY: bigPath });
+    const bare = await spawnNode(['-e', BARE_SERVER], /^bare listening on /, { ...process.env, BENCH_SMALL_BODY: smallPath, BENCH_BIG_BODY: bigPath });
     try {
       const bareUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(bare.firstLine)?.[1];
       if (!bareUrl) throw new Error(`unexpected first line from the bare server: ${bare.firstLine}`);

@@ -103,8 +103,8 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
         seed: args['fault-seed'],
       },
     });
-    process.stdout.write(`HoopAI emulator listening on ${emu.url} location=${emu.locationId} token=${emu.token}\n`);
-    await new Promise<void>((resolve) => {
+    // Handlers go in before the first line: a script may signal as soon as it reads it.
+    const stopped = new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         process.stderr.write(`emulator: ${signal} received, stopping\n`);
         process.off('SIGINT', stop);
@@ -114,6 +114,8 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    process.stdout.write(`HoopAI emulator listening on ${emu.url} location=${emu.locationId} token=${emu.token}\n`);
+    await stopped;
     return 0;
   },
 };

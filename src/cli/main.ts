@@ -5,11 +5,12 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { describeFailure, EXIT, UsageError, type ExitCode } from '../core/errors.js';
 import type { CommandDef } from './command.js';
+import { apiCommand } from './commands/api.js';
 import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
 
 /** The command table: every command hoop-etl has, in the order `--help` lists them. */
-export const COMMANDS: ReadonlyArray<CommandDef<never>> = [emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
+export const COMMANDS: ReadonlyArray<CommandDef<never>> = [apiCommand, emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
 
 /**
  * Runs the CLI and resolves to the exit code. The only top-level catch in

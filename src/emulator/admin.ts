@@ -184,6 +184,7 @@ export async function handleAdmin(state: EmulatorState, method: string, url: URL
         return okJson(state.stats.toJSON());
       case 'POST /stats/reset':
         state.stats.reset();
+        state.limiter.clearPeaks();
         return okJson({ ok: true });
       case 'GET /config':
         return okJson(configJson(state));

@@ -28,6 +28,10 @@ interface Bucket {
   head: number;
   dayStart: number;
   dayCount: number;
+  /** Every arrival, refused ones too, for the peak a client sent into one window. */
+  arrivals: number[];
+  arrivalsHead: number;
+  peakArrivals: number;
 }
 
 export interface RateDecision {
@@ -48,7 +52,7 @@ export class RateLimiter {
 
   private bucket(key: string, now: number): Bucket {
     let b = this.buckets.get(key);
-    if (!b) this.buckets.set(key, (b = { stamps: [], head: 0, dayStart: now, dayCount: 0 }));
+    if (!b) this.buckets.set(key, (b = { stamps: [], head: 0, dayStart: now, dayCount: 0, arrivals: [], arrivalsHead: 0, peakArrivals: 0 }));
     if (now - b.dayStart >= DAY_MS) {
       b.dayStart = now;
       b.dayCount = 0;
@@ -66,6 +70,7 @@ export class RateLimiter {
   take(key: string, now: number): RateDecision {
     const { max, dailyLimit, intervalMs } = this.config;
     const b = this.bucket(key, now);
+    this.countArrival(b, now);
     const inWindow = b.stamps.length - b.head;
     if (dailyLimit > 0 && b.dayCount >= dailyLimit) {
       const wait = b.dayStart + DAY_MS - now;
@@ -78,6 +83,26 @@ export class RateLimiter {
     if (max > 0) b.stamps.push(now);
     b.dayCount++;
     return { allowed: true, headers: this.headers(b, now) };
+  }
+
+  private countArrival(b: Bucket, now: number): void {
+    const cutoff = now - this.config.intervalMs;
+    b.arrivals.push(now);
+    while (b.arrivalsHead < b.arrivals.length && b.arrivals[b.arrivalsHead]! <= cutoff) b.arrivalsHead++;
+    if (b.arrivalsHead > 1024) {
+      b.arrivals.splice(0, b.arrivalsHead);
+      b.arrivalsHead = 0;
+    }
+    b.peakArrivals = Math.max(b.peakArrivals, b.arrivals.length - b.arrivalsHead);
+  }
+
+  /**
+   * The most requests, refused ones included, that arrived within one window
+   * for each bucket since the last clear: what a client really sent, which the
+   * limit alone cannot show.
+   */
+  peaks(): Map<string, number> {
+    return new Map([...this.buckets].map(([k, b]) => [k, b.peakArrivals]));
   }
 
   /** The headers of a 429 the fault injector forces, without touching the counts. */
@@ -117,5 +142,9 @@ export class RateLimiter {
 
   clear(): void {
     this.buckets.clear();
+  }
+
+  clearPeaks(): void {
+    for (const b of this.buckets.values()) b.peakArrivals = 0;
   }
 }

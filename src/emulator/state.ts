@@ -16,6 +16,9 @@ export class EmulatorStats {
   dailyLimited = 0;
   faults = { status: 0, drop: 0, ambiguous: 0, rateLimit: 0 };
 
+  /** Set by the state: reads the limiter's per-bucket peaks, keyed by location. */
+  windowPeaks: () => Record<string, number> = () => ({});
+
   countOperation(op: string): void {
     this.requests++;
     this.byOperation[op] = (this.byOperation[op] ?? 0) + 1;
@@ -36,6 +39,8 @@ export class EmulatorStats {
 
   toJSON(): Record<string, unknown> {
     return {
+      /** Per location: the most requests that arrived within one rate window (refused ones too). */
+      windowPeaks: this.windowPeaks(),
       requests: this.requests,
       byOperation: this.byOperation,
       byStatus: this.byStatus,
@@ -75,6 +80,14 @@ export class EmulatorState {
     this.faults = new FaultInjector(opts.faults);
     this.tenant = opts.tenant;
     this.log = opts.log;
+    this.stats.windowPeaks = () => {
+      const out: Record<string, number> = {};
+      for (const [key, peak] of this.limiter.peaks()) {
+        const location = key.slice(key.lastIndexOf(':') + 1);
+        out[location] = Math.max(out[location] ?? 0, peak);
+      }
+      return out;
+    };
   }
 
   defaultLocation(): LocationSettings {

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { Argv } from 'yargs';
-import { createConnection } from '../../api/connection.js';
+import { HoopClient } from '../../api/client.js';
+import { ContactsApi } from '../../api/endpoints.js';
 import { EXIT } from '../../core/errors.js';
 import type { CommandDef } from '../command.js';
 
@@ -12,11 +13,6 @@ export interface DemoArgs {
 }
 
 const DEFAULT_SAMPLE = fileURLToPath(new URL('../../../samples/demo-contacts.csv', import.meta.url));
-
-interface UpsertResponse {
-  new: boolean;
-  contact: { id: string; tags: string[] };
-}
 
 /**
  * The demo, first version: an emulator in this process, one existing contact,
@@ -47,43 +43,31 @@ export const demoCommand: CommandDef<DemoArgs> = {
       });
       out('Seeded 1 existing contact (Ada Lovelace, tag existing-customer).');
       out(`Writing ${rows.length} rows from ${args.file}:`);
-      const conn = createConnection({ baseUrl: emu.url, token: emu.token });
+      const api = new ContactsApi(new HoopClient({ baseUrl: emu.url, token: emu.token, locationId: emu.locationId }));
       let created = 0;
       let updated = 0;
-      let requests = 0;
       for (const [i, row] of rows.entries()) {
-        const res = await conn.request<UpsertResponse>('POST', '/contacts/upsert', {
-          json: {
-            locationId: emu.locationId,
-            firstName: row['First Name'],
-            lastName: row['Last Name'],
-            email: row.Email,
-            phone: row.Phone,
-            companyName: row.Company,
-          },
+        // The upsert never carries tags: on the platform they would replace every existing tag.
+        const res = await api.upsertContact({
+          firstName: row['First Name'],
+          lastName: row['Last Name'],
+          email: row.Email,
+          phone: row.Phone,
+          companyName: row.Company,
         });
-        requests++;
-        const id = res.body.contact.id;
+        const id = res.contact.id;
         const tags = (row.Tags ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-        if (tags.length) {
-          await conn.request('POST', `/contacts/${id}/tags`, { json: { tags } });
-          requests++;
-        }
-        if (row.Note?.trim()) {
-          await conn.request('POST', `/contacts/${id}/notes`, { json: { body: row.Note } });
-          requests++;
-        }
-        if (res.body.new) created++;
+        if (tags.length) await api.addTags(id, tags);
+        if (row.Note?.trim()) await api.createNote(id, { body: row.Note });
+        if (res.new) created++;
         else updated++;
-        out(`  row ${i + 2}: ${res.body.new ? 'created' : 'updated'} ${id}  ${row['First Name']} ${row['Last Name']}  +tags [${tags.join(', ')}]`);
+        out(`  record ${i + 1}: ${res.new ? 'created' : 'updated'} ${id}  ${row['First Name']} ${row['Last Name']}  +tags [${tags.join(', ')}]`);
       }
-      const search = await conn.request<{ total: number }>('POST', '/contacts/search', { json: { locationId: emu.locationId, pageLimit: 1 } });
-      const ada = await conn.request<{ contact: { id: string } | null }>('GET', '/contacts/search/duplicate', {
-        searchParams: { locationId: emu.locationId, email: 'ada@analytical.example' },
-      });
-      const adaFull = ada.body.contact ? await conn.request<{ contact: { tags: string[]; phone?: string } }>('GET', `/contacts/${ada.body.contact.id}`) : undefined;
-      out(`Done: ${created} created, ${updated} updated, ${requests} write requests; the location now holds ${search.body.total} contacts.`);
-      if (adaFull) out(`Ada Lovelace kept every tag: [${adaFull.body.contact.tags.join(', ')}], phone ${adaFull.body.contact.phone ?? '-'}.`);
+      const search = await api.searchContacts({ pageLimit: 1 });
+      const ada = await api.findDuplicate({ email: 'ada@analytical.example' });
+      const adaFull = ada ? (await api.getContact(ada.id)).contact : undefined;
+      out(`Done: ${created} created, ${updated} updated, ${api.client.stats.requests} requests; the location now holds ${search.total} contacts.`);
+      if (adaFull) out(`Ada Lovelace kept every tag: [${adaFull.tags.join(', ')}], phone ${adaFull.phone ?? '-'}.`);
       if (args.keep) {
         out('Emulator left running; press Ctrl-C to stop.');
         await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

@@ -1,0 +1,212 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { got, type Got, type Response } from 'got';
+import type { Logger } from '../core/logger.js';
+import { checkBaseUrl, API_VERSION, DEFAULT_BASE_URL } from './connection.js';
+import {
+  DailyBudgetExhaustedError,
+  errorForResponse,
+  RateLimitedError,
+  UnavailableError,
+  type ApiRequestInfo,
+  type ApiResponseInfo,
+} from './errors.js';
+import { DailyBudgetStop, RateGovernor } from './rate-governor.js';
+import { decideRetry, DEFAULT_RETRY, type Outcome, type RetryOptions, type Safety } from './retry-policy.js';
+
+/**
+ * The one place hoop-etl speaks HTTP to the platform: every request goes
+ * through the location's rate governor, the retry policy and, for writes that
+ * must not happen twice, a look before writing again.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface CallSpec<T> {
+  /** operationId from the spec, for logs and errors. */
+  operation: string;
+  method: HttpMethod;
+  /** Path with parameters already substituted and encoded. */
+  path: string;
+  json?: unknown;
+  searchParams?: Record<string, string | undefined>;
+  safety: Safety;
+  /**
+   * For unsafe writes: after an ambiguous failure, finds the effect of the
+   * write if it happened (the body the write would have answered), or
+   * undefined. `since` is when the first attempt was sent.
+   */
+  reconcile?: (since: number) => Promise<T | undefined>;
+}
+
+export interface ClientOptions {
+  /** @default https://services.leadconnectorhq.com */
+  baseUrl?: string;
+  token: string;
+  /** The location whose rate budget requests count against. */
+  locationId: string;
+  /** Shared by every client of the process, so that one location has one budget. @default a new governor */
+  governor?: RateGovernor;
+  retry?: Partial<RetryOptions>;
+  /** Per request. @default 30000 */
+  timeoutMs?: number;
+  logger?: Logger;
+  /** @default Math.random */
+  random?: () => number;
+  /** @default Date.now */
+  now?: () => number;
+  /** Extra headers on every request (e.g. the emulator's fault header in tests). */
+  headers?: Record<string, string>;
+}
+
+export interface CallResult<T> {
+  body: T;
+  status: number;
+  attempts: number;
+  /** True when an ambiguous write was found to have happened and was not sent again. */
+  reconciled: boolean;
+}
+
+/** Counters a job reports in its summary. */
+export interface ClientStats {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  reconciled: number;
+}
+
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+function outcomeOfError(err: unknown): Outcome {
+  const e = err as { code?: string; event?: string; name?: string };
+  const code = e.code ?? e.name ?? 'UNKNOWN';
+  // A timeout before the socket connected means nothing was sent.
+  const sent = !NOT_SENT.has(code) && !(code === 'ETIMEDOUT' && (e.event === 'lookup' || e.event === 'connect'));
+  return { kind: 'network', code, sent };
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export class HoopClient {
+  readonly locationId: string;
+  readonly governor: RateGovernor;
+  readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, reconciled: 0 };
+  private readonly http: Got;
+  private readonly retry: RetryOptions;
+  private readonly logger: Logger | undefined;
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(options: ClientOptions) {
+    const base = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+    this.locationId = options.locationId;
+    this.governor = options.governor ?? new RateGovernor({ now: options.now });
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.logger = options.logger;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+    this.http = got.extend({
+      prefixUrl: base.toString(),
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        version: API_VERSION,
+        accept: 'application/json',
+        'user-agent': 'hoop-etl',
+        ...options.headers,
+      },
+      agent: {
+        http: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+        https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+      },
+      timeout: { request: options.timeoutMs ?? 30_000 },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      responseType: 'text',
+      followRedirect: false,
+    });
+  }
+
+  async call<T>(spec: CallSpec<T>): Promise<CallResult<T>> {
+    const req: ApiRequestInfo = { method: spec.method, path: spec.path, operation: spec.operation };
+    let firstSentAt: number | undefined;
+    let lastResponse: ApiResponseInfo | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.governor.acquire(this.locationId);
+      } catch (e) {
+        if (e instanceof DailyBudgetStop) {
+          throw new DailyBudgetExhaustedError(this.locationId, e.remaining, e.resetAt !== undefined ? new Date(e.resetAt) : undefined, req);
+        }
+        throw e;
+      }
+      const started = this.now();
+      firstSentAt ??= started;
+      this.stats.requests++;
+      let outcome: Outcome;
+      let response: Response<string> | undefined;
+      try {
+        response = await this.http(spec.path.replace(/^\//, ''), {
+          method: spec.method,
+          json: spec.json,
+          searchParams: spec.searchParams ? Object.fromEntries(Object.entries(spec.searchParams).filter(([, v]) => v !== undefined)) as Record<string, string> : undefined,
+        });
+        outcome = { kind: 'response', status: response.statusCode, headers: response.headers };
+      } catch (err) {
+        outcome = outcomeOfError(err);
+      }
+      await this.governor.release(this.locationId, {
+        status: response?.statusCode,
+        headers: response?.headers ?? {},
+        rttMs: this.now() - started,
+      });
+
+      if (response) {
+        lastResponse = { status: response.statusCode, body: parseBody(response.body), headers: response.headers };
+        if (response.statusCode < 400) return { body: lastResponse.body as T, status: response.statusCode, attempts: attempt, reconciled: false };
+        if (response.statusCode === 429) this.stats.rateLimited++;
+      }
+
+      const decision = decideRetry({ attempt, outcome, safety: spec.safety, options: this.retry, random: this.random, now: this.now() });
+      if (decision.action === 'fail') {
+        this.logger?.debug({ operation: spec.operation, path: spec.path, attempt, reason: decision.reason }, 'request failed, not retried');
+        throw this.failure(req, outcome, lastResponse, attempt, decision.reason);
+      }
+      this.stats.retries++;
+      this.logger?.debug({ operation: spec.operation, path: spec.path, attempt, delayMs: decision.delayMs, reason: decision.reason, action: decision.action }, 'retrying request');
+      await sleep(decision.delayMs);
+      if (decision.action === 'reconcile') {
+        if (!spec.reconcile) throw new UnavailableError(attempt, `${decision.reason}; the write may have happened and cannot be checked, so it is not sent again`, req, lastResponse);
+        const found = await spec.reconcile(firstSentAt);
+        if (found !== undefined) {
+          this.stats.reconciled++;
+          this.logger?.debug({ operation: spec.operation, path: spec.path, attempt }, 'ambiguous write had happened; not sent again');
+          return { body: found, status: 200, attempts: attempt, reconciled: true };
+        }
+      }
+    }
+  }
+
+  private failure(req: ApiRequestInfo, outcome: Outcome, res: ApiResponseInfo | undefined, attempt: number, reason: string): Error {
+    if (outcome.kind === 'response' && res) {
+      if (outcome.status === 429) {
+        const h = res.headers['x-ratelimit-daily-remaining'];
+        if ((Array.isArray(h) ? h[0] : h) === '0') {
+          const reset = Number(res.headers['x-ratelimit-daily-reset']);
+          return new DailyBudgetExhaustedError(this.locationId, 0, Number.isFinite(reset) ? new Date(this.now() + reset) : undefined, req);
+        }
+        return new RateLimitedError(attempt, req, res);
+      }
+      if (outcome.status >= 500) return new UnavailableError(attempt, reason, req, res);
+      return errorForResponse(req, res);
+    }
+    return new UnavailableError(attempt, reason, req, res);
+  }
+}

@@ -1,0 +1,43 @@
+import type { Argv } from 'yargs';
+import { HoopClient } from '../api/client.js';
+import { resolveBaseUrl, resolveToken } from '../api/credentials.js';
+import { ContactsApi } from '../api/endpoints.js';
+import { RateGovernor } from '../api/rate-governor.js';
+import { createLogger, type Logger } from '../core/logger.js';
+
+/** The flags every command that talks to the platform shares, and the client they build. */
+
+export interface ConnectionArgs {
+  'base-url'?: string;
+  'token-file'?: string;
+  token?: unknown;
+  location: string;
+  'log-level': string;
+}
+
+export function withConnectionOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('location', { type: 'string', demandOption: true, describe: 'Location (sub-account) id the requests act on and count against' })
+    .option('base-url', { type: 'string', describe: 'API base URL (or HOOPAI_BASE_URL); default https://services.leadconnectorhq.com' })
+    .option('token-file', { type: 'string', describe: 'File holding the access token (else HOOPAI_TOKEN)' })
+    .option('token', { type: 'string', hidden: true, describe: 'Refused: a token on the command line leaks into shell history' })
+    .option('log-level', { type: 'string', default: 'warn', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], describe: 'Log level on stderr' }) as unknown as Argv<T>;
+}
+
+export interface Connected {
+  api: ContactsApi;
+  client: HoopClient;
+  logger: Logger;
+}
+
+export async function connect(args: ConnectionArgs, env: NodeJS.ProcessEnv = process.env, governor?: RateGovernor): Promise<Connected> {
+  const token = await resolveToken({ env, tokenFile: args['token-file'], tokenFlag: args.token });
+  const logger = createLogger({ level: args['log-level'] });
+  const gov =
+    governor ??
+    new RateGovernor({
+      onDecision: (location, d) => logger.debug({ location, decision: d.kind, ...(d.kind === 'wait' ? { until: d.until, reason: d.reason } : {}) }, 'rate governor'),
+    });
+  const client = new HoopClient({ baseUrl: resolveBaseUrl(args['base-url'], env), token, locationId: args.location, governor: gov, logger });
+  return { api: new ContactsApi(client), client, logger };
+}

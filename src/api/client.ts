@@ -139,8 +139,9 @@ export class HoopClient {
     let firstSentAt: number | undefined;
     let lastResponse: ApiResponseInfo | undefined;
     for (let attempt = 1; ; attempt++) {
+      let ticket: number;
       try {
-        await this.governor.acquire(this.locationId);
+        ticket = await this.governor.acquire(this.locationId);
       } catch (e) {
         if (e instanceof DailyBudgetStop) {
           throw new DailyBudgetExhaustedError(this.locationId, e.remaining, e.resetAt !== undefined ? new Date(e.resetAt) : undefined, req);
@@ -162,10 +163,12 @@ export class HoopClient {
       } catch (err) {
         outcome = outcomeOfError(err);
       }
-      await this.governor.release(this.locationId, {
+      const t = response?.timings;
+      await this.governor.release(this.locationId, ticket, {
         status: response?.statusCode,
         headers: response?.headers ?? {},
-        rttMs: this.now() - started,
+        // got's timings are wall-clock; shift them onto this client's clock.
+        sentAt: t?.upload !== undefined ? started + (t.upload - t.start) : undefined,
       });
 
       if (response) {

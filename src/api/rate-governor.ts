@@ -1,3 +1,5 @@
+import { parseRetryAfter } from './retry-policy.js';
+
 /**
  * The rate governor: one budget per location, shared by every caller of that
  * location. The decisions are pure functions of a small state; the class
@@ -11,90 +13,102 @@
  * client uses the same budget; a 429 pauses every caller of the location.
  */
 
+/** One request counted in the local window. */
+export interface SentRequest {
+  readonly ticket: number;
+  readonly at: number;
+  /** When it stops counting; undefined while it is unanswered (it may not have arrived yet). */
+  expiresAt: number | undefined;
+}
+
 export interface RateState {
   /** Learned from `X-RateLimit-Max` / `-Interval-Milliseconds`; undefined until the first answer. */
   max: number | undefined;
   intervalMs: number | undefined;
-  /** Send times (ms), ascending, of requests that may still count in the window. */
-  sent: number[];
-  inFlight: number;
+  /** Requests that may still count in the platform's window, in send order. */
+  sent: SentRequest[];
+  nextTicket: number;
   pausedUntil: number;
   /** Estimated daily requests left; undefined until an answer carries the header. */
   dailyRemaining: number | undefined;
   dailyResetAt: number | undefined;
-  /** Recent round-trip times, for the window margin. */
+  /** Recent round-trip times; the fastest is the base latency. */
   rtts: number[];
 }
 
 export function initialRateState(): RateState {
-  return { max: undefined, intervalMs: undefined, sent: [], inFlight: 0, pausedUntil: 0, dailyRemaining: undefined, dailyResetAt: undefined, rtts: [] };
+  return { max: undefined, intervalMs: undefined, sent: [], nextTicket: 1, pausedUntil: 0, dailyRemaining: undefined, dailyResetAt: undefined, rtts: [] };
 }
 
 export interface GovernorOptions {
   /** Requests in flight before the first answer tells the limit. @default 1 */
   initialConcurrency: number;
-  /** Smallest extra length of the local window, as a share of the interval. @default 0.01 */
-  minMarginRatio: number;
-  /** Largest extra length, as a share of the interval. @default 0.1 */
-  maxMarginRatio: number;
+  /** Extra length of the local window, as a share of the interval (timer and clock slack). @default 0.005 */
+  marginRatio: number;
   /** Daily requests kept in reserve: the job stops when only these are left. @default 0 */
   dailyReserve: number;
 }
 
-export const DEFAULT_GOVERNOR: GovernorOptions = { initialConcurrency: 1, minMarginRatio: 0.01, maxMarginRatio: 0.1, dailyReserve: 0 };
+export const DEFAULT_GOVERNOR: GovernorOptions = { initialConcurrency: 1, marginRatio: 0.005, dailyReserve: 0 };
 
 export type SendDecision =
-  | { kind: 'send' }
+  | { kind: 'send'; ticket: number }
   /** Wait until `until` (ms), or for the next answer when `until` is undefined. */
   | { kind: 'wait'; until: number | undefined; reason: string }
   | { kind: 'stop'; remaining: number; resetAt: number | undefined };
 
-/** How much longer than the platform's window the local one is: the spread of round trips, within bounds. */
-export function windowMargin(state: RateState, opts: GovernorOptions): number {
-  const interval = state.intervalMs ?? 0;
-  const lo = interval * opts.minMarginRatio;
-  const hi = interval * opts.maxMarginRatio;
-  if (state.rtts.length < 2) return hi;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const r of state.rtts) {
-    if (r < min) min = r;
-    if (r > max) max = r;
+export function inFlight(state: RateState): number {
+  let n = 0;
+  for (const s of state.sent) if (s.expiresAt === undefined) n++;
+  return n;
+}
+
+function prune(state: RateState, now: number): void {
+  if (state.sent.some((s) => s.expiresAt !== undefined && s.expiresAt <= now)) {
+    state.sent = state.sent.filter((s) => s.expiresAt === undefined || s.expiresAt > now);
   }
-  return Math.min(hi, Math.max(lo, max - min));
 }
 
-function prune(state: RateState, now: number, windowMs: number): void {
-  let i = 0;
-  while (i < state.sent.length && state.sent[i]! <= now - windowMs) i++;
-  if (i > 0) state.sent.splice(0, i);
-}
-
+/**
+ * Whether one more request may go now. A request counts until the platform's
+ * window has passed since it (probably) arrived: its send time plus how much
+ * slower than the fastest round trip its own round trip was, plus the
+ * interval and a small margin. An unanswered request counts until answered,
+ * since it may still be on its way.
+ */
 export function decideSend(state: RateState, now: number, opts: GovernorOptions): SendDecision {
-  if (state.dailyRemaining !== undefined && state.dailyRemaining - state.inFlight <= opts.dailyReserve) {
+  const flying = inFlight(state);
+  // dailyRemaining already has the requests in flight taken off (recordSend / recordAnswer).
+  if (state.dailyRemaining !== undefined && state.dailyRemaining <= opts.dailyReserve) {
     return { kind: 'stop', remaining: Math.max(0, state.dailyRemaining), resetAt: state.dailyResetAt };
   }
   if (state.pausedUntil > now) return { kind: 'wait', until: state.pausedUntil, reason: 'paused after a 429' };
   if (state.max === undefined || state.intervalMs === undefined) {
-    return state.inFlight < opts.initialConcurrency ? { kind: 'send' } : { kind: 'wait', until: undefined, reason: 'waiting for the first answer to learn the limit' };
+    return flying < opts.initialConcurrency
+      ? { kind: 'send', ticket: state.nextTicket }
+      : { kind: 'wait', until: undefined, reason: 'waiting for the first answer to learn the limit' };
   }
-  const windowMs = state.intervalMs + windowMargin(state, opts);
-  prune(state, now, windowMs);
-  if (state.sent.length < state.max) return { kind: 'send' };
-  const oldest = state.sent[state.sent.length - state.max]!;
-  return { kind: 'wait', until: oldest + windowMs, reason: `window full (${state.max} per ${state.intervalMs} ms)` };
+  prune(state, now);
+  if (state.sent.length < state.max) return { kind: 'send', ticket: state.nextTicket };
+  const needed = state.sent.length - state.max + 1;
+  const expiries = state.sent.map((s) => s.expiresAt).filter((e): e is number => e !== undefined).sort((a, b) => a - b);
+  const until = expiries.length >= needed ? expiries[needed - 1] : undefined;
+  return { kind: 'wait', until, reason: `window full (${state.max} per ${state.intervalMs} ms)` };
 }
 
-export function recordSend(state: RateState, now: number): void {
-  state.sent.push(now);
-  state.inFlight++;
+export function recordSend(state: RateState, now: number): number {
+  const ticket = state.nextTicket++;
+  state.sent.push({ ticket, at: now, expiresAt: undefined });
   if (state.dailyRemaining !== undefined) state.dailyRemaining--;
+  return ticket;
 }
 
 export interface AnswerInfo {
+  /** Undefined when no answer came (connection error, timeout). */
   status: number | undefined;
   headers: Readonly<Record<string, string | string[] | undefined>>;
-  rttMs: number;
+  /** When the request finished leaving the client, if known (same clock as `now`). */
+  sentAt?: number;
 }
 
 function num(headers: AnswerInfo['headers'], name: string): number | undefined {
@@ -105,36 +119,54 @@ function num(headers: AnswerInfo['headers'], name: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Folds one answer (or a failure without one) into the state. */
-export function recordAnswer(state: RateState, now: number, answer: AnswerInfo, opts: GovernorOptions): void {
-  state.inFlight = Math.max(0, state.inFlight - 1);
-  if (answer.status === undefined) return;
-  state.rtts.push(answer.rttMs);
-  if (state.rtts.length > 50) state.rtts.shift();
+/** Folds the answer to `ticket` (or its absence) into the state. */
+export function recordAnswer(state: RateState, ticket: number, now: number, answer: AnswerInfo, opts: GovernorOptions): void {
   const h = answer.headers;
   const max = num(h, 'x-ratelimit-max');
   const interval = num(h, 'x-ratelimit-interval-milliseconds');
   if (max !== undefined && max > 0) state.max = max;
   if (interval !== undefined && interval > 0) state.intervalMs = interval;
+  const windowMs = (state.intervalMs ?? 0) * (1 + opts.marginRatio);
+
+  const entry = state.sent.find((s) => s.ticket === ticket);
+  if (entry) {
+    if (answer.status === undefined) {
+      // No answer: it may have arrived at any time up to now.
+      entry.expiresAt = now + windowMs;
+    } else {
+      // From the moment the request left (or, without that, the decision to send) to its answer.
+      const left = answer.sentAt !== undefined ? Math.max(entry.at, answer.sentAt) : entry.at;
+      const rtt = Math.max(0, now - left);
+      state.rtts.push(rtt);
+      if (state.rtts.length > 100) state.rtts.shift();
+      const fastest = Math.min(...state.rtts);
+      // A round trip slower than the fastest was delayed somewhere: assume on the way in. Of the
+      // fastest round trip itself, assume half was the way in (a symmetric network).
+      entry.expiresAt = left + (rtt - fastest) + fastest / 2 + windowMs;
+    }
+  }
+  if (answer.status === undefined) return;
 
   const daily = num(h, 'x-ratelimit-daily-remaining');
-  if (daily !== undefined) state.dailyRemaining = daily - state.inFlight;
+  if (daily !== undefined) state.dailyRemaining = daily - inFlight(state);
   const reset = num(h, 'x-ratelimit-daily-reset');
   if (reset !== undefined) state.dailyResetAt = now + reset;
 
   if (state.max !== undefined && state.intervalMs !== undefined) {
-    const windowMs = state.intervalMs + windowMargin(state, opts);
-    prune(state, now, windowMs);
+    prune(state, now);
     const remaining = num(h, 'x-ratelimit-remaining');
     // The platform counts more than we sent: someone else shares the budget. Count the difference as sent now.
     if (remaining !== undefined && answer.status !== 429) {
       const used = state.max - remaining;
-      for (let missing = used - state.sent.length; missing > 0; missing--) state.sent.push(now);
+      for (let missing = used - state.sent.length; missing > 0; missing--) {
+        state.sent.push({ ticket: 0, at: now, expiresAt: now + windowMs });
+      }
     }
   }
   if (answer.status === 429) {
-    const after = num(h, 'retry-after');
-    const waitMs = after !== undefined ? after * 1000 : (state.intervalMs ?? 1000);
+    const raw = h['retry-after'];
+    const after = parseRetryAfter(Array.isArray(raw) ? raw[0] : raw, now);
+    const waitMs = after ?? state.intervalMs ?? 1000;
     state.pausedUntil = Math.max(state.pausedUntil, now + waitMs);
   }
 }
@@ -169,6 +201,7 @@ export class DailyBudgetStop extends Error {
     readonly resetAt: number | undefined,
   ) {
     super('daily budget exhausted');
+    this.name = 'DailyBudgetStop';
   }
 }
 
@@ -189,7 +222,7 @@ export class RateGovernor {
   private readonly store: RateStateStore;
   private readonly now: () => number;
   private readonly onDecision: ((key: string, d: SendDecision) => void) | undefined;
-  private readonly queues = new Map<string, { waiters: Array<{ resolve: () => void; reject: (e: Error) => void }>; pumping: boolean; wake?: () => void }>();
+  private readonly queues = new Map<string, { waiters: Array<{ resolve: (ticket: number) => void; reject: (e: Error) => void }>; pumping: boolean; wake?: () => void }>();
 
   constructor(options: RateGovernorOptions = {}) {
     this.options = { ...DEFAULT_GOVERNOR, ...options };
@@ -198,18 +231,18 @@ export class RateGovernor {
     this.onDecision = options.onDecision;
   }
 
-  /** Resolves when the caller may send one request for `key`; rejects with DailyBudgetStop. */
-  acquire(key: string): Promise<void> {
+  /** Resolves with a ticket when the caller may send one request for `key`; rejects with DailyBudgetStop. */
+  acquire(key: string): Promise<number> {
     let q = this.queues.get(key);
     if (!q) this.queues.set(key, (q = { waiters: [], pumping: false }));
-    const p = new Promise<void>((resolve, reject) => q!.waiters.push({ resolve, reject }));
+    const p = new Promise<number>((resolve, reject) => q!.waiters.push({ resolve, reject }));
     if (!q.pumping) void this.pump(key);
     return p;
   }
 
-  /** Reports the answer (or its absence) of a request sent after `acquire`. */
-  async release(key: string, answer: AnswerInfo): Promise<void> {
-    await this.store.update(key, (s) => recordAnswer(s, this.now(), answer, this.options));
+  /** Reports the answer (or its absence) to the request sent with `ticket`. */
+  async release(key: string, ticket: number, answer: AnswerInfo): Promise<void> {
+    await this.store.update(key, (s) => recordAnswer(s, ticket, this.now(), answer, this.options));
     this.queues.get(key)?.wake?.();
   }
 
@@ -220,11 +253,10 @@ export class RateGovernor {
       while (q.waiters.length > 0) {
         const decision = await this.store.update(key, (s) => {
           const d = decideSend(s, this.now(), this.options);
-          if (d.kind === 'send') recordSend(s, this.now());
-          return d;
+          return d.kind === 'send' ? { ...d, ticket: recordSend(s, this.now()) } : d;
         });
         if (decision.kind === 'send') {
-          q.waiters.shift()!.resolve();
+          q.waiters.shift()!.resolve(decision.ticket);
           continue;
         }
         this.onDecision?.(key, decision);
@@ -240,8 +272,8 @@ export class RateGovernor {
             q.wake = undefined;
             resolve();
           }
-          // An answer may free the budget (first answer learned, or a pause shortened): look again then.
-          q.wake = decision.until === undefined ? done : undefined;
+          // An answer can free the budget sooner (or for the first time): look again then.
+          q.wake = done;
         });
       }
     } finally {

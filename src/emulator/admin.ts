@@ -163,7 +163,7 @@ function parse(raw: Buffer): Json {
   return v as Json;
 }
 
-export async function handleAdmin(state: EmulatorState, method: string, url: URL, raw: Buffer): Promise<AdminResult> {
+export async function handleAdmin(state: EmulatorState, method: string, url: { pathname: string }, raw: Buffer): Promise<AdminResult> {
   const parts = url.pathname.slice(ADMIN_PREFIX.length).split('/').filter(Boolean);
   let body: Json;
   try {

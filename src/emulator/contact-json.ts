@@ -5,9 +5,14 @@ import type { AppointmentRecord, ContactRecord, NoteRecord, TaskRecord } from '.
 
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
+/** Drops undefined values by building a new object (deleting keys would make V8 use a slow dictionary object). */
 function compact(o: Record<string, unknown>): Record<string, unknown> {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 /** GET/PUT/upsert `contact` (GetContectByIdSchema plus the fields real GETs add). */

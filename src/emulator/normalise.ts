@@ -23,10 +23,44 @@ export function normaliseTags(tags: readonly unknown[]): string[] {
 export function normalisePhone(raw: string, defaultCountry: string): string | undefined {
   const trimmed = raw.trim();
   if (!trimmed) return undefined;
+  const key = `${defaultCountry}|${trimmed}`;
+  const hit = phoneCache.get(key);
+  if (hit !== undefined) return hit || undefined;
   const parsed = parsePhoneNumberFromString(trimmed, defaultCountry.toUpperCase() as CountryCode);
-  if (!parsed || !parsed.isValid()) return undefined;
-  return parsed.number;
+  const result = parsed && parsed.isValid() ? parsed.number : undefined;
+  phoneCache.set(key, result ?? '');
+  return result;
 }
+
+/**
+ * Parsing is the costliest step of a write, and the same numbers come back
+ * (an upsert parses its phone to match, then to store). Two generations of a
+ * bounded map: cheap to keep, and the old one is dropped whole.
+ */
+class TwoGenerationCache {
+  private young = new Map<string, string>();
+  private old = new Map<string, string>();
+
+  constructor(private readonly size: number) {}
+
+  get(key: string): string | undefined {
+    const v = this.young.get(key);
+    if (v !== undefined) return v;
+    const o = this.old.get(key);
+    if (o !== undefined) this.set(key, o);
+    return o;
+  }
+
+  set(key: string, value: string): void {
+    if (this.young.size >= this.size) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, value);
+  }
+}
+
+const phoneCache = new TwoGenerationCache(20_000);
 
 // Close to class-validator's IsEmail for the shapes CRMs export; a full RFC 5322 parser is not the point.
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;

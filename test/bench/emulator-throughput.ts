@@ -20,7 +20,9 @@
  *   --upserts N           measured upserts, half updates, half creates (default 20000)
  *   --concurrency N       requests in flight for the upsert phases (default 64)
  *   --client http|fetch   load generator: node:http with a keep-alive Agent, or
- *                         the global fetch (undici) (default http)
+ *                         the global fetch (undici) (default http: on a 2-core
+ *                         machine with Node 20 it gets about 10x the requests per
+ *                         CPU that fetch gets against the bare server)
  *   --emulator-node-args=FLAGS  extra node flags for the emulator child (note the
  *                         `=`), e.g. --emulator-node-args="--cpu-prof --cpu-prof-dir=/tmp/emu-prof"
  *   --timeout-s N         hard stop for the whole run (default 300)
@@ -561,9 +563,19 @@ function printTable(rows: Row[]): void {
   for (const b of body) console.log(line(b));
 }
 
-function cpuNote(c: CpuSpan): string {
+/** What most likely capped a phase, from where the CPU went. */
+function limitedBy(c: CpuSpan, serial: boolean): string {
+  const cores = os.availableParallelism();
+  const used = (c.server ?? 0) + c.client + (c.other ?? 0);
+  if ((c.server ?? 0) >= 0.85) return 'the server (its one JS thread is busy)';
+  if (c.client >= 0.85) return 'the load generator';
+  if (used >= cores * 0.85) return 'the machine (all cores busy, other processes included)';
+  return serial ? 'the round trip (one request at a time: server and client work in turn)' : 'neither process saturated (scheduling, contention)';
+}
+
+function cpuNote(c: CpuSpan, serial = false): string {
   const other = c.other === undefined ? '' : `, other processes ${pct(c.other)}`;
-  return `CPU (share of one core): server ${pct(c.server)}, load generator ${pct(c.client)}${other}`;
+  return `CPU (share of one core): server ${pct(c.server)}, load generator ${pct(c.client)}${other}; limited by ${limitedBy(c, serial)}`;
 }
 
 const log = (s: string): void => {
@@ -613,7 +625,7 @@ async function searchPhase(emu: Emulator, out: Report): Promise<number> {
 
   for (const [name, w] of results) {
     out.rows.push({ metric: `${name} (${fmt(w.contacts)} contacts, ${w.pages} pages)`, measured: w.pagesPerSecond, unit: 'pages/s', goal: GOAL_PAGES_PER_S });
-    out.notes.push(`${name}: first page ${fmt(w.firstPageMs)} ms (it filters and sorts the location), ${cpuNote(w.cpu)}${w.problem ? `; PROBLEM: ${w.problem}` : ''}`);
+    out.notes.push(`${name}: first page ${fmt(w.firstPageMs)} ms (it filters and sorts the location), ${cpuNote(w.cpu, true)}${w.problem ? `; PROBLEM: ${w.problem}` : ''}`);
   }
 
   // Cold pages: a write before every page invalidates the search cache, as when
@@ -635,7 +647,7 @@ async function searchPhase(emu: Emulator, out: Report): Promise<number> {
   }
   const cpu = cpuSpan(mark, serverPid);
   out.rows.push({ metric: 'search page right after a write (cache cold)', measured: (n / pageMs) * 1000, unit: 'pages/s', note: 'info' });
-  out.notes.push(`cold page: ${fmt(pageMs / n)} ms per page when every page follows a write; ${cpuNote(cpu)}${problem ? `; PROBLEM: ${problem}` : ''}`);
+  out.notes.push(`cold page: ${fmt(pageMs / n)} ms per page when every page follows a write; ${cpuNote(cpu, true)}${problem ? `; PROBLEM: ${problem}` : ''}`);
   return full.pagesPerSecond;
 }
 
@@ -654,10 +666,27 @@ async function upsertPhase(emu: Emulator, out: Report): Promise<number> {
   out.rows.push({ metric: `upsert, ${fmt(UPSERTS)} requests, concurrency ${CONCURRENCY}`, measured: up.perSecond, unit: 'req/s', goal: GOAL_UPSERTS_PER_S });
   const serverUsPerReq = up.cpu.serverCpuMs === undefined ? NaN : (up.cpu.serverCpuMs / UPSERTS) * 1000;
   out.rows.push({ metric: 'upsert, emulator capacity on one full core (from its CPU time)', measured: 1e6 / serverUsPerReq, unit: 'req/s', note: 'info' });
+
+  // The same pipeline with almost no handler work: what any request costs the emulator.
+  const lookups = 10_000;
+  const dup = await runLoad(
+    emu.client,
+    lookups,
+    CONCURRENCY,
+    (i) => ({ method: 'GET', path: `/contacts/search/duplicate?locationId=${emu.locationId}&email=${encodeURIComponent(emailOf((i * 7919) % CONTACTS))}` }),
+    emu.headers,
+    serverPid,
+  );
+  const dupUs = dup.cpu.serverCpuMs === undefined ? NaN : (dup.cpu.serverCpuMs / lookups) * 1000;
+  out.rows.push({ metric: `GET /contacts/search/duplicate, ${fmt(lookups)} requests (pipeline floor)`, measured: dup.perSecond, unit: 'req/s', note: 'info' });
   out.notes.push(
     `upsert: ${answered}; ${fmt(created)} contacts created (expected ${fmt(Math.floor(UPSERTS / 2))}), ${up.errors} errors${up.firstError ? ` (first: ${up.firstError})` : ''}; ` +
       `p50 ${up.p50Ms.toFixed(1)} ms, p99 ${up.p99Ms.toFixed(1)} ms; ${cpuNote(up.cpu)}; ` +
       `emulator CPU ${fmt(serverUsPerReq)} us per upsert`,
+  );
+  out.notes.push(
+    `duplicate lookup: ${dup.errors} errors${dup.firstError ? ` (first: ${dup.firstError})` : ''}; ${cpuNote(dup.cpu)}; emulator CPU ${fmt(dupUs)} us per request, ` +
+      `so an upsert's own work is about ${fmt(serverUsPerReq - dupUs)} us on top of it`,
   );
   return up.perSecond;
 }
@@ -704,7 +733,7 @@ async function barePhase(small: Buffer, big: Buffer, locationId: string, emulato
         unit: 'pages/s',
         note: emulatorPages === undefined ? '-' : `default walk at ${pct(emulatorPages / perSecond)} of it`,
       });
-      out.notes.push(`bare server, page body: ${cpuNote(cpu)}`);
+      out.notes.push(`bare server, page body: ${cpuNote(cpu, true)}`);
       client.close();
     } finally {
       await stopChild(bare.proc);

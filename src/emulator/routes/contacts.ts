@@ -1,11 +1,30 @@
 import { ApiError } from '../api-error.js';
 import { applyContactInput, duplicateError, findDuplicate, hasIdentity } from '../contact-rules.js';
 import { toContactJson, toCreatedContactJson } from '../contact-json.js';
+import { isValidEmail, normalisePhone } from '../normalise.js';
 import type { ContactRecord } from '../types.js';
 import { ok, type RouteContext, type RouteDef } from './route.js';
 
 const REQUIRE_IDENTITY = 'Contacts without email, phone, firstName and lastName are not allowed.';
 const NEED_EMAIL_OR_PHONE = 'Pass at least one of number, email query parameter';
+
+/** The email and phone a write names, normalised as they would be stored; 422 when invalid. */
+function identifiersOf(body: Record<string, unknown>, country: string): { email?: string; phone?: string } {
+  const out: { email?: string; phone?: string } = {};
+  const errors: string[] = [];
+  if (typeof body.email === 'string' && body.email.trim()) {
+    const email = body.email.trim();
+    if (isValidEmail(email)) out.email = email;
+    else errors.push('email must be an email');
+  }
+  if (typeof body.phone === 'string' && body.phone.trim()) {
+    const phone = normalisePhone(body.phone, country);
+    if (phone) out.phone = phone;
+    else errors.push('phone must be a valid phone number');
+  }
+  if (errors.length) throw new ApiError(422, errors);
+  return out;
+}
 
 function withoutLocation(body: Record<string, unknown>): Record<string, unknown> {
   const { locationId: _l, createNewIfDuplicateAllowed: _c, ...rest } = body;
@@ -66,10 +85,7 @@ function upsertContact(ctx: RouteContext) {
     return ok({ new: true, contact: toContactJson(rec) });
   }
   // Normalise first, so matching sees the stored forms (E.164, any case of email).
-  const identifiers: Record<string, unknown> = {};
-  if (body.email !== undefined) identifiers.email = body.email;
-  if (body.phone !== undefined) identifiers.phone = body.phone;
-  const probe = applyContactInput(undefined, identifiers, ctx.loc, ctx.now);
+  const probe = identifiersOf(body, ctx.loc.settings.country);
   if (!probe.email && !probe.phone) throw new ApiError(400, NEED_EMAIL_OR_PHONE);
   let target: ContactRecord | undefined;
   let matchedOn: 'email' | 'phone' | undefined;

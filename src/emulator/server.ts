@@ -13,9 +13,10 @@ import type { TokenRecord } from './types.js';
 
 /**
  * The HTTP front of the emulator. One request goes through, in this order:
- * route, Version header, token, scope, rate limit, injected fault, body
- * parse, schema validation, location check, contact lookup, handler, and
- * for an ambiguous fault a failure after the write was applied.
+ * route, Version header, token, scope, fault decision, half the injected
+ * latency, rate limit, injected fault, body parse, schema validation,
+ * location check, contact lookup, handler, for an ambiguous fault a failure
+ * after the write was applied, the other half of the latency, the answer.
  */
 
 export const ACCEPTED_VERSIONS = ['2021-07-28', '2021-04-15', '2023-02-21'];
@@ -107,28 +108,37 @@ export function createEmulatorServer(state: EmulatorState): Server {
     if (!token) return fail(new ApiError(401, MSG_INVALID_TOKEN));
     if (!token.scopes.includes(route.scope)) return fail(new ApiError(401, MSG_SCOPE));
 
-    const now = state.store.now();
-    const decision = state.limiter.take(`${token.token}:${token.locationId}`, now);
-    if (!decision.allowed) {
-      state.stats.rateLimited++;
-      if (decision.reason === 'daily') state.stats.dailyLimited++;
-      return fail(new ApiError(429, 'Too Many Requests'), decision.headers);
-    }
-    const headers = decision.headers;
-
     const faultHeader = req.headers['x-emulator-fault'];
     let fault;
     try {
       fault = state.faults.decide(route.operationId, method !== 'GET', typeof faultHeader === 'string' ? faultHeader : undefined);
     } catch (e) {
-      return fail(new ApiError(400, `X-Emulator-Fault: ${(e as Error).message}`), headers);
+      return fail(new ApiError(400, `X-Emulator-Fault: ${(e as Error).message}`));
     }
-    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    // Latency stands for the network: half on the way in (before the request counts
+    // against the limit), half on the way out.
+    const inbound = Math.floor(fault.latencyMs / 2);
+    const outbound = fault.latencyMs - inbound;
+    if (inbound > 0) await sleep(inbound);
+    const later = async (respond: () => void): Promise<void> => {
+      if (outbound > 0) await sleep(outbound);
+      respond();
+    };
+
+    const now = state.store.now();
+    const decision = state.limiter.take(`${token.token}:${token.locationId}`, now);
+    if (!decision.allowed) {
+      state.stats.rateLimited++;
+      if (decision.reason === 'daily') state.stats.dailyLimited++;
+      return later(() => fail(new ApiError(429, 'Too Many Requests'), decision.headers));
+    }
+    const headers = decision.headers;
+
     if (fault.kind === 'rate-limit') {
       state.stats.faults.rateLimit++;
       state.stats.rateLimited++;
       const forced = state.limiter.forced(`${token.token}:${token.locationId}`, now);
-      return fail(new ApiError(429, 'Too Many Requests'), forced.headers);
+      return later(() => fail(new ApiError(429, 'Too Many Requests'), forced.headers));
     }
     if (fault.kind === 'drop') {
       state.stats.faults.drop++;
@@ -137,18 +147,18 @@ export function createEmulatorServer(state: EmulatorState): Server {
     }
     if (fault.kind === 'status') {
       state.stats.faults.status++;
-      return fail(new ApiError(fault.status ?? 503, STATUS_TEXT[fault.status ?? 503] ?? 'Server Error'), headers);
+      return later(() => fail(new ApiError(fault.status ?? 503, STATUS_TEXT[fault.status ?? 503] ?? 'Server Error'), headers));
     }
 
-    if (raw instanceof ApiError) return fail(raw, headers);
+    if (raw instanceof ApiError) return later(() => fail(raw, headers));
     let body: Record<string, unknown> = {};
     if (raw.length > 0) {
       try {
         const parsed: unknown = JSON.parse(raw.toString('utf8'));
         if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
-        else return fail(new ApiError(400, 'Request body must be a JSON object'), headers);
+        else return later(() => fail(new ApiError(400, 'Request body must be a JSON object'), headers));
       } catch (e) {
-        return fail(new ApiError(400, (e as Error).message), headers);
+        return later(() => fail(new ApiError(400, (e as Error).message), headers));
       }
     }
 
@@ -185,15 +195,15 @@ export function createEmulatorServer(state: EmulatorState): Server {
           req.socket.destroy();
           return;
         }
-        return fail(new ApiError(fault.status ?? 502, STATUS_TEXT[fault.status ?? 502] ?? 'Server Error'), headers);
+        return later(() => fail(new ApiError(fault.status ?? 502, STATUS_TEXT[fault.status ?? 502] ?? 'Server Error'), headers));
       }
       state.stats.countStatus(result.status);
       result.body.traceId = traceId;
-      send(res, result.status, result.body, headers);
+      return later(() => send(res, result.status, result.body, headers));
     } catch (e) {
-      if (e instanceof ApiError) return fail(e, headers);
+      if (e instanceof ApiError) return later(() => fail(e, headers));
       state.log(`internal error in ${route.operationId}: ${(e as Error).stack ?? String(e)}`);
-      return fail(new ApiError(500, 'Internal server error'), headers);
+      return later(() => fail(new ApiError(500, 'Internal server error'), headers));
     }
   };
 

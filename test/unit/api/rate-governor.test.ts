@@ -54,9 +54,17 @@ const limits = (max: number, interval: number, extra: Headers = {}): Headers => 
   ...extra,
 });
 const req = (ticket: number, at: number, expiresAt: number | undefined) => ({ ticket, at, expiresAt });
+/**
+ * The local window of a 1000 ms interval with the default margin, computed as the governor does:
+ * 1000 × (1 + 0.005) is 1004.9999999999999 in binary floating point, not 1005. Expiries are
+ * written as `(whole ms) + W`, which is the exact double the governor stores.
+ */
+const W = 1000 * (1 + 0.005);
 
 describe('rate governor decisions, step by step', () => {
-  // Default margin: 1% of the interval, so a 1000 ms interval counts a request for 1010 ms.
+  // Default margin: 0.5% of the interval, so a 1000 ms interval gives a local window of W (≈ 1005 ms).
+  // An answered request counts until: when it left + how much slower than the fastest its round
+  // trip was + half the fastest round trip (the way in, on a symmetric network) + the window.
   it.each<{ name: string; opts?: Partial<GovernorOptions>; steps: Step[] }>([
     {
       name: 'conservative start: one in flight until the first answer, then the learned limit',
@@ -68,15 +76,16 @@ describe('rate governor decisions, step by step', () => {
         { at: 1, decide: FIRST },
         { at: 5000, decide: FIRST }, // no clock frees it: only an answer does
         { at: 100, answer: 1, status: 200, headers: limits(3, 1000, { 'x-ratelimit-remaining': '2' }) },
-        // Learned 3 per 1000 ms; the only round trip is the fastest, so it counts from its send time.
-        { check: { max: 3, intervalMs: 1000, rtts: [100], sent: [req(1, 0, 1010)] }, flying: 0 },
+        // Learned 3 per 1000 ms; the only round trip is the fastest, so it counts from half of it
+        // (50 ms) after its send time.
+        { check: { max: 3, intervalMs: 1000, rtts: [100], sent: [req(1, 0, 50 + W)] }, flying: 0 },
         { at: 100, decide: SEND(2) },
         { at: 100, send: 2 },
         { at: 100, decide: SEND(3) },
         { at: 100, send: 3 },
-        { at: 100, decide: FULL(1010, 3, 1000) },
-        { at: 1009, decide: FULL(1010, 3, 1000) },
-        { at: 1010, decide: SEND(4) },
+        { at: 100, decide: FULL(50 + W, 3, 1000) },
+        { at: 1054, decide: FULL(50 + W, 3, 1000) },
+        { at: 50 + W, decide: SEND(4) }, // 1055 exactly: it stops counting at its expiry
         { check: { sent: [req(2, 100, undefined), req(3, 100, undefined)] }, flying: 2 },
       ],
     },
@@ -114,42 +123,44 @@ describe('rate governor decisions, step by step', () => {
         { at: 0, send: 1 },
         { at: 100, answer: 1, status: 200, headers: limits(2, 1000) },
         { at: 200, send: 2 },
-        // 180 ms, 80 more than the fastest: assumed late on the way in → counts 80 ms longer.
+        // 180 ms, 80 more than the fastest: assumed late on the way in → counts 80 ms longer
+        // (on top of half the fastest, 50 ms).
         { at: 380, answer: 2, status: 200, headers: limits(2, 1000) },
-        { check: { rtts: [100, 180], sent: [req(1, 0, 1010), req(2, 200, 1290)] } },
-        { at: 380, decide: FULL(1010, 2, 1000) },
-        { at: 1009, decide: FULL(1010, 2, 1000) },
-        { at: 1010, decide: SEND(3) },
-        { at: 1010, send: 3 },
-        { check: { sent: [req(2, 200, 1290), req(3, 1010, undefined)] } },
-        { at: 1010, decide: FULL(1290, 2, 1000) },
-        { at: 1290, decide: SEND(4) },
-        { at: 1290, send: 4 },
+        { check: { rtts: [100, 180], sent: [req(1, 0, 50 + W), req(2, 200, 330 + W)] } },
+        { at: 380, decide: FULL(50 + W, 2, 1000) },
+        { at: 1054, decide: FULL(50 + W, 2, 1000) },
+        { at: 1055, decide: SEND(3) },
+        { at: 1055, send: 3 },
+        { check: { sent: [req(2, 200, 330 + W), req(3, 1055, undefined)] } },
+        { at: 1055, decide: FULL(330 + W, 2, 1000) },
+        { at: 1335, decide: SEND(4) },
+        { at: 1335, send: 4 },
         // Full of unanswered requests: no time frees it, only an answer.
-        { at: 1290, decide: FULL(undefined, 2, 1000) },
+        { at: 1335, decide: FULL(undefined, 2, 1000) },
         { at: 9999, decide: FULL(undefined, 2, 1000) },
-        // A faster round trip becomes the base: 50 ms, so this request counts from its send time.
-        { at: 1060, answer: 3, status: 200, headers: {} },
-        { check: { rtts: [100, 180, 50], sent: [req(3, 1010, 2020), req(4, 1290, undefined)] } },
-        { at: 1300, decide: FULL(2020, 2, 1000) },
-        { at: 2020, decide: SEND(5) },
+        // A faster round trip becomes the base: 50 ms, so this request counts from half of it
+        // (25 ms) after its send time.
+        { at: 1105, answer: 3, status: 200, headers: {} },
+        { check: { rtts: [100, 180, 50], sent: [req(3, 1055, 1080 + W), req(4, 1335, undefined)] } },
+        { at: 1340, decide: FULL(1080 + W, 2, 1000) },
+        { at: 2085, decide: SEND(5) },
       ],
     },
     {
       name: 'the round trip counts from when the request left, when the caller tells it',
       steps: [
         { at: 0, send: 1 },
-        // Left 60 ms after the decision: a 40 ms round trip, counted from 60.
+        // Left 60 ms after the decision: a 40 ms round trip, counted from 60 (+ 20, half of it).
         { at: 100, answer: 1, status: 200, headers: limits(2, 1000), sentAt: 60 },
-        { check: { rtts: [40], sent: [req(1, 0, 1070)] } },
+        { check: { rtts: [40], sent: [req(1, 0, 80 + W)] } },
         { at: 200, send: 2 },
-        // A sentAt before the decision is not believed: counted from the decision, 100 ms, 60 slower.
+        // A sentAt before the decision is not believed: counted from the decision, 100 ms, 60 slower (+ 20).
         { at: 300, answer: 2, status: 200, headers: limits(2, 1000), sentAt: 150 },
-        { check: { rtts: [40, 100], sent: [req(1, 0, 1070), req(2, 200, 1270)] } },
-        { at: 300, decide: FULL(1070, 2, 1000) },
-        { at: 1070, decide: SEND(3) },
-        { at: 1070, send: 3 },
-        { at: 1070, decide: FULL(1270, 2, 1000) },
+        { check: { rtts: [40, 100], sent: [req(1, 0, 80 + W), req(2, 200, 280 + W)] } },
+        { at: 300, decide: FULL(80 + W, 2, 1000) },
+        { at: 1085, decide: SEND(3) },
+        { at: 1085, send: 3 },
+        { at: 1085, decide: FULL(280 + W, 2, 1000) },
       ],
     },
     {
@@ -157,14 +168,14 @@ describe('rate governor decisions, step by step', () => {
       steps: [
         { at: 0, send: 1 },
         { at: 10, answer: 1, status: 200, headers: limits(3, 1000, { 'x-ratelimit-remaining': '0' }) },
-        // The platform counts 3, we sent 1: two counted as sent now.
-        { check: { sent: [req(1, 0, 1010), req(0, 10, 1020), req(0, 10, 1020)] } },
+        // The platform counts 3, we sent 1: two counted as sent now (for a window, with no round-trip share).
+        { check: { sent: [req(1, 0, 5 + W), req(0, 10, 10 + W), req(0, 10, 10 + W)] } },
         { at: 20, send: 2 },
         { at: 20, send: 3 },
         // 5 counted, 3 allowed: the third expiry, in time order, frees a place.
-        { at: 20, decide: FULL(1020, 3, 1000) },
-        { at: 1019, decide: FULL(1020, 3, 1000) },
-        { at: 1020, decide: SEND(4) },
+        { at: 20, decide: FULL(10 + W, 3, 1000) },
+        { at: 1014, decide: FULL(10 + W, 3, 1000) },
+        { at: 1015, decide: SEND(4) },
       ],
     },
     {
@@ -173,12 +184,14 @@ describe('rate governor decisions, step by step', () => {
       steps: [
         { at: 0, send: 1 },
         { at: 50, answer: 1, status: 200, headers: limits(1, 1000) },
-        { check: { sent: [req(1, 0, 1100)] } },
-        { at: 50, decide: FULL(1100, 1, 1000) },
-        { at: 1100, decide: SEND(2) },
-        { at: 1100, send: 2 },
+        // 25 ms (half the fastest round trip) + 1000 × 1.1.
+        { check: { sent: [req(1, 0, 1125)] } },
+        { at: 50, decide: FULL(1125, 1, 1000) },
+        { at: 1125, decide: SEND(2) },
+        { at: 1125, send: 2 },
+        // No answer: counts a whole window from now.
         { at: 1500, answer: 2, status: undefined },
-        { check: { sent: [req(2, 1100, 2600)], rtts: [50] } },
+        { check: { sent: [req(2, 1125, 2600)], rtts: [50] } },
         { at: 2599, decide: FULL(2600, 1, 1000) },
         { at: 2600, decide: SEND(3) },
       ],
@@ -188,22 +201,22 @@ describe('rate governor decisions, step by step', () => {
       steps: [
         { at: 0, send: 1 },
         { at: 50, answer: 1, status: 200, headers: limits(10, 1000, { 'x-ratelimit-remaining': '9' }) },
-        { check: { sent: [req(1, 0, 1010)] } }, // 10 - 9 = 1 used, as we sent: no correction
+        { check: { sent: [req(1, 0, 25 + W)] } }, // 10 - 9 = 1 used, as we sent: no correction
         { at: 100, send: 2 },
         { at: 150, answer: 2, status: 200, headers: limits(10, 1000, { 'x-ratelimit-remaining': '4' }) },
         // 6 used by the platform's count, 2 by ours: 4 counted as sent now, for a window.
         {
-          check: { sent: [req(1, 0, 1010), req(2, 100, 1110), req(0, 150, 1160), req(0, 150, 1160), req(0, 150, 1160), req(0, 150, 1160)] },
+          check: { sent: [req(1, 0, 25 + W), req(2, 100, 125 + W), req(0, 150, 150 + W), req(0, 150, 150 + W), req(0, 150, 150 + W), req(0, 150, 150 + W)] },
           flying: 0,
         },
         { at: 200, send: 3 },
         { at: 200, send: 4 },
         { at: 200, send: 5 },
         { at: 200, send: 6 },
-        { at: 200, decide: FULL(1010, 10, 1000) },
-        { at: 1010, decide: SEND(7) },
+        { at: 200, decide: FULL(25 + W, 10, 1000) },
+        { at: 1030, decide: SEND(7) },
         // The four phantom sends leave the window like the real ones.
-        { at: 1160, decide: SEND(7) },
+        { at: 1155, decide: SEND(7) },
         { check: { sent: [req(3, 200, undefined), req(4, 200, undefined), req(5, 200, undefined), req(6, 200, undefined)] }, flying: 4 },
       ],
     },
@@ -215,9 +228,9 @@ describe('rate governor decisions, step by step', () => {
         { at: 20, send: 2 },
         { at: 20, send: 3 },
         { at: 30, answer: 2, status: 200, headers: limits(5, 1000, { 'x-ratelimit-remaining': '5' }) },
-        { check: { sent: [req(1, 0, 1010), req(2, 20, 1030), req(3, 20, undefined)] } },
+        { check: { sent: [req(1, 0, 5 + W), req(2, 20, 25 + W), req(3, 20, undefined)] } },
         { at: 40, answer: 3, status: 429, headers: limits(5, 1000, { 'x-ratelimit-remaining': '0' }) },
-        { check: { sent: [req(1, 0, 1010), req(2, 20, 1030), req(3, 20, 1040)], pausedUntil: 1040 } },
+        { check: { sent: [req(1, 0, 5 + W), req(2, 20, 25 + W), req(3, 20, 35 + W)], pausedUntil: 1040 } },
       ],
     },
     {
@@ -336,13 +349,10 @@ describe('rate governor decisions, step by step', () => {
     run(steps, { ...DEFAULT_GOVERNOR, ...opts });
   });
 
-  // decideSend subtracts the requests in flight from dailyRemaining, but recordSend has
-  // already decremented dailyRemaining for each of them (and recordAnswer sets it to
-  // header - inFlight), so every request in flight is counted twice. Here the platform
-  // said 2 were left and one has been sent since: 1 is left, yet the governor stops and
-  // reports 0. Proposed fix in decideSend: test and report `state.dailyRemaining` alone
-  // (`state.dailyRemaining <= opts.dailyReserve`, `remaining: Math.max(0, state.dailyRemaining)`).
-  it.fails('daily stop counts a request in flight once, not twice', () => {
+  // recordSend already takes each request in flight off dailyRemaining (and recordAnswer sets it
+  // to header - inFlight), so decideSend tests `state.dailyRemaining` alone. Here the platform
+  // said 2 were left and one has been sent since: 1 is left, so a third request may still go.
+  it('daily stop counts a request in flight once, not twice', () => {
     run([
       { at: 0, send: 1 },
       { at: 10, answer: 1, status: 200, headers: limits(100, 10_000, { 'x-ratelimit-daily-remaining': '2' }) },
@@ -365,7 +375,7 @@ describe('rate governor decisions, step by step', () => {
   });
 
   it('DEFAULT_GOVERNOR', () => {
-    expect(DEFAULT_GOVERNOR).toEqual({ initialConcurrency: 1, marginRatio: 0.01, dailyReserve: 0 });
+    expect(DEFAULT_GOVERNOR).toEqual({ initialConcurrency: 1, marginRatio: 0.005, dailyReserve: 0 });
   });
 });
 
@@ -421,31 +431,32 @@ describe('RateGovernor', () => {
     expect(g.order).toEqual(['a']); // the others wait for the first answer
 
     await g.release('LOC', 1, 1010, limits(2, 30, { 'x-ratelimit-remaining': '1' }));
-    // b goes at once; c when a's 45 ms are over; d finds the window full of unanswered requests.
+    // b goes at once; c when a is over (half its 10 ms round trip, then 45 ms); d finds the window
+    // full of unanswered requests.
     expect(await done[1]).toBe(2);
     expect(await done[2]).toBe(3);
     await tick(5);
     expect(g.order).toEqual(['a', 'b', 'c']);
 
-    // b answered after 40 ms, 30 more than the fastest: counts until 1010 + 30 + 45.
+    // b answered after 40 ms, 30 more than the fastest: counts until 1010 + 30 + 5 + 45.
     await g.release('LOC', 2, 1050);
     expect(await done[3]).toBe(4);
     await tick(5);
     expect(g.order).toEqual(['a', 'b', 'c', 'd']);
 
-    // c answered after 55 ms: counts until 1045 + 45 + 45.
+    // c answered after 50 ms, 40 more than the fastest: counts until 1050 + 40 + 5 + 45.
     await g.release('LOC', 3, 1100);
     expect(await Promise.all(done)).toEqual([1, 2, 3, 4, 5]);
     expect(g.order).toEqual(names);
     expect(g.decisions).toEqual([
       ['LOC', FIRST],
-      ['LOC', FULL(1045, 2, 30)],
+      ['LOC', FULL(1050, 2, 30)],
       ['LOC', FULL(undefined, 2, 30)],
-      ['LOC', FULL(1085, 2, 30)],
+      ['LOC', FULL(1090, 2, 30)],
       ['LOC', FULL(undefined, 2, 30)],
-      ['LOC', FULL(1135, 2, 30)],
+      ['LOC', FULL(1140, 2, 30)],
     ]);
-    expect(g.store.peek('LOC')).toMatchObject({ sent: [req(4, 1085, undefined), req(5, 1135, undefined)], max: 2, intervalMs: 30, rtts: [10, 40, 55] });
+    expect(g.store.peek('LOC')).toMatchObject({ sent: [req(4, 1090, undefined), req(5, 1140, undefined)], max: 2, intervalMs: 30, rtts: [10, 40, 50] });
   });
 
   it('keeps FIFO order for callers that arrive while others wait', async () => {
@@ -491,8 +502,9 @@ describe('RateGovernor', () => {
       ['A', FIRST],
       ['B', FIRST],
     ]);
-    expect(g.store.peek('A')).toMatchObject({ max: 5, intervalMs: 20, sent: [req(1, 0, 30), req(2, 10, undefined)] });
-    expect(g.store.peek('B')).toMatchObject({ max: 50, intervalMs: 50, sent: [req(1, 0, 75), req(2, 5, undefined)] });
+    // Each counts half its round trip (5 and 2.5 ms), then 1.5 × its own interval.
+    expect(g.store.peek('A')).toMatchObject({ max: 5, intervalMs: 20, sent: [req(1, 0, 35), req(2, 10, undefined)] });
+    expect(g.store.peek('B')).toMatchObject({ max: 50, intervalMs: 50, sent: [req(1, 0, 77.5), req(2, 5, undefined)] });
   });
 
   it('rejects every queued waiter with DailyBudgetStop when the daily budget stops', async () => {
@@ -536,9 +548,9 @@ describe('RateGovernor', () => {
     expect(g.order).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
     // p0 was answered before p1 asked, so the only wait is the pause.
     expect(g.decisions).toEqual([['LOC', PAUSED(70)]]);
-    // p0 and p1 (both at the fastest RTT) still count, 75 ms from their sends.
+    // p0 and p1 (both at the fastest RTT, 10 ms) still count, 5 + 75 ms from their sends.
     expect(g.store.peek('LOC')).toMatchObject({
-      sent: [req(1, 0, 75), req(2, 10, 85), req(3, 70, undefined), req(4, 70, undefined), req(5, 70, undefined)],
+      sent: [req(1, 0, 80), req(2, 10, 90), req(3, 70, undefined), req(4, 70, undefined), req(5, 70, undefined)],
       pausedUntil: 70,
     });
   });

@@ -1,0 +1,136 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HoopClient } from '../../src/api/client.js';
+import { ContactsApi } from '../../src/api/endpoints.js';
+import { createLogger } from '../../src/core/logger.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { admin } from '../helpers/http.js';
+
+/** The token never shows: not in debug logs, error messages, serialised errors, or `hoop-etl api` output. */
+
+const TOKEN = 'pit-SECRET-7f3a9c2e-do-not-leak';
+const CLI = join(process.cwd(), 'dist/cli/main.js');
+let emu: RunningEmulator;
+const tmp = mkdtempSync(join(tmpdir(), 'hoop-secret-'));
+
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, token: TOKEN });
+});
+afterAll(async () => {
+  await emu.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Async, so that the in-process emulator can answer while the CLI runs. */
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env, timeout: 20_000 }, (err, stdout, stderr) => {
+      resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+  });
+}
+
+function capture(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  return {
+    stream: new Writable({
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        cb();
+      },
+    }),
+    text: () => chunks.join(''),
+  };
+}
+
+describe('the token', () => {
+  it('is absent from trace-level logs and from every error, even with faults and retries', async () => {
+    const log = capture();
+    const logger = createLogger({ level: 'trace', destination: log.stream });
+    const api = new ContactsApi(new HoopClient({ baseUrl: emu.url, token: TOKEN, locationId: emu.locationId, logger, retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 } }));
+    await admin(emu, 'POST', '/faults', {
+      faults: [
+        { fault: 'status=503', count: 1 },
+        { fault: 'drop', count: 1 },
+        { fault: 'ambiguous', count: 1, operation: 'create-note' },
+      ],
+    });
+    const c = await api.createContact({ email: 'secret@example.com' });
+    await api.createNote(c.contact.id, { body: 'hello' });
+    const errors: unknown[] = [];
+    await admin(emu, 'POST', '/faults', { faults: [{ fault: 'status=500', count: 10 }] });
+    await api.getContact(c.contact.id).catch((e: unknown) => errors.push(e));
+    await admin(emu, 'DELETE', '/faults');
+    await api.createContact({ email: 'secret@example.com' }).catch((e: unknown) => errors.push(e));
+    await api.getContact('abcdefghij0123456789').catch((e: unknown) => errors.push(e));
+    const other = await admin(emu, 'POST', '/locations', {});
+    await new ContactsApi(new HoopClient({ baseUrl: emu.url, token: TOKEN, locationId: other.location.id, logger }))
+      .searchContacts({ pageLimit: 1 })
+      .catch((e: unknown) => errors.push(e));
+    expect(errors).toHaveLength(4);
+    expect(log.text()).toContain('retrying request');
+    for (const e of errors) {
+      const err = e as Error;
+      const all = [err.message, err.stack ?? '', JSON.stringify(err), String(err), JSON.stringify(Object.getOwnPropertyNames(err).map((k) => (err as unknown as Record<string, unknown>)[k]), (_k, v) => (typeof v === 'bigint' ? String(v) : v))];
+      for (const text of all) expect(text).not.toContain(TOKEN);
+    }
+    expect(log.text()).not.toContain(TOKEN);
+  });
+
+  it('is redacted by path if a caller logs it by mistake', () => {
+    const log = capture();
+    const logger = createLogger({ level: 'debug', destination: log.stream });
+    logger.info({ token: TOKEN, headers: { authorization: `Bearer ${TOKEN}` } }, 'oops');
+    expect(log.text()).toContain('[redacted]');
+    expect(log.text()).not.toContain(TOKEN);
+  });
+
+  it('is absent from hoop-etl api output, success and failure, at trace level', async () => {
+    const env = { ...process.env, HOOPAI_TOKEN: TOKEN, HOOPAI_BASE_URL: emu.url };
+    const run = (args: string[]) => runCli(['api', ...args, '--location', emu.locationId, '--log-level', 'trace'], env);
+    const ok = await run(['POST', '/contacts/upsert', '--data', JSON.stringify({ locationId: emu.locationId, email: 'cli@example.com' })]);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ new: true, contact: { email: 'cli@example.com' } });
+    const missing = await run(['GET', '/contacts/abcdefghij0123456789']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('Contact not found for id:abcdefghij0123456789');
+    const file = join(tmp, 'token');
+    writeFileSync(file, `${TOKEN}\n`);
+    const fromFile = await runCli(['api', 'GET', '/contacts/abcdefghij0123456789', '--location', emu.locationId, '--token-file', file, '--log-level', 'trace'], {
+      ...process.env,
+      HOOPAI_TOKEN: '',
+      HOOPAI_BASE_URL: emu.url,
+    });
+    // Authenticated with the file's token: the answer is "not found", not "unauthorised".
+    expect(fromFile.status).toBe(1);
+    expect(fromFile.stderr).toContain('Contact not found for id:abcdefghij0123456789');
+    const refused = await run(['GET', '/contacts/', '--token', TOKEN]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('A token on the command line is refused');
+    for (const r of [ok, missing, fromFile, refused]) {
+      expect(r.stdout).not.toContain(TOKEN);
+      expect(r.stderr).not.toContain(TOKEN);
+    }
+  });
+
+  it('is never sent over plain http to a host that is not loopback', () => {
+    const r = spawnSync(process.execPath, [CLI, 'api', 'GET', '/contacts/', '--location', emu.locationId, '--base-url', 'http://api.example.com'], {
+      encoding: 'utf8',
+      env: { ...process.env, HOOPAI_TOKEN: TOKEN },
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Refusing plain http:// to api.example.com');
+    expect(r.stderr).not.toContain(TOKEN);
+  });
+});

@@ -108,7 +108,12 @@ export class HoopClient {
   constructor(options: ClientOptions) {
     const base = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
     this.locationId = options.locationId;
-    this.governor = options.governor ?? new RateGovernor({ now: options.now });
+    this.governor =
+      options.governor ??
+      new RateGovernor({
+        now: options.now,
+        onDecision: (location, d) => options.logger?.debug({ location, decision: d.kind, ...(d.kind === 'wait' ? { until: d.until, reason: d.reason } : {}) }, 'rate governor'),
+      });
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.logger = options.logger;
     this.random = options.random ?? Math.random;

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { HoopClient } from '../api/client.js';
 import { resolveBaseUrl, resolveToken } from '../api/credentials.js';
 import { ContactsApi } from '../api/endpoints.js';
-import { RateGovernor } from '../api/rate-governor.js';
+import type { RateGovernor } from '../api/rate-governor.js';
 import { createLogger, type Logger } from '../core/logger.js';
 
 /** The flags every command that talks to the platform shares, and the client they build. */
@@ -33,11 +33,6 @@ export interface Connected {
 export async function connect(args: ConnectionArgs, env: NodeJS.ProcessEnv = process.env, governor?: RateGovernor): Promise<Connected> {
   const token = await resolveToken({ env, tokenFile: args['token-file'], tokenFlag: args.token });
   const logger = createLogger({ level: args['log-level'] });
-  const gov =
-    governor ??
-    new RateGovernor({
-      onDecision: (location, d) => logger.debug({ location, decision: d.kind, ...(d.kind === 'wait' ? { until: d.until, reason: d.reason } : {}) }, 'rate governor'),
-    });
-  const client = new HoopClient({ baseUrl: resolveBaseUrl(args['base-url'], env), token, locationId: args.location, governor: gov, logger });
+  const client = new HoopClient({ baseUrl: resolveBaseUrl(args['base-url'], env), token, locationId: args.location, governor, logger });
   return { api: new ContactsApi(client), client, logger };
 }

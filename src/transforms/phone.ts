@@ -1,0 +1,189 @@
+import { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
+import type { RowProblem } from '../core/row.js';
+import { fail, optionError, type TransformResult } from './result.js';
+import { trimText } from './text.js';
+
+/**
+ * A phone cell to E.164, parsed the way the platform parses it (libphonenumber-js
+ * with its default metadata, `isValid()`), so what we send is what it stores.
+ *
+ * Decisions:
+ * - Excel's scientific notation (`4.15555E+09`) is always a failed row: Excel
+ *   kept six significant digits, and the lost digits cannot be told from zeros.
+ * - A float rendering of an intact number (`4155550101.0`, from Excel or
+ *   pandas) is repaired: every digit is still there.
+ * - Excel's text markers are removed: a leading `'` and the `="…"` wrapper.
+ * - An extension (`x12`, `ext. 12`, `#12`, `;ext=12`) is stripped by default and
+ *   handed back in `extension`: the API's phone field holds no extension, and
+ *   the platform would match the contact by the main number anyway. With
+ *   `extension: 'reject'` it fails the row with `PHONE_HAS_EXTENSION`.
+ * - A number without `+` is read with the row's country, else the default
+ *   country. A leading `00` that does not parse that way is read as `+`.
+ * - Free text around a number (`call 415…`, two numbers in a cell) is not
+ *   searched for a number: the cell is rejected.
+ */
+
+export type PhoneProblemCode = 'BLANK_VALUE' | 'INVALID_PHONE' | 'PHONE_SCIENTIFIC_NOTATION' | 'PHONE_HAS_EXTENSION' | 'UNKNOWN_COUNTRY';
+
+export interface PhoneOptions {
+  /**
+   * ISO 3166-1 alpha-2 code (or an alias from `COUNTRY_ALIASES`) for numbers
+   * without `+` when the row has no country: the location's country. The
+   * platform's own fallback is US.
+   * @default 'US'
+   */
+  defaultCountry?: string;
+  /**
+   * The row's own country cell. Blank means `defaultCountry`; a value that is
+   * neither ISO alpha-2 nor an alias fails a row whose number needs it.
+   */
+  country?: string | undefined;
+  /** What an extension does. @default 'strip' */
+  extension?: 'strip' | 'reject';
+}
+
+export type PhoneResult =
+  | { readonly ok: true; readonly value: string; readonly extension?: string }
+  | { readonly ok: false; readonly problem: RowProblem };
+
+/**
+ * Country names CRMs write into a country column, lower-cased, accents and
+ * punctuation removed (see `resolveCountry`). Kept short on purpose: ISO
+ * alpha-2 is the documented input, these are the names seen in exports.
+ */
+export const COUNTRY_ALIASES: Readonly<Record<string, CountryCode>> = {
+  'united states': 'US',
+  'united states of america': 'US',
+  usa: 'US',
+  america: 'US',
+  canada: 'CA',
+  mexico: 'MX',
+  'united kingdom': 'GB',
+  uk: 'GB',
+  'great britain': 'GB',
+  england: 'GB',
+  scotland: 'GB',
+  wales: 'GB',
+  'northern ireland': 'GB',
+  ireland: 'IE',
+  germany: 'DE',
+  deutschland: 'DE',
+  austria: 'AT',
+  osterreich: 'AT',
+  switzerland: 'CH',
+  schweiz: 'CH',
+  suisse: 'CH',
+  france: 'FR',
+  spain: 'ES',
+  espana: 'ES',
+  italy: 'IT',
+  italia: 'IT',
+  netherlands: 'NL',
+  'the netherlands': 'NL',
+  nederland: 'NL',
+  holland: 'NL',
+  belgium: 'BE',
+  portugal: 'PT',
+  brazil: 'BR',
+  brasil: 'BR',
+  australia: 'AU',
+  'new zealand': 'NZ',
+  india: 'IN',
+  'south africa': 'ZA',
+};
+
+/**
+ * `US`, `us`, `United States`, `U.S.A.`, `Deutschland`, `España` -> the
+ * ISO alpha-2 code; anything else -> `undefined`.
+ */
+export function resolveCountry(raw: string): CountryCode | undefined {
+  const s = trimText(raw);
+  if (/^[A-Za-z]{2}$/.test(s)) {
+    const code = s.toUpperCase();
+    if (isSupportedCountry(code)) return code;
+    return COUNTRY_ALIASES[code.toLowerCase()];
+  }
+  const key = s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[.]/g, '')
+    .replace(/\s+/g, ' ');
+  const upper = key.toUpperCase();
+  if (/^[A-Z]{2}$/.test(upper) && isSupportedCountry(upper)) return upper;
+  return COUNTRY_ALIASES[key];
+}
+
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
+const FLOAT_OF_INTEGER = /^(\+?\d{5,})[.,]0+$/;
+const EXTENSION = /\s*(?:(?:ext|extn|extension|x)\.?|#|;\s*ext=)\s*(\d{1,7})$/i;
+const PHONE_CHARS = /^\+?[\d ().\-/]+$/;
+const UNICODE_DASHES = /[\u2010-\u2015\u2212]/g;
+const SPACES = /[\s\u00A0\u2000-\u200B\u202F]+/g;
+
+const LENGTH_REASONS: Readonly<Record<string, string>> = {
+  TOO_SHORT: 'too short',
+  TOO_LONG: 'too long',
+  INVALID_LENGTH: 'the wrong length',
+  NOT_A_NUMBER: 'not a phone number',
+  INVALID_COUNTRY: 'missing its country code',
+};
+
+export function toE164(raw: string, options: PhoneOptions = {}): PhoneResult {
+  const defaultCountry = resolveCountry(options.defaultCountry ?? 'US');
+  if (!defaultCountry) {
+    throw optionError('defaultCountry', 'an ISO 3166-1 alpha-2 country code', options.defaultCountry);
+  }
+  const extensionPolicy = options.extension ?? 'strip';
+  if (extensionPolicy !== 'strip' && extensionPolicy !== 'reject') {
+    throw optionError('extension', '`strip` or `reject`', extensionPolicy);
+  }
+
+  let s = trimText(raw);
+  if (s === '') return fail('BLANK_VALUE', 'Phone is blank');
+  s = s.replace(/^="(.*)"$/s, '$1').replace(/^'/, '').trim();
+
+  if (SCIENTIFIC.test(s)) {
+    return fail(
+      'PHONE_SCIENTIFIC_NOTATION',
+      'Phone was mangled by Excel: it is in scientific notation (like 4.15555E+09), so its last digits are lost; re-export the column formatted as text',
+    );
+  }
+  s = s.replace(FLOAT_OF_INTEGER, '$1');
+  s = s.replace(UNICODE_DASHES, '-').replace(SPACES, ' ').trim();
+
+  let extension: string | undefined;
+  const ext = EXTENSION.exec(s);
+  if (ext) {
+    extension = ext[1];
+    s = s.slice(0, ext.index).trim();
+    if (extensionPolicy === 'reject') {
+      return fail('PHONE_HAS_EXTENSION', 'Phone has an extension, which the phone field cannot hold (extensions are set to be rejected)');
+    }
+  }
+
+  if (!PHONE_CHARS.test(s) || !/\d/.test(s)) {
+    return fail('INVALID_PHONE', 'Phone is not valid: it holds characters that are not part of a phone number (one number per cell, digits and + ( ) - . / only)');
+  }
+
+  let country: CountryCode = defaultCountry;
+  if (!s.startsWith('+') && options.country !== undefined && trimText(options.country) !== '') {
+    const rowCountry = resolveCountry(options.country);
+    if (!rowCountry) {
+      return fail('UNKNOWN_COUNTRY', "Phone could not be read: the row's country is not an ISO 3166-1 alpha-2 code or a known country name");
+    }
+    country = rowCountry;
+  }
+
+  const value = parseValid(s, country) ?? (s.startsWith('00') ? parseValid(`+${s.slice(2)}`, country) : undefined);
+  if (value) return extension === undefined ? { ok: true, value } : { ok: true, value, extension };
+
+  const reason = LENGTH_REASONS[validatePhoneNumberLength(s, country) ?? ''] ?? 'not a valid number';
+  const where = s.startsWith('+') ? '' : ` for ${country}`;
+  return fail('INVALID_PHONE', `Phone is not valid: it is ${reason}${where}`);
+}
+
+function parseValid(s: string, country: CountryCode): string | undefined {
+  const parsed = parsePhoneNumberFromString(s, country);
+  return parsed && parsed.isValid() ? parsed.number : undefined;
+}

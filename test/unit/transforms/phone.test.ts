@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { COUNTRY_ALIASES, resolveCountry, toE164, type PhoneOptions } from '../../../src/transforms/phone.js';
+
+const US: PhoneOptions = { defaultCountry: 'US' };
+
+describe('toE164: mixed formats', () => {
+  it.each([
+    ['4155550101', '+14155550101'],
+    ['(415) 555-0101', '+14155550101'],
+    ['415.555.0101', '+14155550101'],
+    ['415 555 0101', '+14155550101'],
+    ['415/555-0101', '+14155550101'],
+    ['1-415-555-0101', '+14155550101'],
+    ['+1 (415) 555-0101', '+14155550101'],
+    ['  +1 415 555 0101 \t', '+14155550101'],
+    ['415\u00A0555\u00A00101', '+14155550101'],
+    ['415–555–0101', '+14155550101'],
+    ['+44 20 7946 0958', '+442079460958'],
+    ['+49 30 1234567', '+49301234567'],
+    ['011 49 30 1234567', '+49301234567'],
+    ['0049 30 1234567', '+49301234567'],
+    ["'4155550101", '+14155550101'],
+    ['="4155550101"', '+14155550101'],
+  ])('%s -> %s', (raw, expected) => {
+    expect(toE164(raw, US)).toEqual({ ok: true, value: expected });
+  });
+});
+
+describe('toE164: Excel number renderings', () => {
+  it.each([
+    ['4.15555E+09'],
+    ['4.15555e+09'],
+    ['4,15555E+09'],
+    ['4.155550101E+09'],
+    ['1.41555E+10'],
+  ])('%s is a failed row: Excel lost digits', (raw) => {
+    const r = toE164(raw, US);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problem.code).toBe('PHONE_SCIENTIFIC_NOTATION');
+      expect(r.problem.message).toMatch(/Excel/);
+      expect(r.problem.message).toMatch(/digits are lost/);
+    }
+  });
+
+  it.each([
+    ['4155550101.0', '+14155550101'],
+    ['4155550101.00', '+14155550101'],
+    ['14155550101.0', '+14155550101'],
+    ['4155550101,0', '+14155550101'],
+  ])('%s is repaired to %s: every digit is still there', (raw, expected) => {
+    expect(toE164(raw, US)).toEqual({ ok: true, value: expected });
+  });
+
+  it('a fraction that is not zero is not a phone', () => {
+    expect(toE164('4155550101.5', US)).toMatchObject({ ok: false, problem: { code: 'INVALID_PHONE' } });
+  });
+});
+
+describe('toE164: extensions', () => {
+  it.each([
+    ['415-555-0101 x12', '12'],
+    ['415-555-0101 ext. 12', '12'],
+    ['415-555-0101 ext 12', '12'],
+    ['415-555-0101 Extension 1234', '1234'],
+    ['415-555-0101 #12', '12'],
+    ['+14155550101;ext=12', '12'],
+    ['(415) 555-0101x7', '7'],
+  ])('%s is stripped by default, extension %s handed back', (raw, extension) => {
+    expect(toE164(raw, US)).toEqual({ ok: true, value: '+14155550101', extension });
+  });
+
+  it('rejects an extension when told to', () => {
+    expect(toE164('415-555-0101 x12', { ...US, extension: 'reject' })).toMatchObject({
+      ok: false,
+      problem: { code: 'PHONE_HAS_EXTENSION' },
+    });
+    expect(toE164('415-555-0101', { ...US, extension: 'reject' })).toEqual({ ok: true, value: '+14155550101' });
+  });
+});
+
+describe('toE164: the row country', () => {
+  it.each([
+    ['030 1234567', 'DE', '+49301234567'],
+    ['030 1234567', 'de', '+49301234567'],
+    ['030 1234567', 'Deutschland', '+49301234567'],
+    ['030 1234567', 'Germany', '+49301234567'],
+    ['07911 123456', 'UK', '+447911123456'],
+    ['07911 123456', 'United Kingdom', '+447911123456'],
+    ['612 345 678', 'España', '+34612345678'],
+    ['(415) 555-0101', 'United States', '+14155550101'],
+    ['(415) 555-0101', 'U.S.A.', '+14155550101'],
+    ['(415) 555-0101', '', '+14155550101'],
+    ['(415) 555-0101', '  ', '+14155550101'],
+    // A number with + ignores the country cell, even one we cannot read.
+    ['+49 30 1234567', 'US', '+49301234567'],
+    ['+49 30 1234567', 'Narnia', '+49301234567'],
+  ])('%s in %s -> %s', (raw, country, expected) => {
+    expect(toE164(raw, { defaultCountry: 'US', country })).toEqual({ ok: true, value: expected });
+  });
+
+  it('an unreadable country fails a number that needs it', () => {
+    expect(toE164('030 1234567', { defaultCountry: 'US', country: 'Narnia' })).toMatchObject({
+      ok: false,
+      problem: { code: 'UNKNOWN_COUNTRY' },
+    });
+  });
+
+  it('the default country is US', () => {
+    expect(toE164('(415) 555-0101')).toEqual({ ok: true, value: '+14155550101' });
+    expect(toE164('(415) 555-0101', { country: '' })).toEqual({ ok: true, value: '+14155550101' });
+  });
+
+  it('the default country takes names too', () => {
+    expect(toE164('030 1234567', { defaultCountry: 'Deutschland' })).toEqual({ ok: true, value: '+49301234567' });
+  });
+
+  it.each([[''], ['XX'], ['Narnia']])('a default country of %j is a programming error', (defaultCountry) => {
+    expect(() => toE164('4155550101', { defaultCountry })).toThrow(/Expected `defaultCountry` to be an ISO 3166-1 alpha-2 country code/);
+  });
+});
+
+describe('toE164: failures', () => {
+  it.each([
+    ['', 'BLANK_VALUE', /blank/],
+    ['   ', 'BLANK_VALUE', /blank/],
+    ['415555010', 'INVALID_PHONE', /too short for US/],
+    ['41555501011', 'INVALID_PHONE', /too long for US/],
+    ['555-0101', 'INVALID_PHONE', /too short/],
+    ['0000000000', 'INVALID_PHONE', /not valid/],
+    ['2222222222', 'INVALID_PHONE', /not a valid number for US/],
+    ['1234567890', 'INVALID_PHONE', /not valid/],
+    ['call me', 'INVALID_PHONE', /characters that are not part of a phone number/],
+    ['n/a', 'INVALID_PHONE', /characters/],
+    ['1-800-FLOWERS', 'INVALID_PHONE', /characters/],
+    ['415-555-0101 / 415-555-0102', 'INVALID_PHONE', /too long/],
+    ['415-555-0101, 415-555-0102', 'INVALID_PHONE', /characters/],
+    ['mobile: 4155550101', 'INVALID_PHONE', /characters/],
+    ['4155+550101', 'INVALID_PHONE', /characters/],
+  ])('%j -> %s', (raw, code, message) => {
+    const r = toE164(raw, US);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problem.code).toBe(code);
+      expect(r.problem.message).toMatch(message);
+    }
+  });
+
+  it('never quotes the cell in its message', () => {
+    const r = toE164('415555010', US);
+    expect(!r.ok && r.problem.message).not.toContain('415555010');
+  });
+});
+
+describe('resolveCountry', () => {
+  it.each([
+    ['US', 'US'],
+    ['us', 'US'],
+    [' gb ', 'GB'],
+    ['UK', 'GB'],
+    ['United States', 'US'],
+    ['united states of america', 'US'],
+    ['U.S.A.', 'US'],
+    ['U.S.', 'US'],
+    ['U.K.', 'GB'],
+    ['Deutschland', 'DE'],
+    ['Österreich', 'AT'],
+    ['MÉXICO', 'MX'],
+    ['XX', undefined],
+    ['Narnia', undefined],
+    ['', undefined],
+  ])('%j -> %s', (raw, expected) => {
+    expect(resolveCountry(raw)).toBe(expected);
+  });
+
+  it('every alias is lower-case, unaccented, without dots, and maps to a code libphonenumber knows', () => {
+    for (const [alias, code] of Object.entries(COUNTRY_ALIASES)) {
+      expect(alias).toBe(alias.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\./g, ''));
+      expect(resolveCountry(code)).toBe(code);
+    }
+  });
+});

@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import { parsePipeline, type Pipeline } from '../../../src/config/index.js';
+
+const env = { HOOPAI_LOCATION: 'locEnv', REPORTS: 'runs' };
+
+/** The import defaults, for cases that change a few settings. */
+const IMPORT = {
+  job: 'import',
+  pipelineFile: 'p.yaml',
+  location: 'loc1',
+  reportDir: 'hoop-etl-runs',
+  source: { file: 'c.csv', encoding: 'auto', delimiter: 'auto' },
+  mode: 'upsert',
+  customFields: [],
+  tags: { columns: [], split: ',', add: [] },
+  notes: [],
+  tasks: [],
+  blanks: 'keep',
+  dedup: { inFile: true, keys: ['email', 'phone'], policy: 'first' },
+  collisions: 'fail',
+} as const;
+const HEAD = 'job: import\nlocation: loc1\nsource: { file: c.csv }\n';
+
+const CASES: Array<[string, string, Pipeline]> = [
+  [
+    'the smallest import: defaults everywhere, shorthand column',
+    `${HEAD}mapping:\n  email: Email\n`,
+    { ...IMPORT, mapping: { email: { from: { kind: 'column', column: 'Email' }, transforms: [] } }, columnRefs: [{ path: 'mapping.email', column: 'Email' }] },
+  ],
+  [
+    'an import without a mapping (the importer maps headers that name fields)',
+    'job: import\nlocation: loc1\nsource: { file: c.csv }\n',
+    { ...IMPORT, columnRefs: [] },
+  ],
+  [
+    'field specs: columns joined, constants, transforms with their options',
+    [
+      HEAD,
+      'mapping:',
+      '  name: { columns: [First, Last] }',
+      '  email: { column: Mail, transform: email }',
+      '  phone: { column: Tel, transform: [trim, e164], defaultCountry: gb, countryColumn: Country }',
+      '  dateOfBirth: { column: DOB, transform: date }',
+      '  source: { value: "CRM import" }',
+      '  dnd: { value: true }',
+      '',
+    ].join('\n'),
+    {
+      ...IMPORT,
+      mapping: {
+        name: { from: { kind: 'columns', columns: ['First', 'Last'], join: ' ' }, transforms: [] },
+        email: { from: { kind: 'column', column: 'Mail' }, transforms: [{ name: 'email' }] },
+        phone: { from: { kind: 'column', column: 'Tel' }, transforms: [{ name: 'trim' }, { name: 'e164', defaultCountry: 'GB', countryColumn: 'Country' }] },
+        dateOfBirth: { from: { kind: 'column', column: 'DOB' }, transforms: [{ name: 'date', format: 'auto' }] },
+        source: { from: { kind: 'value', value: 'CRM import' }, transforms: [] },
+        dnd: { from: { kind: 'value', value: true }, transforms: [] },
+      },
+      columnRefs: [
+        { path: 'mapping.name.columns[0]', column: 'First' },
+        { path: 'mapping.name.columns[1]', column: 'Last' },
+        { path: 'mapping.email.column', column: 'Mail' },
+        { path: 'mapping.phone.column', column: 'Tel' },
+        { path: 'mapping.phone.countryColumn', column: 'Country' },
+        { path: 'mapping.dateOfBirth.column', column: 'DOB' },
+      ],
+    },
+  ],
+  [
+    'custom fields, tags, notes, tasks, followers, workflow, campaign, business',
+    [
+      HEAD,
+      'mapping: { phone: { column: Tel, transform: e164, countryColumn: Country } }',
+      'customFields:',
+      '  - { key: contact.colour, column: Colour, transform: [trim, lower] }',
+      '  - { name: Score, value: 10 }',
+      '  - { name: Interests, value: [golf, chess] }',
+      'tags: { columns: [Tags, Segments], split: ";", add: [migrated] }',
+      'notes:',
+      '  - { column: Notes }',
+      '  - { columns: [A, B], title: "From {{ Source }}", template: "{{A}} / {{B}}" }',
+      'tasks:',
+      '  - { title: "Call {{Name}}", dueDate: +3d }',
+      '  - { title: Renew, body: Contract, column: Renewal, dueDate: { column: Renewal, dateFormat: DD/MM/YYYY } }',
+      '  - { title: Kick-off, dueDate: { value: "2025-03-01T09:00:00Z" } }',
+      'followers: [user1, user2]',
+      'workflow: wf1',
+      'campaign: cp1',
+      'business: { column: Business }',
+      '',
+    ].join('\n'),
+    {
+      ...IMPORT,
+      mapping: { phone: { from: { kind: 'column', column: 'Tel' }, transforms: [{ name: 'e164', countryColumn: 'Country' }] } },
+      customFields: [
+        { target: { key: 'contact.colour' }, from: { kind: 'column', column: 'Colour' }, transforms: [{ name: 'trim' }, { name: 'lower' }] },
+        { target: { name: 'Score' }, from: { kind: 'value', value: 10 }, transforms: [] },
+        { target: { name: 'Interests' }, from: { kind: 'value', value: ['golf', 'chess'] }, transforms: [] },
+      ],
+      tags: { columns: ['Tags', 'Segments'], split: ';', add: ['migrated'] },
+      notes: [{ columns: ['Notes'] }, { columns: ['A', 'B'], title: 'From {{ Source }}', template: '{{A}} / {{B}}' }],
+      tasks: [
+        { title: 'Call {{Name}}', dueDate: { kind: 'offset', days: 3 } },
+        { title: 'Renew', body: 'Contract', column: 'Renewal', dueDate: { kind: 'column', column: 'Renewal', format: 'DD/MM/YYYY' } },
+        { title: 'Kick-off', dueDate: { kind: 'value', value: '2025-03-01T09:00:00Z' } },
+      ],
+      followers: { kind: 'value', userIds: ['user1', 'user2'] },
+      workflow: 'wf1',
+      campaign: 'cp1',
+      business: { kind: 'column', column: 'Business' },
+      columnRefs: [
+        { path: 'mapping.phone.column', column: 'Tel' },
+        { path: 'mapping.phone.countryColumn', column: 'Country' },
+        { path: 'customFields[0].column', column: 'Colour' },
+        { path: 'tags.columns[0]', column: 'Tags' },
+        { path: 'tags.columns[1]', column: 'Segments' },
+        { path: 'notes[0].column', column: 'Notes' },
+        { path: 'notes[1].columns[0]', column: 'A' },
+        { path: 'notes[1].columns[1]', column: 'B' },
+        { path: 'notes[1].title', column: 'Source' },
+        { path: 'notes[1].template', column: 'A' },
+        { path: 'notes[1].template', column: 'B' },
+        { path: 'tasks[0].title', column: 'Name' },
+        { path: 'tasks[1].column', column: 'Renewal' },
+        { path: 'tasks[1].dueDate.column', column: 'Renewal' },
+        { path: 'business.column', column: 'Business' },
+      ],
+    },
+  ],
+  [
+    'every other import setting, and tab as the delimiter',
+    [
+      'job: import',
+      'location: loc1',
+      'source: { file: /data/c.tsv, encoding: windows-1252, delimiter: tab }',
+      'mode: update',
+      'mapping: { email: E }',
+      'tags: { column: Labels }',
+      'followers: { column: Owners }',
+      'business: 641c094001436dbc2081e642',
+      'blanks: clear',
+      'dedup: { inFile: false, keys: [phone], policy: fillBlanks }',
+      'collisions: write',
+      'maxErrors: 0',
+      'reportDir: out/runs',
+      '',
+    ].join('\n'),
+    {
+      ...IMPORT,
+      source: { file: '/data/c.tsv', encoding: 'windows-1252', delimiter: '\t' },
+      mode: 'update',
+      mapping: { email: { from: { kind: 'column', column: 'E' }, transforms: [] } },
+      tags: { columns: ['Labels'], split: ',', add: [] },
+      followers: { kind: 'column', column: 'Owners', split: ',' },
+      business: { kind: 'value', businessId: '641c094001436dbc2081e642' },
+      blanks: 'clear',
+      dedup: { inFile: false, keys: ['phone'], policy: 'fillBlanks' },
+      collisions: 'write',
+      maxErrors: 0,
+      reportDir: 'out/runs',
+      columnRefs: [
+        { path: 'mapping.email', column: 'E' },
+        { path: 'tags.column', column: 'Labels' },
+        { path: 'followers.column', column: 'Owners' },
+      ],
+    },
+  ],
+  [
+    'environment variables, fallbacks and the $${ escape',
+    [
+      'job: import',
+      'location: ${HOOPAI_LOCATION}',
+      'source: { file: "${DATA_DIR:-data}/c.csv" }',
+      'mapping: { email: E }',
+      'tags: { add: ["cost-$$5", "literal-$${HOOPAI_LOCATION}", "loc-${HOOPAI_LOCATION}"] }',
+      'reportDir: ${REPORTS}',
+      '',
+    ].join('\n'),
+    {
+      ...IMPORT,
+      location: 'locEnv',
+      source: { file: 'data/c.csv', encoding: 'auto', delimiter: 'auto' },
+      mapping: { email: { from: { kind: 'column', column: 'E' }, transforms: [] } },
+      tags: { columns: [], split: ',', add: ['cost-$$5', 'literal-${HOOPAI_LOCATION}', 'loc-locEnv'] },
+      reportDir: 'runs',
+      columnRefs: [{ path: 'mapping.email', column: 'E' }],
+    },
+  ],
+  [
+    'an export with defaults',
+    'job: export\nlocation: loc1\nexport: { out: "-" }\n',
+    { job: 'export', pipelineFile: 'p.yaml', location: 'loc1', reportDir: 'hoop-etl-runs', export: { out: '-', filter: [], gzip: false, escapeFormulas: true } },
+  ],
+  [
+    'an export with every setting',
+    [
+      'job: export',
+      'location: loc1',
+      'export:',
+      '  out: contacts.csv.gz',
+      '  columns: [email, { field: contact.colour, header: Colour }, { field: phone }]',
+      '  filter:',
+      '    - { field: dateUpdated, operator: range, value: { gte: "2025-01-01" } }',
+      '    - { group: OR, filters: [{ field: tags, operator: eq, value: vip }, { field: email, operator: not_exists }] }',
+      '  state: state.json',
+      '  gzip: true',
+      '  escapeFormulas: false',
+      '',
+    ].join('\n'),
+    {
+      job: 'export',
+      pipelineFile: 'p.yaml',
+      location: 'loc1',
+      reportDir: 'hoop-etl-runs',
+      export: {
+        out: 'contacts.csv.gz',
+        columns: [{ field: 'email' }, { field: 'contact.colour', header: 'Colour' }, { field: 'phone' }],
+        filter: [
+          { field: 'dateUpdated', operator: 'range', value: { gte: '2025-01-01' } },
+          { group: 'OR', filters: [{ field: 'tags', operator: 'eq', value: 'vip' }, { field: 'email', operator: 'not_exists' }] },
+        ],
+        state: 'state.json',
+        gzip: true,
+        escapeFormulas: false,
+      },
+    },
+  ],
+  [
+    'a dedup job with defaults',
+    'job: dedup\nlocation: loc1\n',
+    { job: 'dedup', pipelineFile: 'p.yaml', location: 'loc1', reportDir: 'hoop-etl-runs', dedup: { threshold: 0.9, survivor: 'oldest' } },
+  ],
+  [
+    'a dedup job with its settings',
+    'job: dedup\nlocation: loc1\ndedup: { threshold: 0.75, survivor: mostRecentActivity }\n',
+    { job: 'dedup', pipelineFile: 'p.yaml', location: 'loc1', reportDir: 'hoop-etl-runs', dedup: { threshold: 0.75, survivor: 'mostRecentActivity' } },
+  ],
+];
+
+describe('parsePipeline: valid files', () => {
+  it.each(CASES)('%s', (_what, text, expected) => {
+    expect(parsePipeline(text, 'p.yaml', env)).toEqual(expected);
+  });
+});
+
+describe('parsePipeline: paths and overrides', () => {
+  const file = 'job: import\nlocation: ${HOOPAI_LOCATION}\nsource: { file: in/c.csv }\nmapping: { email: E }\nreportDir: runs\n';
+
+  it("joins the file's relative paths to the pipeline file's folder", () => {
+    const p = parsePipeline(file, 'pipelines/migrate.yaml', env);
+    expect(p.job === 'import' && p.source.file).toBe('pipelines/in/c.csv');
+    expect(p.reportDir).toBe('pipelines/runs');
+    expect(parsePipeline(file, 'migrate.yaml', env, { baseDir: '/srv/etl' }).reportDir).toBe('/srv/etl/runs');
+  });
+
+  it('takes overrides as given: checked like the file, paths not rewritten, undefined ignored', () => {
+    const p = parsePipeline(file, 'pipelines/migrate.yaml', {}, {
+      overrides: { location: 'locFlag', source: { file: 'other.csv' }, mode: 'create', reportDir: undefined, maxErrors: 5 },
+    });
+    expect(p).toMatchObject({ location: 'locFlag', source: { file: 'other.csv', encoding: 'auto' }, mode: 'create', reportDir: 'pipelines/runs', maxErrors: 5 });
+  });
+
+  it('builds a pipeline from overrides alone (a command run without --pipeline)', () => {
+    const p = parsePipeline('', '(command line)', {}, { overrides: { job: 'export', location: 'loc1', export: { out: 'x.csv', gzip: true } } });
+    expect(p).toEqual({
+      job: 'export',
+      pipelineFile: '(command line)',
+      location: 'loc1',
+      reportDir: 'hoop-etl-runs',
+      export: { out: 'x.csv', filter: [], gzip: true, escapeFormulas: true },
+    });
+  });
+});

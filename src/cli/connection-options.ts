@@ -15,9 +15,9 @@ export interface ConnectionArgs {
   'log-level': string;
 }
 
-export function withConnectionOptions<T>(y: Argv<T>): Argv<T> {
+export function withConnectionOptions<T>(y: Argv<T>, locationRequired = true): Argv<T> {
   return y
-    .option('location', { type: 'string', demandOption: true, describe: 'Location (sub-account) id the requests act on and count against' })
+    .option('location', { type: 'string', demandOption: locationRequired, describe: 'Location (sub-account) id the requests act on and count against' + (locationRequired ? '' : ' (default: the pipeline\'s)') })
     .option('base-url', { type: 'string', describe: 'API base URL (or HOOPAI_BASE_URL); default https://services.leadconnectorhq.com' })
     .option('token-file', { type: 'string', describe: 'File holding the access token (else HOOPAI_TOKEN)' })
     .option('token', { type: 'string', hidden: true, describe: 'Refused: a token on the command line leaks into shell history' })

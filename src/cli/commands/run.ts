@@ -1,0 +1,34 @@
+import type { Argv } from 'yargs';
+import { loadPipeline } from '../../config/index.js';
+import { UsageError } from '../../core/errors.js';
+import type { CommandDef } from '../command.js';
+import { withConnectionOptions } from '../connection-options.js';
+import { executeImport, type ImportArgs } from './import.js';
+
+export interface RunArgs extends ImportArgs {
+  pipelineFile: string;
+}
+
+/** `hoop-etl run <pipeline.yaml>`: the job the file describes, with the same flags as the job's own command. */
+export const runCommand: CommandDef<RunArgs> = {
+  command: 'run <pipelineFile>',
+  describe: 'Run the job a pipeline file describes (import jobs in this version)',
+  builder: (y: Argv) =>
+    withConnectionOptions(
+      y
+        .positional('pipelineFile', { type: 'string', describe: 'Pipeline file (YAML), e.g. pipelines/hubspot-migration.yaml' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Plan only, write nothing' })
+        .option('resume', { type: 'string', describe: 'Continue the run with this id' })
+        .option('concurrency', { type: 'number', default: 8, describe: 'Contacts written at once' })
+        .example('HOOPAI_LOCATION=LOC $0 run pipelines/hubspot-migration.yaml --dry-run', 'Plan the HubSpot migration'),
+      false,
+    ),
+  async handler(args) {
+    const overrides = args.location ? { location: args.location } : {};
+    const pipeline = await loadPipeline(args.pipelineFile, process.env, { overrides });
+    if (pipeline.job !== 'import') {
+      throw new UsageError(`${args.pipelineFile} describes a ${pipeline.job} job; this version of hoop-etl runs import jobs only`, 'job');
+    }
+    return executeImport(pipeline, args);
+  },
+};

@@ -1,0 +1,23 @@
+/**
+ * A one-line progress display on a terminal (rows done, rows/s); nothing when
+ * stderr is not a terminal, so logs and pipes stay clean.
+ */
+export function progressReporter(stream: NodeJS.WriteStream, now: () => number = Date.now): { update: (done: number) => void; done: () => void } {
+  if (!stream.isTTY) return { update: () => undefined, done: () => undefined };
+  const started = now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(done: number) {
+      const t = now();
+      if (t - last < 200) return;
+      last = t;
+      const rate = done / Math.max(0.001, (t - started) / 1000);
+      stream.write(`\r${done} rows  ${rate.toFixed(1)} rows/s  `);
+      shown = true;
+    },
+    done() {
+      if (shown) stream.write('\n');
+    },
+  };
+}

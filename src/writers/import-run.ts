@@ -17,6 +17,7 @@ import { readCsvHeader, readCsvRows } from '../sources/read-csv-rows.js';
 import { mapRow, mappingFromHeaders, type MappedContact, type MappedNote, type MappedTask } from '../transforms/map-row.js';
 import { writeOutcomeFiles, writeSummary } from './outcome-files.js';
 import { RunJournal, type RowRecord } from './run-journal.js';
+import { TagBatcher } from './tag-batcher.js';
 
 /**
  * The import job: CSV -> mapping -> in-file dedup -> writes, journaled.
@@ -201,6 +202,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   let plannedRequests = 0;
   let done = failedNow.length;
   const queue = new PQueue({ concurrency: options.concurrency ?? 8 });
+  const batcher = new TagBatcher(api);
   const buffered = new Map<number, MappedContact[]>();
   let stop: Error | undefined;
   const dryCounts = { created: 0, updated: 0, unchanged: 0, merged: 0, failed: failedNow.length, collisions: 0 };
@@ -223,8 +225,9 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (customFields.length) write.customFields = customFields;
     const followers = (fields.followers as string[] | undefined) ?? [];
     const business = fields.business as string | undefined;
+    // Tags cost a share of a bulk call (up to 100 contacts with the same tag set).
     const requests =
-      1 + (pipeline.mode === 'update' ? 1 : 0) + (result.row.tags.length ? 1 : 0) + notes.length + tasks.length + (followers.length ? 1 : 0) + (pipeline.workflow ? 1 : 0) + (pipeline.campaign ? 1 : 0) + (business ? 1 : 0);
+      1 + (pipeline.mode === 'update' ? 1 : 0) + (result.row.tags.length ? 0.01 : 0) + notes.length + tasks.length + (followers.length ? 1 : 0) + (pipeline.workflow ? 1 : 0) + (pipeline.campaign ? 1 : 0) + (business ? 1 : 0);
     plannedRequests += requests;
     const mergedRows = result.merged.map((m) => m.record);
 
@@ -307,8 +310,6 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         await fn();
         journal.finish(unit, name);
       };
-      // Tags as a delta: never the overwriting `tags` field of the upsert.
-      if (result.row.tags.length) await once('tags', () => api.addTags(contactId, [...result.row.tags]));
       for (const [i, n] of notes.entries()) {
         await once(
           `note:${i}`,
@@ -327,7 +328,25 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       if (pipeline.workflow) await once('workflow', () => api.addToWorkflow(contactId, pipeline.workflow!));
       if (pipeline.campaign) await once('campaign', () => api.addToCampaign(contactId, pipeline.campaign!));
       if (business) await once('business', () => api.setBusiness([contactId], business));
-      finishRows(contactId, action);
+      // Tags last, as a delta batched with other contacts: the rows are done when their batch is.
+      if (!result.row.tags.length || journal.step(unit, 'tags')?.state === 'done') finishRows(contactId, action);
+      else {
+        const id = contactId;
+        const act = action;
+        batcher.add({
+          contactId: id,
+          tags: result.row.tags,
+          done: () => {
+            journal.finish(unit, 'tags');
+            finishRows(id, act);
+          },
+          failed: (e) => {
+            if (e instanceof HoopApiError && !RUN_LEVEL.has(e.code)) failRows(e.code, e.message);
+            else if (e instanceof HoopApiError) stop ??= e;
+            else failRows('TAGS_NOT_ADDED', e.message);
+          },
+        });
+      }
     } catch (e) {
       if (e instanceof HoopApiError && !RUN_LEVEL.has(e.code)) {
         failRows(e.code, e.message);
@@ -375,6 +394,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     }
   }
   await queue.onIdle();
+  await batcher.flush();
 
   const elapsedMs = now() - started;
   const stats = api.client.stats;
@@ -397,7 +417,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     elapsedMs,
     requestsPerSecond: elapsedMs > 0 ? Math.round((stats.requests / elapsedMs) * 10_000) / 10 : 0,
     dryRun: Boolean(options.dryRun),
-    ...(options.dryRun ? { plannedRequests, collisions: dryCounts.collisions } : {}),
+    ...(options.dryRun ? { plannedRequests: Math.ceil(plannedRequests), collisions: dryCounts.collisions } : {}),
     exitCode: stop ? EXIT.incomplete : failed > 0 ? EXIT.rowsFailed : EXIT.ok,
   };
   await writeSummary(runDir, { ...summary, stopped: stop ? stop.message : undefined, file, locationId: api.locationId, mode: pipeline.mode });

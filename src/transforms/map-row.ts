@@ -174,7 +174,7 @@ export function mapRow(row: SourceRow, pipeline: ImportPipeline, mapping: Mappin
           ? values[n.columns[0]!]!
           : n.columns.filter((c) => !isBlank(values[c])).map((c) => `${c}: ${values[c]}`).join('\n');
       if (!body.trim()) continue;
-      notes.push(JSON.stringify(n.title ? { title: n.title, body } : { body }));
+      notes.push(JSON.stringify(n.title ? { title: template(n.title, values), body } : { body }));
     }
     const tasks: MappedTask[] = [];
     for (const t of pipeline.tasks) {

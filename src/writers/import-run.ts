@@ -200,6 +200,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
   // Pass 2: write each cluster once its last row has been read.
   let plannedRequests = 0;
+  const plannedTagSets = new Map<string, number>();
   let done = failedNow.length;
   const queue = new PQueue({ concurrency: options.concurrency ?? 8 });
   const batcher = new TagBatcher(api);
@@ -225,9 +226,13 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (customFields.length) write.customFields = customFields;
     const followers = (fields.followers as string[] | undefined) ?? [];
     const business = fields.business as string | undefined;
-    // Tags cost a share of a bulk call (up to 100 contacts with the same tag set).
+    // Tags cost a share of a bulk call (up to 100 contacts with the same tag set): counted per set below.
+    if (result.row.tags.length) {
+      const setKey = JSON.stringify([...result.row.tags].sort());
+      plannedTagSets.set(setKey, (plannedTagSets.get(setKey) ?? 0) + 1);
+    }
     const requests =
-      1 + (pipeline.mode === 'update' ? 1 : 0) + (result.row.tags.length ? 0.01 : 0) + notes.length + tasks.length + (followers.length ? 1 : 0) + (pipeline.workflow ? 1 : 0) + (pipeline.campaign ? 1 : 0) + (business ? 1 : 0);
+      1 + (pipeline.mode === 'update' ? 1 : 0) + notes.length + tasks.length + (followers.length ? 1 : 0) + (pipeline.workflow ? 1 : 0) + (pipeline.campaign ? 1 : 0) + (business ? 1 : 0);
     plannedRequests += requests;
     const mergedRows = result.merged.map((m) => m.record);
 
@@ -395,6 +400,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   }
   await queue.onIdle();
   await batcher.flush();
+  for (const n of plannedTagSets.values()) plannedRequests += Math.ceil(n / 100);
 
   const elapsedMs = now() - started;
   const stats = api.client.stats;
@@ -417,7 +423,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     elapsedMs,
     requestsPerSecond: elapsedMs > 0 ? Math.round((stats.requests / elapsedMs) * 10_000) / 10 : 0,
     dryRun: Boolean(options.dryRun),
-    ...(options.dryRun ? { plannedRequests: Math.ceil(plannedRequests), collisions: dryCounts.collisions } : {}),
+    ...(options.dryRun ? { plannedRequests, collisions: dryCounts.collisions } : {}),
     exitCode: stop ? EXIT.incomplete : failed > 0 ? EXIT.rowsFailed : EXIT.ok,
   };
   await writeSummary(runDir, { ...summary, stopped: stop ? stop.message : undefined, file, locationId: api.locationId, mode: pipeline.mode });

@@ -1,78 +1,79 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse/sync';
 import type { Argv } from 'yargs';
 import { HoopClient } from '../../api/client.js';
 import { ContactsApi } from '../../api/endpoints.js';
+import { loadPipeline } from '../../config/index.js';
 import { EXIT } from '../../core/errors.js';
+import { runImport } from '../../writers/import-run.js';
 import type { CommandDef } from '../command.js';
+import { printSummary } from './import.js';
 
 export interface DemoArgs {
-  file: string;
+  pipeline: string;
+  file?: string;
+  'report-dir': string;
   keep: boolean;
 }
 
-const DEFAULT_SAMPLE = fileURLToPath(new URL('../../../samples/demo-contacts.csv', import.meta.url));
+const DEMO_PIPELINE = fileURLToPath(new URL('../../../pipelines/demo-migration.yaml', import.meta.url));
 
 /**
- * The demo, first version: an emulator in this process, one existing contact,
- * then the sample CSV written over HTTP with upserts that never carry tags and
- * tag deltas that never wipe any. Later issues grow it into import, dedup and
- * export.
+ * The demo: an emulator in this process, a location that already has
+ * contacts with tags, then the demo migration planned (dry run) and run over
+ * HTTP, with its report. Later issues add dedup and export.
  */
 export const demoCommand: CommandDef<DemoArgs> = {
   command: 'demo',
-  describe: 'Start the emulator in-process and write the sample contacts to it over HTTP',
+  describe: 'Start the emulator in-process and run the demo migration against it (plan, then import)',
   builder: (y: Argv) =>
     y
-      .option('file', { type: 'string', default: DEFAULT_SAMPLE, describe: 'CSV to write (First Name, Last Name, Email, Phone, Company, Tags, Note)' })
+      .option('pipeline', { type: 'string', default: DEMO_PIPELINE, describe: 'Pipeline file to run' })
+      .option('file', { type: 'string', describe: "CSV to import instead of the pipeline's source" })
+      .option('report-dir', { type: 'string', default: 'hoop-etl-runs', describe: 'Folder for the run reports' })
       .option('keep', { type: 'boolean', default: false, describe: 'Keep the emulator running afterwards (Ctrl-C to stop)' })
-      .example('$0 demo', 'Run the demo on samples/demo-contacts.csv'),
+      .example('$0 demo', 'Run the demo migration of samples/demo-contacts.csv'),
   async handler(args) {
     const { startEmulator } = await import('../../emulator/index.js');
-    const rows = parse(await readFile(args.file, 'utf8'), { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>;
     const emu = await startEmulator({ port: 0 });
     const out = (s: string) => process.stdout.write(`${s}\n`);
     try {
       out(`HoopAI emulator listening on ${emu.url} location=${emu.locationId} token=${emu.token}`);
-      // A contact the location already has, with a tag an import must not wipe.
+      // Contacts the location already has, with tags an import must not wipe.
       await fetch(`${emu.url}/__emulator/locations/${emu.locationId}/contacts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ contacts: [{ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@analytical.example', tags: ['existing-customer'] }] }),
+        body: JSON.stringify({
+          contacts: [
+            { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@analytical.example', tags: ['existing-customer'] },
+            { firstName: 'Grace', lastName: 'Hopper', phone: '+12125550102', tags: ['conference-2025'] },
+          ],
+        }),
       });
-      out('Seeded 1 existing contact (Ada Lovelace, tag existing-customer).');
-      out(`Writing ${rows.length} rows from ${args.file}:`);
-      const api = new ContactsApi(new HoopClient({ baseUrl: emu.url, token: emu.token, locationId: emu.locationId }));
-      let created = 0;
-      let updated = 0;
-      for (const [i, row] of rows.entries()) {
-        // The upsert never carries tags: on the platform they would replace every existing tag.
-        const res = await api.upsertContact({
-          firstName: row['First Name'],
-          lastName: row['Last Name'],
-          email: row.Email,
-          phone: row.Phone,
-          companyName: row.Company,
-        });
-        const id = res.contact.id;
-        const tags = (row.Tags ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-        if (tags.length) await api.addTags(id, tags);
-        if (row.Note?.trim()) await api.createNote(id, { body: row.Note });
-        if (res.new) created++;
-        else updated++;
-        out(`  record ${i + 1}: ${res.new ? 'created' : 'updated'} ${id}  ${row['First Name']} ${row['Last Name']}  +tags [${tags.join(', ')}]`);
-      }
-      const search = await api.searchContacts({ pageLimit: 1 });
-      const ada = await api.findDuplicate({ email: 'ada@analytical.example' });
-      const adaFull = ada ? (await api.getContact(ada.id)).contact : undefined;
-      out(`Done: ${created} created, ${updated} updated, ${api.client.stats.requests} requests; the location now holds ${search.total} contacts.`);
-      if (adaFull) out(`Ada Lovelace kept every tag: [${adaFull.tags.join(', ')}], phone ${adaFull.phone ?? '-'}.`);
+      out('The location already holds 2 contacts: Ada Lovelace (tag existing-customer) and Grace Hopper (tag conference-2025).');
+      const pipeline = await loadPipeline(args.pipeline, process.env, {
+        overrides: { location: emu.locationId, reportDir: args['report-dir'], ...(args.file ? { source: { file: args.file } } : {}) },
+      });
+      if (pipeline.job !== 'import') throw new Error(`${args.pipeline} is not an import pipeline`);
+      const api = () => new ContactsApi(new HoopClient({ baseUrl: emu.url, token: emu.token, locationId: emu.locationId }));
+
+      out(`\n1. Plan (dry run) of ${pipeline.source.file}:`);
+      printSummary(await runImport({ pipeline, api: api(), reportDir: pipeline.reportDir, dryRun: true }), (l) => out(`   ${l}`));
+
+      out('\n2. Import:');
+      const real = await runImport({ pipeline, api: api(), reportDir: pipeline.reportDir });
+      printSummary(real, (l) => out(`   ${l}`));
+
+      const check = api();
+      const ada = await check.findDuplicate({ email: 'ada@analytical.example' });
+      const grace = await check.findDuplicate({ email: 'grace.hopper@navy.example' });
+      out('\n3. Tags written as deltas, never replaced:');
+      if (ada) out(`   Ada Lovelace: [${ada.tags.join(', ')}], phone ${ada.phone ?? '-'}`);
+      if (grace) out(`   Grace Hopper: [${grace.tags.join(', ')}] (matched by phone, email added)`);
       if (args.keep) {
-        out('Emulator left running; press Ctrl-C to stop.');
+        out('\nEmulator left running; press Ctrl-C to stop.');
         await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       }
-      return EXIT.ok;
+      return real.exitCode === EXIT.rowsFailed ? EXIT.ok : real.exitCode;
     } finally {
       await emu.close();
     }

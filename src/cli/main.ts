@@ -59,6 +59,11 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  // A reader that closes the pipe early (`| head`) is not a failure of ours.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   runCli(hideBin(process.argv)).then(
     (code) => {
       process.exitCode = code;

@@ -18,6 +18,7 @@ import { mapRow, mappingFromHeaders, type MappedContact, type MappedNote, type M
 import { writeOutcomeFiles, writeSummary } from './outcome-files.js';
 import { RunJournal, type RowRecord } from './run-journal.js';
 import { TagBatcher } from './tag-batcher.js';
+import { judge, LocationSnapshot, wouldChangeNothing } from './location-snapshot.js';
 
 /**
  * The import job: CSV -> mapping -> in-file dedup -> writes, journaled.
@@ -149,7 +150,14 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     cfIds.set(name, def.id);
   }
 
-  const ctx = { runStartedAt: started };
+  // Tasks due `+Nd` count from the run's first start, so that a resumed run maps
+  // every row as the first attempt did (and finds a task left in doubt by a kill).
+  const firstStart = journal ? Date.parse(journal.meta().startedAt ?? '') : Number.NaN;
+  const ctx = { runStartedAt: Number.isFinite(firstStart) ? firstStart : started };
+  // What the location holds now: collisions and unchanged rows are found before anything is written.
+  const snapshot = await LocationSnapshot.load(api);
+  options.logger?.info({ contacts: snapshot.size, requests: snapshot.requests }, 'location snapshot read');
+
   const failedNow: RowRecord[] = [];
   let rows = 0;
 
@@ -226,36 +234,40 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (customFields.length) write.customFields = customFields;
     const followers = (fields.followers as string[] | undefined) ?? [];
     const business = fields.business as string | undefined;
-    // Tags cost a share of a bulk call (up to 100 contacts with the same tag set): counted per set below.
-    if (result.row.tags.length) {
-      const setKey = JSON.stringify([...result.row.tags].sort());
-      plannedTagSets.set(setKey, (plannedTagSets.get(setKey) ?? 0) + 1);
-    }
+    // Tags cost a share of a bulk call (up to 100 contacts with the same tag set): counted per set.
     const requests =
       1 + (pipeline.mode === 'update' ? 1 : 0) + notes.length + tasks.length + (followers.length ? 1 : 0) + (pipeline.workflow ? 1 : 0) + (pipeline.campaign ? 1 : 0) + (business ? 1 : 0);
-    plannedRequests += requests;
     const mergedRows = result.merged.map((m) => m.record);
 
+    const email = write.email as string | undefined;
+    const phone = write.phone as string | undefined;
+    const extras = notes.length + tasks.length + followers.length + (pipeline.workflow ? 1 : 0) + (pipeline.campaign ? 1 : 0) + (business ? 1 : 0);
+    const unit = `c${root}`;
+    const fresh = !journal || journal.step(unit, 'contact') === undefined;
+    const verdict = judge(snapshot, email, phone);
+    const unchanged = verdict.kind === 'update' && extras === 0 && wouldChangeNothing(verdict.contact, write, customFields, result.row.tags);
     if (!journal) {
-      // Dry run: reads only. The duplicate lookup is exact (no search-index lag).
-      try {
-        const email = write.email as string | undefined;
-        const phone = write.phone as string | undefined;
-        const byEmail = email ? (await api.getDuplicateContact({ email })).contact : null;
-        const byPhone = phone ? (await api.getDuplicateContact({ phone })).contact : null;
-        if (byEmail && byPhone && byEmail.id !== byPhone.id) dryCounts.collisions++;
-        if (byEmail || byPhone) dryCounts.updated++;
-        else dryCounts.created++;
+      // Dry run: decided against the snapshot, nothing sent.
+      if (verdict.kind === 'collision') dryCounts.collisions++;
+      if (verdict.kind === 'collision' && pipeline.collisions === 'fail') dryCounts.failed += members.length;
+      else {
+        if (unchanged) dryCounts.unchanged++;
+        else if (verdict.kind === 'create') dryCounts.created++;
+        else dryCounts.updated++;
         dryCounts.merged += mergedRows.length;
-      } catch (e) {
-        stop ??= e as Error;
+        if (!unchanged) {
+          plannedRequests += requests;
+          if (result.row.tags.length) {
+            const setKey = JSON.stringify([...result.row.tags].sort());
+            plannedTagSets.set(setKey, (plannedTagSets.get(setKey) ?? 0) + 1);
+          }
+        }
       }
       done += members.length;
       options.onProgress?.(done);
       return;
     }
-    const unit = `c${root}`;
-    const finishRows = (contactId: string, action: 'created' | 'updated') => {
+    const finishRows = (contactId: string, action: 'created' | 'updated' | 'unchanged') => {
       const key = matchKeys({ email: write.email as string | undefined, phone: write.phone as string | undefined })[0];
       journal.recordRows([
         { record: carrier, line: carrierRow.line, outcome: action, contactId, key },
@@ -265,6 +277,18 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     const failRows = (code: string, message: string) => {
       journal.recordRows(members.map((m) => ({ record: m.record, line: m.line, outcome: 'failed' as const, code, message, raw: rawValues.get(m.record) })));
     };
+    if (fresh && verdict.kind === 'collision' && pipeline.collisions === 'fail') {
+      failRows(verdict.code, `Not written: ${verdict.message} (collisions: fail)`);
+      done += members.length;
+      options.onProgress?.(done);
+      return;
+    }
+    if (fresh && unchanged && verdict.kind === 'update' && pipeline.mode !== 'create') {
+      finishRows(verdict.contact.id, 'unchanged');
+      done += members.length;
+      options.onProgress?.(done);
+      return;
+    }
     try {
       let step = journal.step<{ contactId: string; action: 'created' | 'updated' }>(unit, 'contact');
       let contactId: string;
@@ -315,7 +339,13 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         await fn();
         journal.finish(unit, name);
       };
+      // A contact that existed before this run may already carry these notes and tasks
+      // (an earlier import of the same file): look once, write only what is missing.
+      const existed = verdict.kind !== 'create';
+      const haveNotes = existed && notes.length ? (await api.listNotes(contactId)).notes : [];
+      const haveTasks = existed && tasks.length ? (await api.listTasks(contactId)).tasks : [];
       for (const [i, n] of notes.entries()) {
+        if (haveNotes.some((x) => x.body === n.body && (x.title ?? '') === (n.title ?? ''))) continue;
         await once(
           `note:${i}`,
           () => api.createNote(contactId, n),
@@ -323,6 +353,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         );
       }
       for (const [i, t] of tasks.entries()) {
+        if (haveTasks.some((x) => x.title === t.title && Date.parse(x.dueDate) === Date.parse(t.dueDate))) continue;
         await once(
           `task:${i}`,
           () => api.createTask(contactId, { title: t.title, dueDate: t.dueDate, completed: false, ...(t.body ? { body: t.body } : {}) }),

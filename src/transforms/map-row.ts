@@ -111,12 +111,19 @@ function applyTransforms(raw: string, steps: readonly TransformStep[], values: R
 
 const HEADER_ALIASES: Record<string, StandardField> = Object.fromEntries(STANDARD_FIELDS.map((f) => [f.toLowerCase(), f]));
 
-/** Without a `mapping`, headers that name a standard field (any case, spaces or underscores) map to it. */
+/**
+ * Without a `mapping`, headers that name a standard field (any case, spaces or
+ * underscores) map to it: emails validated, phones to E.164 (US for numbers
+ * without `+`), dates of birth read, the rest trimmed.
+ */
 export function mappingFromHeaders(headers: readonly string[]): Mapping {
   const out: Record<string, unknown> = {};
   for (const h of headers) {
     const f = HEADER_ALIASES[h.toLowerCase().replace(/[\s_-]/g, '')];
-    if (f && !(f in out)) out[f] = { from: { kind: 'column', column: h }, transforms: [{ name: 'trim' }] };
+    if (!f || f in out) continue;
+    const transforms: TransformStep[] =
+      f === 'email' ? [{ name: 'email' }] : f === 'phone' ? [{ name: 'e164', defaultCountry: 'US' }] : f === 'dateOfBirth' ? [{ name: 'date', format: 'auto' }] : [{ name: 'trim' }];
+    out[f] = { from: { kind: 'column', column: h }, transforms };
   }
   return out as Mapping;
 }

@@ -44,7 +44,8 @@ export interface ImportOptions {
   logger?: Logger;
   now?: () => number;
   /** Called as rows finish, for a progress display. */
-  onProgress?: (done: number) => void;
+  /** Rows done so far, of `total` (known once the first pass has counted them). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ImportSummary {
@@ -212,8 +213,12 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   let done = failedNow.length;
   const queue = new PQueue({ concurrency: options.concurrency ?? 8 });
   const batcher = new TagBatcher(api);
-  const buffered = new Map<number, MappedContact[]>();
   let stop: Error | undefined;
+  let failedSoFar = failedNow.length;
+  if (pipeline.maxErrors !== undefined && failedSoFar > pipeline.maxErrors && !options.dryRun) {
+    stop = new HoopError('TOO_MANY_ERRORS', `more than ${pipeline.maxErrors} rows failed to read or map (--max-errors); see failed.csv`);
+  }
+  const buffered = new Map<number, MappedContact[]>();
   const dryCounts = { created: 0, updated: 0, unchanged: 0, merged: 0, failed: failedNow.length, collisions: 0 };
 
   const writeCluster = async (root: number, members: MappedContact[]): Promise<void> => {
@@ -264,7 +269,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         }
       }
       done += members.length;
-      options.onProgress?.(done);
+      options.onProgress?.(done, rows);
       return;
     }
     const finishRows = (contactId: string, action: 'created' | 'updated' | 'unchanged') => {
@@ -276,17 +281,21 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     };
     const failRows = (code: string, message: string) => {
       journal.recordRows(members.map((m) => ({ record: m.record, line: m.line, outcome: 'failed' as const, code, message, raw: rawValues.get(m.record) })));
+      failedSoFar += members.length;
+      if (pipeline.maxErrors !== undefined && failedSoFar > pipeline.maxErrors) {
+        stop ??= new HoopError('TOO_MANY_ERRORS', `more than ${pipeline.maxErrors} rows failed (--max-errors); see failed.csv`);
+      }
     };
     if (fresh && verdict.kind === 'collision' && pipeline.collisions === 'fail') {
       failRows(verdict.code, `Not written: ${verdict.message} (collisions: fail)`);
       done += members.length;
-      options.onProgress?.(done);
+      options.onProgress?.(done, rows);
       return;
     }
     if (fresh && unchanged && verdict.kind === 'update' && pipeline.mode !== 'create') {
       finishRows(verdict.contact.id, 'unchanged');
       done += members.length;
-      options.onProgress?.(done);
+      options.onProgress?.(done, rows);
       return;
     }
     try {
@@ -391,7 +400,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       stop ??= e as Error;
     } finally {
       done += members.length;
-      options.onProgress?.(done);
+      options.onProgress?.(done, rows);
     }
   };
 
@@ -405,7 +414,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (journal && cluster.records.every((r) => journal.hasRow(r))) {
       if (item.row.record === cluster.last) {
         done += cluster.records.length;
-        options.onProgress?.(done);
+        options.onProgress?.(done, rows);
       }
       continue;
     }

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +17,11 @@ import { admin, call } from '../helpers/http.js';
 const CLI = join(process.cwd(), 'dist/cli/main.js');
 const tmp = mkdtempSync(join(tmpdir(), 'hoop-import-'));
 const emulators: RunningEmulator[] = [];
+const children: ChildProcess[] = [];
 
 afterEach(async () => {
+  // A test that failed before its kill leaves no CLI behind.
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await Promise.all(emulators.splice(0).map((e) => e.close()));
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -93,7 +96,12 @@ async function contactsOf(emu: RunningEmulator, locationId = emu.locationId, key
       (c.tasks as Array<Record<string, any>>).map((t) => ({ title: t.title as string, body: (t.body as string | undefined) ?? null, dueDate: t.dueDate as string, completed: t.completed as boolean })),
     ),
   }));
-  return out.sort((a, b) => ((a.email ?? a.phone ?? '') < (b.email ?? b.phone ?? '') ? -1 : 1));
+  return sortContacts(out);
+}
+
+function sortContacts<T extends { email: string | null; phone: string | null }>(list: T[]): T[] {
+  const key = (c: T) => c.email ?? c.phone ?? '';
+  return [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 const withoutIds = <T extends { id: string }>(list: T[]): Array<Omit<T, 'id'>> => list.map(({ id: _id, ...rest }) => rest);
@@ -122,6 +130,8 @@ function expectEveryRowOnce(o: Outcomes, n: number): void {
   expect(seen.slice().sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
 }
 
+/** What a dry run may spend: the custom-field definitions, the location snapshot, duplicate lookups. */
+const READ_OPERATIONS = ['get-custom-fields', 'search-contacts-advanced', 'get-duplicate-contact'];
 const WRITE_OPERATIONS = ['upsert-contact', 'create-contact', 'update-contact', 'create-association', 'add-tags', 'create-note', 'create-task'];
 
 // ---- the ground-truth file
@@ -149,8 +159,12 @@ const GROUND_TRUTH = [
   'Nobody,Here,,,,,Orphan note,',
   // record 10, line 12: new
   'Alan,Turing,alan@example.com,,,,,2026-08-15',
+  // record 11, line 13: an existing contact that already holds all of it
+  'Margaret,Hamilton,margaret@example.com,,,,,',
+  // record 12, line 14: a collision, the email of one existing contact and the phone of another
+  'Katherine,Johnson,katherine@example.com,(312) 555-0150,,,,',
 ].join('\n');
-const GROUND_TRUTH_ROWS = 10;
+const GROUND_TRUTH_ROWS = 12;
 
 function groundTruthPipeline(csv: string, locationId: string): string {
   return `job: import
@@ -189,7 +203,7 @@ interface GroundTruth {
   reportDir: string;
   colourId: string;
   keyOf: Record<string, string>;
-  ids: { grace: string; linus: string; margaret: string };
+  ids: { grace: string; linus: string; margaret: string; katherine: string; dorothy: string };
 }
 
 /** A location holding a custom field and three contacts from before the migration, and the file to import. */
@@ -211,15 +225,17 @@ async function groundTruth(): Promise<GroundTruth> {
         notes: [{ body: 'Old note from before the migration' }],
       },
       { firstName: 'Linus', phone: '+12125550142', tags: ['kernel'] },
-      { firstName: 'Margaret', lastName: 'Hamilton', email: 'margaret@example.com', tags: ['apollo'] },
+      { firstName: 'Margaret', lastName: 'Hamilton', email: 'margaret@example.com', tags: ['apollo', 'migrated', 'batch-1'] },
+      { firstName: 'Katherine', lastName: 'Johnson', email: 'katherine@example.com', tags: ['nasa'] },
+      { firstName: 'Dorothy', lastName: 'Vaughan', phone: '+13125550150', tags: ['nasa'] },
     ],
   });
-  const [grace, linus, margaret] = seeded.ids as [string, string, string];
+  const [grace, linus, margaret, katherine, dorothy] = seeded.ids as [string, string, string, string, string];
   const csv = join(dir, 'contacts.csv');
   writeFileSync(csv, `${GROUND_TRUTH}\n`);
   const yaml = join(dir, 'pipeline.yaml');
   writeFileSync(yaml, groundTruthPipeline(csv, emu.locationId));
-  return { emu, dir, csv, yaml, reportDir: join(dir, 'reports'), colourId: colour.id, keyOf: { [colour.id]: 'contact.favourite_colour' }, ids: { grace, linus, margaret } };
+  return { emu, dir, csv, yaml, reportDir: join(dir, 'reports'), colourId: colour.id, keyOf: { [colour.id]: 'contact.favourite_colour' }, ids: { grace, linus, margaret, katherine, dorothy } };
 }
 
 function importArgs(t: Pick<GroundTruth, 'csv' | 'yaml' | 'reportDir'>, locationId: string, ...more: string[]): string[] {
@@ -227,7 +243,7 @@ function importArgs(t: Pick<GroundTruth, 'csv' | 'yaml' | 'reportDir'>, location
 }
 
 const NOTE = 'Imported note';
-const EXPECTED_AFTER_IMPORT: Seen[] = [
+const EXPECTED_AFTER_IMPORT: Seen[] = sortContacts([
   {
     email: 'ada@example.com',
     phone: '+14155550101',
@@ -251,6 +267,16 @@ const EXPECTED_AFTER_IMPORT: Seen[] = [
     custom: {},
     notes: [],
     tasks: [{ title: 'Call Alan', body: 'Follow-up imported for alan@example.com', dueDate: '2026-08-15T09:00:00.000Z', completed: false }],
+  },
+  {
+    email: 'katherine@example.com',
+    phone: null,
+    firstName: 'Katherine',
+    lastName: 'Johnson',
+    tags: ['nasa'],
+    custom: {},
+    notes: [],
+    tasks: [],
   },
   {
     email: 'grace@example.com',
@@ -277,12 +303,22 @@ const EXPECTED_AFTER_IMPORT: Seen[] = [
     phone: null,
     firstName: 'Margaret',
     lastName: 'Hamilton',
-    tags: ['apollo'],
+    tags: ['apollo', 'batch-1', 'migrated'],
     custom: {},
     notes: [],
     tasks: [],
   },
-];
+  {
+    email: null,
+    phone: '+13125550150',
+    firstName: 'Dorothy',
+    lastName: 'Vaughan',
+    tags: ['nasa'],
+    custom: {},
+    notes: [],
+    tasks: [],
+  },
+]);
 
 describe('hoop-etl import: ground truth', () => {
   it('writes exactly the expected contacts, tags, custom fields, notes and tasks, and reports every row once', async () => {
@@ -290,7 +326,7 @@ describe('hoop-etl import: ground truth', () => {
     const r = await runCli(importArgs(t, t.emu.locationId), envFor(t.emu));
     expect(r.stderr).not.toContain('\n    at ');
     expect(r.status, r.stderr).toBe(3);
-    expect(r.stdout).toContain('Imported 10 rows: 2 created, 2 updated, 0 unchanged, 2 merged into another row, 4 failed.');
+    expect(r.stdout).toContain('Imported 12 rows: 2 created, 2 updated, 1 unchanged, 2 merged into another row, 5 failed.');
 
     const contacts = await contactsOf(t.emu, t.emu.locationId, t.keyOf);
     expect(withoutIds(contacts)).toEqual(EXPECTED_AFTER_IMPORT);
@@ -299,6 +335,8 @@ describe('hoop-etl import: ground truth', () => {
     expect(idOf['grace@example.com']).toBe(t.ids.grace);
     expect(idOf['linus@example.com']).toBe(t.ids.linus);
     expect(idOf['margaret@example.com']).toBe(t.ids.margaret);
+    expect(idOf['katherine@example.com']).toBe(t.ids.katherine);
+    expect(contacts.find((c) => c.phone === '+13125550150')?.id).toBe(t.ids.dorothy);
 
     const o = outcomes(t.reportDir);
     expectEveryRowOnce(o, GROUND_TRUTH_ROWS);
@@ -309,12 +347,14 @@ describe('hoop-etl import: ground truth', () => {
       { row: '7', line: '9', key: 'email:ada@example.com', contactId: idOf['ada@example.com'], action: 'merged', mergedIntoRow: '1' },
       { row: '8', line: '10', key: 'email:linus@example.com', contactId: t.ids.linus, action: 'updated', mergedIntoRow: '' },
       { row: '10', line: '12', key: 'email:alan@example.com', contactId: idOf['alan@example.com'], action: 'created', mergedIntoRow: '' },
+      { row: '11', line: '13', key: 'email:margaret@example.com', contactId: t.ids.margaret, action: 'unchanged', mergedIntoRow: '' },
     ]);
     expect(o.failed.map((f) => ({ row: f.row, line: f.line, errorCode: f.errorCode }))).toEqual([
       { row: '4', line: '6', errorCode: 'INVALID_EMAIL' },
       { row: '5', line: '7', errorCode: 'PHONE_SCIENTIFIC_NOTATION' },
       { row: '6', line: '8', errorCode: 'CSV_RAGGED_ROW' },
       { row: '9', line: '11', errorCode: 'NO_EMAIL_OR_PHONE' },
+      { row: '12', line: '14', errorCode: 'COLLISION' },
     ]);
     // Failed rows keep their original columns and say why.
     const failed = Object.fromEntries(o.failed.map((f) => [f.row, f]));
@@ -324,9 +364,12 @@ describe('hoop-etl import: ground truth', () => {
     expect(failed['5']!.errorMessage).toContain('scientific notation');
     expect(failed['6']!.errorMessage).toContain('expected 8');
     expect(failed['9']).toMatchObject({ 'First Name': 'Nobody', Notes: 'Orphan note' });
+    expect(failed['12']).toMatchObject({ Email: 'katherine@example.com', Phone: '(312) 555-0150' });
+    expect(failed['12']!.errorMessage).toContain(t.ids.katherine);
+    expect(failed['12']!.errorMessage).toContain(t.ids.dorothy);
 
     const summary = JSON.parse(readFileSync(join(o.runDir, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ rows: 10, counts: { created: 2, updated: 2, unchanged: 0, merged: 2, failed: 4 }, contacts: 4, exitCode: 3, dryRun: false });
+    expect(summary).toMatchObject({ rows: 12, counts: { created: 2, updated: 2, unchanged: 1, merged: 2, failed: 5 }, exitCode: 3, dryRun: false });
     for (const file of ['summary.json', 'succeeded.csv', 'failed.csv']) expect(readFileSync(join(o.runDir, file), 'utf8')).not.toContain(t.emu.token);
   });
 });
@@ -342,19 +385,20 @@ describe('hoop-etl import --dry-run', () => {
     expect(dry.status, dry.stderr).toBe(3);
     const stats = await admin(t.emu, 'GET', '/stats');
     const ops = Object.keys(stats.byOperation).sort();
-    expect(ops.every((op) => op === 'get-duplicate-contact' || op === 'get-custom-fields'), JSON.stringify(stats.byOperation)).toBe(true);
+    expect(ops.every((op) => READ_OPERATIONS.includes(op)), JSON.stringify(stats.byOperation)).toBe(true);
     expect(stats.byOperation['get-custom-fields']).toBe(1);
     for (const op of WRITE_OPERATIONS) expect(stats.byOperation[op] ?? 0).toBe(0);
     expect(await contactsOf(t.emu, t.emu.locationId, t.keyOf)).toEqual(before);
 
-    // Ada and Alan are new, Grace (by email) and Linus (by phone) exist; records 3 and 7 fold into Ada.
+    // Ada and Alan are new, Grace (by email) and Linus (by phone) exist, Margaret already holds it all;
+    // records 3 and 7 fold into Ada; Katherine's row is a collision and fails with the four invalid rows.
     expect(dry.stdout).toContain(
-      'Dry run of 10 rows: 4 contacts to write (2 new, 2 existing), 2 rows merged in the file, 4 rows failing, 0 collisions (email and phone of two different contacts).',
+      'Dry run of 12 rows: 5 contacts (2 to create, 2 to update, 1 unchanged), 2 rows merged in the file, 5 rows failing, 1 collision(s) (email and phone of two different contacts).',
     );
     const planned = Number(/about (\d+) requests/.exec(dry.stdout)?.[1]);
     const runDir = onlyRunDir(t.reportDir);
     const plan = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
-    expect(plan).toMatchObject({ dryRun: true, rows: 10, contacts: 4, counts: { created: 2, updated: 2, merged: 2, failed: 4 }, collisions: 0, plannedRequests: planned });
+    expect(plan).toMatchObject({ dryRun: true, rows: 12, counts: { created: 2, updated: 2, unchanged: 1, merged: 2, failed: 5 }, collisions: 1, plannedRequests: planned });
     expect(existsSync(join(runDir, 'journal.sqlite'))).toBe(false);
 
     // The real run on the same state spends what the plan said: upserts, tag calls, notes and tasks.
@@ -519,6 +563,7 @@ describe('hoop-etl import: kill -9 and --resume', () => {
     const reportDir = join(dir, 'killed-reports');
     const args = importArgs({ csv, yaml, reportDir }, emu.locationId);
     const child = spawn(process.execPath, [CLI, ...args], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
     let childErr = '';
     child.stderr!.on('data', (d: Buffer) => (childErr += d.toString()));
     child.stdout!.resume();
@@ -577,44 +622,62 @@ describe('hoop-etl import: kill -9 and --resume', () => {
     }
   }, 300_000);
 
-  it('a write in flight at the kill is looked up on resume, not made twice (notes, tasks due +Nd)', async () => {
+  it.each([
+    ['upsert-contact', (c: Seen[]) => c.length > 0],
+    ['create-note', (c: Seen[]) => c.some((x) => x.notes.length > 0)],
+    ['create-task', (c: Seen[]) => c.some((x) => x.tasks.length > 0)],
+  ] as const)('a %s in flight at the kill is looked up or repeated safely on resume, never doubled', async (operation, applied) => {
     const emu = await emulator();
     const dir = freshDir('inflight');
     const csv = join(dir, 'one.csv');
     writeFileSync(csv, 'Email,Note\nsolo@example.com,Only note\n');
     const yaml = join(dir, 'one.yaml');
+    // The task is due `+7d`: seven days after the run started, the same day after a resume.
     writeFileSync(
       yaml,
       `job: import
 location: ${emu.locationId}
 source: { file: ${JSON.stringify(csv)} }
 mapping: { email: { column: Email, transform: email } }
+tags: { add: [solo] }
 notes: [{ column: Note }]
 tasks: [{ title: Review imported contact, dueDate: +7d }]
 `,
     );
     const reportDir = join(dir, 'reports');
     const args = importArgs({ csv, yaml, reportDir }, emu.locationId);
-    // Latency is half on the way in, half on the way out: the task is applied after 2 s and
-    // answered 2 s later. The CLI is killed in between, with the task journaled as begun.
-    await admin(emu, 'POST', '/faults', { faults: [{ fault: 'latency=4000', operation: 'create-task', count: 1 }] });
+    // Latency is half on the way in, half on the way out: the write is applied after 2 s and
+    // answered 2 s later. The CLI is killed in between, with the step journaled as begun.
+    await admin(emu, 'POST', '/faults', { faults: [{ fault: 'latency=4000', operation, count: 1 }] });
+    const started = Date.now();
     const child = spawn(process.execPath, [CLI, ...args], { env: envFor(emu), stdio: ['ignore', 'ignore', 'ignore'] });
+    children.push(child);
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && (await contactsOf(emu)).every((c) => c.tasks.length === 0)) await sleep(20);
+    while (Date.now() < deadline && !applied(await contactsOf(emu))) await sleep(20);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     const before = await contactsOf(emu);
+    expect(applied(before)).toBe(true);
     expect(before).toHaveLength(1);
-    expect(before[0]!.tasks).toHaveLength(1);
+    expect(onlyRunDir(reportDir)).toBeTruthy();
 
-    await sleep(50);
     const resumed = await runCli([...args, '--resume', readdirSync(reportDir)[0]!], envFor(emu));
     expect(resumed.status, resumed.stderr).toBe(0);
     const after = await contactsOf(emu);
     expect(after).toHaveLength(1);
+    expect(after[0]!.id).toBe(before[0]!.id);
+    expect(after[0]!.email).toBe('solo@example.com');
+    expect(after[0]!.tags).toEqual(['solo']);
     expect(after[0]!.notes).toEqual([{ title: null, body: 'Only note' }]);
-    expect(after[0]!.tasks).toEqual(before[0]!.tasks);
+    expect(after[0]!.tasks).toHaveLength(1);
+    const due = Date.parse(after[0]!.tasks[0]!.dueDate) - 7 * 86_400_000;
+    expect(due).toBeGreaterThanOrEqual(started - 1000);
+    expect(due).toBeLessThanOrEqual(started + 10_000);
+    if (before[0]!.tasks.length) expect(after[0]!.tasks).toEqual(before[0]!.tasks);
+    const o = outcomes(reportDir);
+    expectEveryRowOnce(o, 1);
+    expect(o.succeeded[0]).toMatchObject({ row: '1', contactId: before[0]!.id });
   }, 60_000);
 });
 

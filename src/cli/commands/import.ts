@@ -21,7 +21,7 @@ export function printSummary(s: ImportSummary, out: (line: string) => void): voi
   const c = s.counts;
   if (s.dryRun) {
     // Contacts the run would write or find unchanged: a cluster failed by the collision policy is among the failing rows, not here.
-    out(`Dry run of ${s.rows} rows: ${c.created + c.updated + c.unchanged} contacts (${c.created} to create, ${c.updated} to update, ${c.unchanged} unchanged), ${c.merged} rows merged in the file, ${c.failed} rows failing, ${s.collisions ?? 0} collisions (email and phone of two different contacts).`);
+    out(`Dry run of ${s.rows} rows: ${c.created + c.updated + c.unchanged} contacts (${c.created} to create, ${c.updated} to update, ${c.unchanged} unchanged), ${c.merged} rows merged in the file, ${c.failed} rows failing, ${s.collisions ?? 0} collision(s) (email and phone of two different contacts).`);
     const minutes = ((s.plannedRequests ?? 0) / 10 / 60).toFixed(1);
     out(`The real run would spend about ${s.plannedRequests} requests: ${minutes} min at the platform's 100 requests per 10 s. Nothing was written.`);
   } else {

@@ -1,0 +1,717 @@
+/**
+ * Import CPU benchmark: the import's work without the API (parse, map,
+ * normalise, dedup, merge) against a bare csv-parse -> csv-stringify pass over
+ * the same file, measured in the same run. Goals (issue 4):
+ *   - our rows/s divided by the bare pass's rows/s at least 0.5;
+ *   - peak RSS at most 300 MB.
+ *
+ * Run, after `npm run build` (not needed by this script itself, but the
+ * benchmarks are run on a built tree):
+ *   node --import tsx test/bench/import-cpu.ts [--rows 1000000]
+ *
+ * A CSV of `--rows` rows is generated in a temp dir, streamed to disk: first
+ * and last name (dirty case and spaces, some non-ASCII), email (about 10% of
+ * the rows are the same person again, with the email in another casing and
+ * the phone in another format), phone in mixed formats, company (some quoted),
+ * tags (0 to 3, comma-separated), note (some multi-line). One person in 997
+ * has an invalid email, so a few rows fail as they would in a real file.
+ *
+ * Each measured pass runs in its own child process (a fresh heap, so one pass's
+ * garbage is not the next one's RSS); this process samples the child's RSS
+ * from /proc every 100 ms and the child reports its kernel high-water mark
+ * (VmHWM). The passes:
+ *   bare   csv-parse (arrays) -> csv-stringify -> /dev/null, streams; run before
+ *          and after ours, and the faster of the two is the denominator
+ *          (the conservative ratio);
+ *   source readCsvRows alone (our CSV source: line numbers, UTF-8 check,
+ *          rows as objects), info only, to split the cost;
+ *   ours   runImport's two-pass shape from its building blocks: readCsvRows ->
+ *          mapRow (pipeline from parsePipeline) -> matchKeys -> UnionFind
+ *          clusters; then readCsvRows -> mapRow again -> mergeRows per cluster
+ *          once its last row is read, with the dry run's per-cluster work
+ *          (write body, judge against an empty snapshot, request plan);
+ *   dryrun runImport itself with `dryRun: true` and an in-memory stub of the
+ *          API (an empty location: no network at all), info only, to check
+ *          that `ours` is what the real dry run costs (it adds the p-queue).
+ *          Skip with --skip-dryrun.
+ * rows/s is data rows (header excluded) over the pass's wall time, module
+ * loading excluded. The temp dir is deleted at the end. It exits 0 whether or
+ * not the goals are met; 1 only when it cannot run. No network is used.
+ *
+ * Options:
+ *   --rows N              rows in the generated CSV (default 1000000)
+ *   --seed N              PRNG seed of the data (default 1)
+ *   --skip-dryrun         do not run the runImport dry-run cross-check
+ *   --only bare|source|ours|dryrun   run one pass (e.g. to profile it)
+ *   --child-node-args=FLAGS   extra node flags for the pass children (note the `=`),
+ *                         e.g. --child-node-args="--cpu-prof --cpu-prof-dir=/tmp/import-prof"
+ *   --keep                keep the temp dir (its path is printed)
+ *   --timeout-s N         hard stop for the whole run (default 900)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline as streamPipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse as csvParse } from 'csv-parse';
+import { stringify as csvStringify } from 'csv-stringify';
+import type { ContactsApi } from '../../src/api/endpoints.js';
+import { checkPipelineColumns, parsePipeline, type ImportPipeline, type Mapping } from '../../src/config/index.js';
+import { matchKeys } from '../../src/dedup/match-keys.js';
+import { mergeRows, type MappedRow } from '../../src/dedup/merge-rows.js';
+import { UnionFind } from '../../src/dedup/union-find.js';
+import { readCsvHeader, readCsvRows } from '../../src/sources/read-csv-rows.js';
+import { mapRow, mappingFromHeaders, type MappedContact, type MappedNote, type MappedTask } from '../../src/transforms/map-row.js';
+import { runImport } from '../../src/writers/import-run.js';
+import { judge, LocationSnapshot, wouldChangeNothing } from '../../src/writers/location-snapshot.js';
+
+// ---------------------------------------------------------------- options
+
+const { values: opts } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    seed: { type: 'string', default: '1' },
+    'skip-dryrun': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'child-node-args': { type: 'string', default: '' },
+    keep: { type: 'boolean', default: false },
+    'timeout-s': { type: 'string', default: '900' },
+    // Internal: the pass a child process runs.
+    phase: { type: 'string' },
+    file: { type: 'string' },
+    pipeline: { type: 'string' },
+  },
+  strict: true,
+});
+
+function intOpt(name: string, v: string | undefined, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) {
+    process.stderr.write(`import-cpu: --${name} must be an integer >= ${min}, got '${String(v)}'\n`);
+    process.exit(1);
+  }
+  return n;
+}
+
+const PHASES = ['bare', 'source', 'ours', 'dryrun'] as const;
+type Phase = (typeof PHASES)[number];
+
+const GOAL_RATIO = 0.5;
+const GOAL_RSS_MB = 300;
+const SAMPLE_MS = 100;
+const LOCATION = 'benchLocation0000001';
+const MB = 1024 * 1024;
+
+const SCRIPT = fileURLToPath(import.meta.url);
+
+// ---------------------------------------------------------------- data
+
+/** mulberry32: a small seeded PRNG, so every run reads the same file. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = [
+  'James', 'Mary', 'John', 'Patricia', 'Robert', 'Jennifer', 'Michael', 'Linda', 'William', 'Elizabeth', 'David', 'Barbara',
+  'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Charles', 'Karen', 'Christopher', 'Nancy', 'Daniel', 'Lisa',
+  'Matthew', 'Betty', 'Anthony', 'Margaret', 'Mark', 'Sandra', 'José', 'Zoë', 'Søren', 'Chloé', 'Mary-Jane', 'DeShawn',
+  'François', 'Ana', 'Li', 'Priya',
+];
+const LAST = [
+  'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez',
+  'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Perez', 'Thompson', 'White',
+  'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson', "O'Brien", 'Müller', 'García', 'van der Berg', 'McDonald',
+  'Nguyen', 'Kowalski', 'Østergaard', 'Smith-Jones', 'Patel',
+];
+const DOMAINS = ['gmail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'icloud.com', 'acme-corp.com', 'example.org', 'mail.co.uk'];
+const COMPANIES = [
+  'Acme, Inc.', 'Globex Corporation', 'Initech', 'Umbrella Corp', '"Best" Widgets LLC', 'Stark Industries', 'Wayne Enterprises',
+  'Hooli', 'Pied Piper', 'Vandelay Industries', 'Soylent Green Co.', 'Müller & Söhne GmbH', '', '', '',
+];
+const TAGS = ['vip', 'newsletter', 'lead', 'customer', 'partner', 'webinar-2024', 'trade show', 'churned', 'VIP', ' Newsletter '];
+const NOTES = [
+  '', '', '', '', '',
+  'Called on Monday; wants a demo.',
+  'Met at the 2024 conference.\nFollow up in Q3.',
+  'Prefers email, not phone',
+  'Said "call me next week"',
+  'Imported from the old CRM. Owner: Dana.\r\nLast activity 2023-11-02.',
+  'Asked for pricing',
+];
+/** Area codes libphonenumber-js accepts for US numbers. */
+const AREAS = [212, 415, 312, 617, 206, 303, 404, 512, 702, 713, 305, 503];
+/** Exchanges 200-999 without N11 codes, 555, and repeated digits (which the filler list treats as "no phone"). */
+const EXCHANGES = Array.from({ length: 800 }, (_, k) => 200 + k).filter((e) => e % 100 !== 11 && e !== 555 && e % 111 !== 0);
+
+/** A valid US number for person p, unique for p < 9 million. */
+function phoneDigits(p: number): string {
+  const area = AREAS[p % AREAS.length]!;
+  const q = Math.floor(p / AREAS.length);
+  const exchange = EXCHANGES[q % EXCHANGES.length]!;
+  const line = Math.floor(q / EXCHANGES.length) % 10_000;
+  return `${area}${exchange}${String(line).padStart(4, '0')}`;
+}
+
+const PHONE_FORMATS: Array<(d: string) => string> = [
+  (d) => `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`,
+  (d) => `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`,
+  (d) => `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6)}`,
+  (d) => `+1 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`,
+  (d) => d,
+  (d) => `1-${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`,
+  (d) => `+1${d}`,
+];
+
+function ascii(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ø/gi, 'o')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+}
+
+function csvField(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+function messyName(name: string, r: number): string {
+  if (r < 0.15) return name.toLowerCase();
+  if (r < 0.22) return name.toUpperCase();
+  if (r < 0.3) return `  ${name} `;
+  return name;
+}
+
+interface Person {
+  first: string;
+  last: string;
+  email: string;
+  phone: string | undefined;
+  company: string;
+  invalid: boolean;
+}
+
+function person(p: number): Person {
+  const first = FIRST[(p * 7 + 3) % FIRST.length]!;
+  const last = LAST[(p * 13 + 5) % LAST.length]!;
+  const domain = DOMAINS[(p * 3) % DOMAINS.length]!;
+  const invalid = p % 997 === 500;
+  // An invalid address the email transform rejects: the domain has no dot.
+  const email = invalid ? `${ascii(first)}.${ascii(last)}${p}@${domain.split('.')[0]}` : `${ascii(first)}.${ascii(last)}${p}@${domain}`;
+  const phone = p % 20 === 7 ? undefined : phoneDigits(p);
+  return { first, last, email, phone, company: COMPANIES[p % COMPANIES.length]!, invalid };
+}
+
+export interface GeneratedFile {
+  rows: number;
+  persons: number;
+  /** Persons whose every row fails (invalid email). */
+  invalidPersons: number;
+  invalidRows: number;
+  duplicateRows: number;
+  bytes: number;
+  ms: number;
+}
+
+const HEADER = ['First Name', 'Last Name', 'Email', 'Phone', 'Company', 'Tags', 'Note'];
+
+/** Writes the CSV chunk by chunk, honouring backpressure: memory stays flat. */
+async function generateCsv(file: string, rows: number, seed: number): Promise<GeneratedFile> {
+  const t0 = performance.now();
+  const rnd = prng(seed);
+  const out = createWriteStream(file);
+  let persons = 0;
+  let invalidPersons = 0;
+  let invalidRows = 0;
+  let duplicateRows = 0;
+  let chunk = `${HEADER.join(',')}\n`;
+  for (let r = 0; r < rows; r++) {
+    const dup = persons > 0 && rnd() < 0.1;
+    const p = dup ? Math.floor(rnd() * persons) : persons++;
+    const who = person(p);
+    if (!dup && who.invalid) invalidPersons++;
+    if (who.invalid) invalidRows++;
+    if (dup) duplicateRows++;
+    let email = who.email;
+    let phone = who.phone === undefined ? '' : PHONE_FORMATS[Math.floor(rnd() * PHONE_FORMATS.length)]!(who.phone);
+    if (dup) {
+      // The same person again: the email in another casing, the phone in another format or left out.
+      const local = email.slice(0, email.indexOf('@'));
+      email = rnd() < 0.5 ? email.toUpperCase() : `${local[0]!.toUpperCase()}${local.slice(1)}@${email.slice(local.length + 1).toUpperCase()}`;
+      if (rnd() < 0.25) phone = '';
+    }
+    if (rnd() < 0.05) email = ` ${email} `;
+    const nTags = Math.floor(rnd() * 4);
+    const tags: string[] = [];
+    for (let k = 0; k < nTags; k++) tags.push(TAGS[Math.floor(rnd() * TAGS.length)]!);
+    const note = NOTES[Math.floor(rnd() * NOTES.length)]!;
+    chunk += [messyName(who.first, rnd()), messyName(who.last, rnd()), email, phone, who.company, tags.join(', '), note].map(csvField).join(',');
+    chunk += rnd() < 0.02 ? '\r\n' : '\n';
+    if (chunk.length >= 256 * 1024) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+  return { rows, persons, invalidPersons, invalidRows, duplicateRows, bytes: statSync(file).size, ms: performance.now() - t0 };
+}
+
+/** The pipeline the `ours` and `dryrun` passes read the file with. */
+function pipelineYaml(file: string, reportDir: string): string {
+  return `job: import
+location: ${LOCATION}
+source:
+  file: ${JSON.stringify(file)}
+mode: upsert
+reportDir: ${JSON.stringify(reportDir)}
+mapping:
+  firstName: { column: First Name, transform: [trim, title] }
+  lastName: { column: Last Name, transform: [trim, title] }
+  email: { column: Email, transform: email }
+  phone: { column: Phone, transform: e164, defaultCountry: US }
+  companyName: { column: Company, transform: trim }
+tags:
+  column: Tags
+  split: ","
+  add: [imported]
+notes:
+  - column: Note
+    title: Imported note
+blanks: keep
+dedup: { inFile: true, keys: [email, phone], policy: fillBlanks }
+collisions: fail
+`;
+}
+
+// ---------------------------------------------------------------- child: the passes
+
+interface PassResult {
+  phase: Phase;
+  rows: number;
+  ms: number;
+  /** RSS when the pass started (modules loaded), sampled peak from inside, and the kernel's high-water mark. */
+  startRss: number;
+  innerPeakRss: number;
+  hwm: number | undefined;
+  detail: Record<string, number>;
+}
+
+function vmHwm(): number | undefined {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function barePass(file: string): Promise<{ rows: number; detail: Record<string, number> }> {
+  const parser = csvParse();
+  await streamPipeline(createReadStream(file), parser, csvStringify(), createWriteStream('/dev/null'));
+  // Records include the header line.
+  const records = parser.info.records;
+  return { rows: records - 1, detail: { records } };
+}
+
+async function sourcePass(file: string): Promise<{ rows: number; detail: Record<string, number> }> {
+  let rows = 0;
+  let bad = 0;
+  for await (const item of readCsvRows(file)) {
+    rows++;
+    if (item.kind === 'bad-row') bad++;
+  }
+  return { rows, detail: { badRows: bad } };
+}
+
+/** runImport's STANDARD_WRITE_FIELDS (not exported), for the same write body. */
+const STANDARD_WRITE_FIELDS = new Set([
+  'firstName', 'lastName', 'name', 'email', 'phone', 'companyName', 'address1', 'city', 'state', 'postalCode',
+  'country', 'website', 'timezone', 'source', 'gender', 'dateOfBirth', 'assignedTo', 'dnd',
+]);
+
+function loadBenchPipeline(pipelineFile: string): ImportPipeline {
+  const p = parsePipeline(readFileSync(pipelineFile, 'utf8'), pipelineFile, process.env);
+  if (p.job !== 'import') throw new Error(`${pipelineFile}: not an import pipeline`);
+  return p;
+}
+
+/**
+ * runImport's dry run from its building blocks (src/writers/import-run.ts),
+ * step for step, without the journal, the API, the p-queue and the outcome
+ * files: pass 1 maps and clusters, pass 2 maps again and merges each cluster
+ * when its last row is read.
+ */
+async function oursPass(pipelineFile: string): Promise<{ rows: number; detail: Record<string, number> }> {
+  const pipeline = loadBenchPipeline(pipelineFile);
+  const file = pipeline.source.file;
+  const readOpts = {
+    encoding: pipeline.source.encoding === 'auto' ? undefined : pipeline.source.encoding,
+    delimiter: pipeline.source.delimiter === 'auto' ? undefined : pipeline.source.delimiter,
+  };
+  const t0 = performance.now();
+  const header = await readCsvHeader(file, readOpts);
+  checkPipelineColumns(pipeline, header.headers, file);
+  const mapping: Mapping = pipeline.mapping ?? mappingFromHeaders(header.headers);
+  const ctx = { runStartedAt: Date.now() };
+  const snapshot = new LocationSnapshot(); // an empty location
+
+  // Pass 1: map, fail what cannot be mapped, cluster the rest.
+  let rows = 0;
+  let failed = 0;
+  const keyOwner = new Map<string, number>();
+  const recordKeys: Array<[number, string[]]> = [];
+  for await (const item of readCsvRows(file, readOpts)) {
+    rows++;
+    if (item.kind === 'bad-row') {
+      failed++;
+      continue;
+    }
+    const mapped = mapRow(item.row, pipeline, mapping, ctx);
+    if (!mapped.ok) {
+      failed++;
+      continue;
+    }
+    const f = mapped.contact.fields;
+    if (pipeline.mode !== 'create' && !f.email && !f.phone) {
+      failed++;
+      continue;
+    }
+    const keys = pipeline.dedup.inFile
+      ? matchKeys({ email: pipeline.dedup.keys.includes('email') ? (f.email as string | undefined) : undefined, phone: pipeline.dedup.keys.includes('phone') ? (f.phone as string | undefined) : undefined })
+      : [];
+    recordKeys.push([item.row.record, keys]);
+  }
+  const t1 = performance.now();
+  const uf = new UnionFind(rows + 1);
+  for (const [record, keys] of recordKeys) {
+    for (const k of keys) {
+      const owner = keyOwner.get(k);
+      if (owner === undefined) keyOwner.set(k, record);
+      else uf.union(owner, record);
+    }
+  }
+  const clusters = new Map<number, { records: number[]; last: number }>();
+  const clusterOf = new Map<number, number>();
+  for (const [record] of recordKeys) {
+    const root = uf.find(record);
+    let c = clusters.get(root);
+    if (!c) clusters.set(root, (c = { records: [], last: record }));
+    c.records.push(record);
+    c.last = record;
+    clusterOf.set(record, root);
+  }
+  const t2 = performance.now();
+
+  // Pass 2: merge each cluster once its last row has been read (the dry run's per-cluster work).
+  const counts = { created: 0, updated: 0, unchanged: 0, merged: 0, collisions: 0 };
+  let plannedRequests = 0;
+  const plannedTagSets = new Map<string, number>();
+  const buffered = new Map<number, MappedContact[]>();
+  const rawValues = new Map<number, Record<string, string>>();
+  let maxBuffered = 0;
+  const planCluster = (members: MappedContact[]): void => {
+    const result = mergeRows(members as unknown as MappedRow[], pipeline.dedup.policy);
+    const fields = result.row.fields as Record<string, unknown>;
+    const notes = result.row.notes.map((n) => JSON.parse(n) as MappedNote);
+    const taskKeys = new Set<string>();
+    const tasks: MappedTask[] = [];
+    for (const m of members) for (const t of m.tasks) if (!taskKeys.has(JSON.stringify(t))) (taskKeys.add(JSON.stringify(t)), tasks.push(t));
+    const write: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(fields)) if (STANDARD_WRITE_FIELDS.has(k)) write[k] = v;
+    const requests = 1 + notes.length + tasks.length;
+    const verdict = judge(snapshot, write.email as string | undefined, write.phone as string | undefined);
+    const unchanged = verdict.kind === 'update' && notes.length + tasks.length === 0 && wouldChangeNothing(verdict.contact, write, [], result.row.tags);
+    if (verdict.kind === 'collision') counts.collisions++;
+    if (unchanged) counts.unchanged++;
+    else if (verdict.kind === 'create') counts.created++;
+    else counts.updated++;
+    counts.merged += result.merged.length;
+    if (!unchanged) {
+      plannedRequests += requests;
+      if (result.row.tags.length) {
+        const setKey = JSON.stringify([...result.row.tags].sort());
+        plannedTagSets.set(setKey, (plannedTagSets.get(setKey) ?? 0) + 1);
+      }
+    }
+  };
+  for await (const item of readCsvRows(file, readOpts)) {
+    if (item.kind !== 'row') continue;
+    const root = clusterOf.get(item.row.record);
+    if (root === undefined) continue;
+    const cluster = clusters.get(root)!;
+    const mapped = mapRow(item.row, pipeline, mapping, ctx);
+    if (!mapped.ok) continue;
+    rawValues.set(item.row.record, { ...item.row.values });
+    let members = buffered.get(root);
+    if (!members) buffered.set(root, (members = []));
+    members.push(mapped.contact);
+    if (item.row.record === cluster.last) {
+      buffered.delete(root);
+      planCluster(members);
+      for (const m of members) rawValues.delete(m.record);
+    } else if (buffered.size > maxBuffered) maxBuffered = buffered.size;
+  }
+  for (const n of plannedTagSets.values()) plannedRequests += Math.ceil(n / 100);
+  const t3 = performance.now();
+  return {
+    rows,
+    detail: {
+      pass1Ms: t1 - t0,
+      clusterMs: t2 - t1,
+      pass2Ms: t3 - t2,
+      failed,
+      contacts: clusters.size,
+      merged: counts.merged,
+      created: counts.created,
+      plannedRequests,
+      tagSets: plannedTagSets.size,
+      maxBufferedClusters: maxBuffered,
+    },
+  };
+}
+
+/** runImport's real dry run, against an in-memory stub of an empty location: no network. */
+async function dryrunPass(pipelineFile: string): Promise<{ rows: number; detail: Record<string, number> }> {
+  const pipeline = loadBenchPipeline(pipelineFile);
+  const stats = { requests: 0, retries: 0, rateLimited: 0, reconciled: 0 };
+  const api = {
+    locationId: LOCATION,
+    client: { stats },
+    searchContacts: async () => ({ contacts: [], total: 0 }),
+    customFieldMap: async () => new Map(),
+  } as unknown as ContactsApi;
+  const summary = await runImport({ pipeline, api, reportDir: pipeline.reportDir, dryRun: true });
+  return {
+    rows: summary.rows,
+    detail: {
+      failed: summary.counts.failed,
+      contacts: summary.contacts,
+      merged: summary.counts.merged,
+      created: summary.counts.created,
+      plannedRequests: summary.plannedRequests ?? NaN,
+    },
+  };
+}
+
+async function runChildPhase(phase: Phase): Promise<void> {
+  const startRss = process.memoryUsage.rss();
+  let innerPeakRss = startRss;
+  const sampler = setInterval(() => {
+    innerPeakRss = Math.max(innerPeakRss, process.memoryUsage.rss());
+  }, SAMPLE_MS);
+  const t0 = performance.now();
+  const r =
+    phase === 'bare'
+      ? await barePass(opts.file!)
+      : phase === 'source'
+        ? await sourcePass(opts.file!)
+        : phase === 'ours'
+          ? await oursPass(opts.pipeline!)
+          : await dryrunPass(opts.pipeline!);
+  const ms = performance.now() - t0;
+  clearInterval(sampler);
+  innerPeakRss = Math.max(innerPeakRss, process.memoryUsage.rss());
+  const result: PassResult = { phase, rows: r.rows, ms, startRss, innerPeakRss, hwm: vmHwm(), detail: r.detail };
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}
+
+// ---------------------------------------------------------------- parent
+
+const children = new Set<ChildProcess>();
+function killChildren(): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+
+function procRss(pid: number): number | undefined {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Measured extends PassResult {
+  /** Peak of the RSS this process read from /proc every 100 ms (undefined off Linux). */
+  outerPeakRss: number | undefined;
+  samples: number;
+}
+
+/** Runs one pass in a child process, sampling its RSS from outside every 100 ms. */
+function runPass(phase: Phase, args: string[], childNodeArgs: string[]): Promise<Measured> {
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof') && !a.startsWith('--heap-prof'));
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [...execArgv, ...childNodeArgs, SCRIPT, '--phase', phase, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(proc);
+    let outerPeak: number | undefined;
+    let samples = 0;
+    const sampler = setInterval(() => {
+      const rss = proc.pid === undefined ? undefined : procRss(proc.pid);
+      if (rss !== undefined) {
+        samples++;
+        outerPeak = Math.max(outerPeak ?? 0, rss);
+      }
+    }, SAMPLE_MS);
+    let out = '';
+    let err = '';
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-20_000)));
+    proc.on('error', reject);
+    proc.on('exit', (code, signal) => {
+      clearInterval(sampler);
+      children.delete(proc);
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) {
+        reject(new Error(`pass ${phase} failed (code ${String(code)}, signal ${String(signal)})\n${err}`));
+        return;
+      }
+      const r = JSON.parse(line.slice('RESULT '.length)) as PassResult;
+      resolve({ ...r, outerPeakRss: outerPeak, samples });
+    });
+  });
+}
+
+const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
+const mb = (b: number | undefined): string => (b === undefined ? '-' : `${fmt(b / MB, 0)} MB`);
+const rate = (m: Measured): number => (m.rows / m.ms) * 1000;
+
+async function main(): Promise<void> {
+  const ROWS = intOpt('rows', opts.rows, 100);
+  const SEED = intOpt('seed', opts.seed, 0);
+  const TIMEOUT_S = intOpt('timeout-s', opts['timeout-s'], 10);
+  const only = opts.only as Phase | undefined;
+  if (only !== undefined && !PHASES.includes(only)) throw new Error(`--only must be one of ${PHASES.join(', ')}, got '${only}'`);
+  const childNodeArgs = (opts['child-node-args'] ?? '').split(/\s+/).filter(Boolean);
+
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`\nimport-cpu: stopped after the ${TIMEOUT_S}s time limit (--timeout-s)\n`);
+    killChildren();
+    if (!opts.keep) rmSync(tmp, { recursive: true, force: true });
+    process.exit(1);
+  }, TIMEOUT_S * 1000);
+  watchdog.unref();
+
+  const cores = os.availableParallelism();
+  const machine = `${cores} cores (os.availableParallelism), ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+  const loadAvg = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hoop-import-cpu-'));
+  try {
+    const file = path.join(tmp, 'contacts.csv');
+    const reportDir = path.join(tmp, 'runs');
+    const pipelineFile = path.join(tmp, 'bench.yaml');
+    writeFileSync(pipelineFile, pipelineYaml(file, reportDir));
+    log(`import-cpu: ${machine}; load average at start ${loadAvg}`);
+    log(`generating ${fmt(ROWS)} rows in ${tmp}${opts.keep ? ' (kept: --keep)' : ''}...`);
+    const gen = await generateCsv(file, ROWS, SEED);
+    log(`  ${fmt(gen.bytes / MB, 1)} MB in ${fmt(gen.ms / 1000, 1)} s: ${fmt(gen.persons)} people, ${fmt(gen.duplicateRows)} duplicate rows, ${fmt(gen.invalidRows)} rows with an invalid email`);
+
+    const passArgs = (phase: Phase): string[] => (phase === 'bare' || phase === 'source' ? ['--file', file] : ['--pipeline', pipelineFile]);
+    const plan: Array<[Phase, string]> = only
+      ? [[only, only]]
+      : [
+          ['bare', 'bare#1'],
+          ['source', 'source'],
+          ['ours', 'ours'],
+          ...(opts['skip-dryrun'] ? [] : ([['dryrun', 'dryrun']] as Array<[Phase, string]>)),
+          ['bare', 'bare#2'],
+        ];
+    const res = new Map<string, Measured>();
+    for (const [phase, label] of plan) {
+      log(`pass ${label}...`);
+      const m = await runPass(phase, passArgs(phase), childNodeArgs);
+      res.set(label, m);
+      log(`  ${fmt(m.rows)} rows in ${fmt(m.ms / 1000, 2)} s = ${fmt(rate(m))} rows/s; peak RSS ${mb(m.outerPeakRss)} (sampled), VmHWM ${mb(m.hwm)}`);
+    }
+
+    // ---------------------------------------------------------------- report
+    const bares = [res.get('bare#1'), res.get('bare#2'), only === 'bare' ? res.get('bare') : undefined].filter((m): m is Measured => m !== undefined);
+    const bestBare = bares.length ? Math.max(...bares.map(rate)) : NaN;
+    const ours = res.get('ours');
+    const dry = res.get('dryrun');
+    const source = res.get('source');
+    const peakOf = (m: Measured): number => m.outerPeakRss ?? m.innerPeakRss;
+
+    const rows: Array<[string, string, string, string]> = [];
+    for (const [label, m] of [...res].filter(([, m]) => m.phase === 'bare')) {
+      rows.push([`bare csv-parse -> csv-stringify -> /dev/null, rows/s (${label})`, fmt(rate(m)), '-', '-']);
+    }
+    if (source) rows.push(['readCsvRows alone (our CSV source), rows/s', fmt(rate(source)), '-', fmt(rate(source) / bestBare, 3)]);
+    if (ours) {
+      rows.push(['ours: parse, map, normalise, dedup, merge (2 passes), rows/s', fmt(rate(ours)), '-', '-']);
+      rows.push(['ours / bare (best bare run), rows/s', `${fmt(rate(ours))} / ${fmt(bestBare)}`, `>= ${GOAL_RATIO}`, fmt(rate(ours) / bestBare, 3)]);
+      rows.push([`ours: peak RSS, sampled every ${SAMPLE_MS} ms`, mb(peakOf(ours)), `<= ${GOAL_RSS_MB} MB`, fmt(peakOf(ours) / (GOAL_RSS_MB * MB), 2)]);
+      rows.push(['ours: kernel high-water mark (VmHWM)', mb(ours.hwm), `(<= ${GOAL_RSS_MB} MB)`, ours.hwm === undefined ? '-' : fmt(ours.hwm / (GOAL_RSS_MB * MB), 2)]);
+    }
+    if (dry) {
+      rows.push(['runImport dry run, stub API (cross-check) / bare, rows/s', `${fmt(rate(dry))} / ${fmt(bestBare)}`, `(>= ${GOAL_RATIO})`, fmt(rate(dry) / bestBare, 3)]);
+      rows.push([`runImport dry run: peak RSS, sampled every ${SAMPLE_MS} ms`, mb(peakOf(dry)), `(<= ${GOAL_RSS_MB} MB)`, fmt(peakOf(dry) / (GOAL_RSS_MB * MB), 2)]);
+    }
+    for (const m of bares) rows.push([`bare (${m === res.get('bare#2') ? 'bare#2' : 'bare#1'}): peak RSS, sampled every ${SAMPLE_MS} ms`, mb(peakOf(m)), '-', '-']);
+
+    const out = (s = ''): void => void process.stdout.write(`${s}\n`);
+    out('');
+    out(`Import CPU: ${fmt(ROWS)}-row generated CSV (${fmt(gen.bytes / MB, 1)} MB), no API; each pass in its own child process, RSS sampled from /proc every ${SAMPLE_MS} ms`);
+    out(`Machine: ${machine}; load average at start ${loadAvg}; ${new Date().toISOString()}`);
+    out('');
+    out('| metric | measured | goal | ratio |');
+    out('|---|---:|---:|---:|');
+    for (const r of rows) out(`| ${r.join(' | ')} |`);
+    out('');
+    out(`- file: ${fmt(gen.persons)} people, ${fmt(gen.duplicateRows)} duplicate rows (email in another casing, phone reformatted or blank), ${fmt(gen.invalidRows)} rows of ${fmt(gen.invalidPersons)} people with an invalid email; generated in ${fmt(gen.ms / 1000, 1)} s`);
+    const expectContacts = gen.persons - gen.invalidPersons;
+    for (const [label, m] of [['ours', ours], ['dryrun', dry]] as const) {
+      if (!m) continue;
+      const d = m.detail;
+      const ok = d.contacts === expectContacts && d.failed === gen.invalidRows;
+      out(
+        `- ${label}: ${fmt(d.contacts!)} contacts (expected ${fmt(expectContacts)}), ${fmt(d.failed!)} failed rows (expected ${fmt(gen.invalidRows)}), ${fmt(d.merged!)} merged, ${fmt(d.plannedRequests!)} planned requests` +
+          (d.pass1Ms !== undefined ? `; pass 1 ${fmt(d.pass1Ms / 1000, 2)} s, clustering ${fmt(d.clusterMs! / 1000, 2)} s, pass 2 ${fmt(d.pass2Ms! / 1000, 2)} s; at most ${fmt(d.maxBufferedClusters!)} clusters buffered` : '') +
+          `; RSS at start ${mb(m.startRss)}, VmHWM ${mb(m.hwm)}${ok ? '' : '; PROBLEM: the counts differ from the file'}`,
+      );
+    }
+    out('- bare pass: csv-parse with default options (records as arrays), csv-stringify, written to /dev/null; the faster bare run is the denominator');
+    out('');
+    if (ours) {
+      const r = rate(ours) / bestBare;
+      const peak = peakOf(ours);
+      out(`${r >= GOAL_RATIO ? 'GOAL MET   ' : 'GOAL MISSED'}  rows/s ours / bare ${fmt(r, 3)} (goal >= ${GOAL_RATIO})`);
+      out(`${peak <= GOAL_RSS_MB * MB ? 'GOAL MET   ' : 'GOAL MISSED'}  peak RSS ${mb(peak)} (goal <= ${GOAL_RSS_MB} MB)`);
+    }
+    clearTimeout(watchdog);
+  } finally {
+    if (opts.keep) log(`kept ${tmp}`);
+    else rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (opts.phase !== undefined) {
+  const phase = opts.phase as Phase;
+  if (!PHASES.includes(phase)) {
+    process.stderr.write(`import-cpu: unknown phase ${phase}\n`);
+    process.exit(1);
+  }
+  runChildPhase(phase).catch((e: unknown) => {
+    process.stderr.write(`import-cpu (${phase}): ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  });
+} else {
+  process.on('exit', killChildren);
+  main().catch((e: unknown) => {
+    process.stderr.write(`import-cpu: ${(e as Error).stack ?? String(e)}\n`);
+    killChildren();
+    process.exitCode = 1;
+  });
+}

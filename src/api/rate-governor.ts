@@ -47,9 +47,11 @@ export interface GovernorOptions {
   marginRatio: number;
   /** Daily requests kept in reserve: the job stops when only these are left. @default 0 */
   dailyReserve: number;
+  /** Share of the spread of recent round trips added to the window (at most 10% of it). @default 0.5 */
+  spreadRatio: number;
 }
 
-export const DEFAULT_GOVERNOR: GovernorOptions = { initialConcurrency: 1, marginRatio: 0.005, dailyReserve: 0 };
+export const DEFAULT_GOVERNOR: GovernorOptions = { initialConcurrency: 1, marginRatio: 0.005, dailyReserve: 0, spreadRatio: 0.5 };
 
 export type SendDecision =
   | { kind: 'send'; ticket: number }
@@ -126,13 +128,19 @@ export function recordAnswer(state: RateState, ticket: number, now: number, answ
   const interval = num(h, 'x-ratelimit-interval-milliseconds');
   if (max !== undefined && max > 0) state.max = max;
   if (interval !== undefined && interval > 0) state.intervalMs = interval;
-  const windowMs = (state.intervalMs ?? 0) * (1 + opts.marginRatio);
+  // When round trips vary a lot (a loaded machine or network), arrivals are harder to
+  // place: widen the window by a share of the spread of recent round trips, at most 10%.
+  const windowOf = (): number => {
+    const intervalMs = state.intervalMs ?? 0;
+    const spread = state.rtts.length > 1 ? Math.max(...state.rtts) - Math.min(...state.rtts) : 0;
+    return intervalMs * (1 + opts.marginRatio) + Math.min(intervalMs * 0.1, spread * opts.spreadRatio);
+  };
 
   const entry = state.sent.find((s) => s.ticket === ticket);
   if (entry) {
     if (answer.status === undefined) {
       // No answer: it may have arrived at any time up to now.
-      entry.expiresAt = now + windowMs;
+      entry.expiresAt = now + windowOf();
     } else {
       // From the moment the request left (or, without that, the decision to send) to its answer.
       const left = answer.sentAt !== undefined ? Math.max(entry.at, answer.sentAt) : entry.at;
@@ -142,7 +150,7 @@ export function recordAnswer(state: RateState, ticket: number, now: number, answ
       const fastest = Math.min(...state.rtts);
       // A round trip slower than the fastest was delayed somewhere: assume on the way in. Of the
       // fastest round trip itself, assume half was the way in (a symmetric network).
-      entry.expiresAt = left + (rtt - fastest) + fastest / 2 + windowMs;
+      entry.expiresAt = left + (rtt - fastest) + fastest / 2 + windowOf();
     }
   }
   if (answer.status === undefined) return;
@@ -159,7 +167,7 @@ export function recordAnswer(state: RateState, ticket: number, now: number, answ
     if (remaining !== undefined && answer.status !== 429) {
       const used = state.max - remaining;
       for (let missing = used - state.sent.length; missing > 0; missing--) {
-        state.sent.push({ ticket: 0, at: now, expiresAt: now + windowMs });
+        state.sent.push({ ticket: 0, at: now, expiresAt: now + windowOf() });
       }
     }
   }

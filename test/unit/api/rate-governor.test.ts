@@ -346,7 +346,8 @@ describe('rate governor decisions, step by step', () => {
       ],
     },
   ])('$name', ({ opts, steps }) => {
-    run(steps, { ...DEFAULT_GOVERNOR, ...opts });
+    // These cases pin the arrival rule; the spread widening has its own case below.
+    run(steps, { ...DEFAULT_GOVERNOR, spreadRatio: 0, ...opts });
   });
 
   // recordSend already takes each request in flight off dailyRemaining (and recordAnswer sets it
@@ -375,7 +376,7 @@ describe('rate governor decisions, step by step', () => {
   });
 
   it('DEFAULT_GOVERNOR', () => {
-    expect(DEFAULT_GOVERNOR).toEqual({ initialConcurrency: 1, marginRatio: 0.005, dailyReserve: 0 });
+    expect(DEFAULT_GOVERNOR).toEqual({ initialConcurrency: 1, marginRatio: 0.005, dailyReserve: 0, spreadRatio: 0.5 });
   });
 });
 
@@ -394,6 +395,7 @@ describe('RateGovernor', () => {
     const store = new MemoryRateStateStore();
     const gov = new RateGovernor({
       marginRatio: 0.5, // exact in binary: windows of 1.5 × the interval
+      spreadRatio: 0, // these cases pin the arrival rule; the spread widening has its own case
       ...opts,
       store,
       now: () => t,
@@ -561,3 +563,23 @@ describe('RateGovernor', () => {
     await expect(gov.acquire('LOC')).resolves.toBe(1);
   });
 });
+
+describe('spread widening', () => {
+  it('adds a share of the spread of recent round trips to the window, at most 10% of the interval', () => {
+    const opts = { ...DEFAULT_GOVERNOR, marginRatio: 0, spreadRatio: 0.5 };
+    const headers = { 'x-ratelimit-max': '10', 'x-ratelimit-interval-milliseconds': '1000', 'x-ratelimit-remaining': '9' };
+    const s = initialRateState();
+    // Round trips of 10 ms and 50 ms: spread 0 at the first answer, 40 at the second.
+    const t1 = recordSend(s, 0);
+    recordAnswer(s, t1, 10, { status: 200, headers }, opts);
+    const t2 = recordSend(s, 100);
+    recordAnswer(s, t2, 150, { status: 200, headers }, opts);
+    // First: arrived at 0 + 10/2, window 1000 -> 1005. Second: 100 + (50 - 10) + 5 = 145, window 1000 + 20 -> 1165.
+    expect(s.sent.map((x) => x.expiresAt)).toEqual([1005, 1165]);
+    // A spread of 400 ms is capped at 10% of the interval.
+    const t3 = recordSend(s, 200);
+    recordAnswer(s, t3, 610, { status: 200, headers }, opts);
+    expect(s.sent[2]!.expiresAt).toBe(200 + (410 - 10) + 5 + 1100);
+  });
+});
+

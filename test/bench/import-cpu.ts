@@ -44,7 +44,9 @@
  *   --skip-dryrun         do not run the runImport dry-run cross-check
  *   --only bare|source|ours|dryrun   run one pass (e.g. to profile it)
  *   --child-node-args=FLAGS   extra node flags for the pass children (note the `=`),
- *                         e.g. --child-node-args="--cpu-prof --cpu-prof-dir=/tmp/import-prof"
+ *                         e.g. --child-node-args="--cpu-prof --cpu-prof-dir=/tmp/import-prof";
+ *                         with --expose-gc the heap sizes `ours` reports after pass 1,
+ *                         after clustering and at the end are live sizes (after a full GC)
  *   --keep                keep the temp dir (its path is printed)
  *   --timeout-s N         hard stop for the whole run (default 900)
  */
@@ -212,7 +214,7 @@ function person(p: number): Person {
   return { first, last, email, phone, company: COMPANIES[p % COMPANIES.length]!, invalid };
 }
 
-export interface GeneratedFile {
+interface GeneratedFile {
   rows: number;
   persons: number;
   /** Persons whose every row fails (invalid email). */
@@ -317,7 +319,8 @@ function vmHwm(): number | undefined {
 }
 
 async function barePass(file: string): Promise<{ rows: number; detail: Record<string, number> }> {
-  const parser = csvParse();
+  // The line endings our source lists: the file mixes LF and CRLF, as exports do (csv-parse otherwise keeps the first it sees).
+  const parser = csvParse({ record_delimiter: ['\r\n', '\n', '\r'] });
   await streamPipeline(createReadStream(file), parser, csvStringify(), createWriteStream('/dev/null'));
   // Records include the header line.
   const records = parser.info.records;
@@ -332,6 +335,15 @@ async function sourcePass(file: string): Promise<{ rows: number; detail: Record<
     if (item.kind === 'bad-row') bad++;
   }
   return { rows, detail: { badRows: bad } };
+}
+
+/**
+ * Heap in use now: after a full GC when the child runs with --expose-gc
+ * (e.g. --child-node-args=--expose-gc), else including garbage not yet collected.
+ */
+function liveHeap(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
 }
 
 /** runImport's STANDARD_WRITE_FIELDS (not exported), for the same write body. */
@@ -393,6 +405,7 @@ async function oursPass(pipelineFile: string): Promise<{ rows: number; detail: R
     recordKeys.push([item.row.record, keys]);
   }
   const t1 = performance.now();
+  const heapAfterPass1 = liveHeap();
   const uf = new UnionFind(rows + 1);
   for (const [record, keys] of recordKeys) {
     for (const k of keys) {
@@ -412,6 +425,7 @@ async function oursPass(pipelineFile: string): Promise<{ rows: number; detail: R
     clusterOf.set(record, root);
   }
   const t2 = performance.now();
+  const heapAfterClustering = liveHeap();
 
   // Pass 2: merge each cluster once its last row has been read (the dry run's per-cluster work).
   const counts = { created: 0, updated: 0, unchanged: 0, merged: 0, collisions: 0 };
@@ -464,6 +478,9 @@ async function oursPass(pipelineFile: string): Promise<{ rows: number; detail: R
   }
   for (const n of plannedTagSets.values()) plannedRequests += Math.ceil(n / 100);
   const t3 = performance.now();
+  const heapAtEnd = liveHeap();
+  // Keep the structures alive up to the last measurement.
+  if (recordKeys.length + keyOwner.size + clusterOf.size < 0) throw new Error('unreachable');
   return {
     rows,
     detail: {
@@ -477,6 +494,9 @@ async function oursPass(pipelineFile: string): Promise<{ rows: number; detail: R
       plannedRequests,
       tagSets: plannedTagSets.size,
       maxBufferedClusters: maxBuffered,
+      heapAfterPass1,
+      heapAfterClustering,
+      heapAtEnd,
     },
   };
 }
@@ -511,16 +531,15 @@ async function runChildPhase(phase: Phase): Promise<void> {
     innerPeakRss = Math.max(innerPeakRss, process.memoryUsage.rss());
   }, SAMPLE_MS);
   const t0 = performance.now();
-  const r =
-    phase === 'bare'
-      ? await barePass(opts.file!)
-      : phase === 'source'
-        ? await sourcePass(opts.file!)
-        : phase === 'ours'
-          ? await oursPass(opts.pipeline!)
-          : await dryrunPass(opts.pipeline!);
+  const r = await (phase === 'bare'
+    ? barePass(opts.file!)
+    : phase === 'source'
+      ? sourcePass(opts.file!)
+      : phase === 'ours'
+        ? oursPass(opts.pipeline!)
+        : dryrunPass(opts.pipeline!)
+  ).finally(() => clearInterval(sampler));
   const ms = performance.now() - t0;
-  clearInterval(sampler);
   innerPeakRss = Math.max(innerPeakRss, process.memoryUsage.rss());
   const result: PassResult = { phase, rows: r.rows, ms, startRss, innerPeakRss, hwm: vmHwm(), detail: r.detail };
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
@@ -679,10 +698,13 @@ async function main(): Promise<void> {
       out(
         `- ${label}: ${fmt(d.contacts!)} contacts (expected ${fmt(expectContacts)}), ${fmt(d.failed!)} failed rows (expected ${fmt(gen.invalidRows)}), ${fmt(d.merged!)} merged, ${fmt(d.plannedRequests!)} planned requests` +
           (d.pass1Ms !== undefined ? `; pass 1 ${fmt(d.pass1Ms / 1000, 2)} s, clustering ${fmt(d.clusterMs! / 1000, 2)} s, pass 2 ${fmt(d.pass2Ms! / 1000, 2)} s; at most ${fmt(d.maxBufferedClusters!)} clusters buffered` : '') +
+          (d.heapAfterPass1 !== undefined
+            ? `; heap in use after pass 1 ${mb(d.heapAfterPass1)}, after clustering ${mb(d.heapAfterClustering)}, at the end ${mb(d.heapAtEnd)}${childNodeArgs.includes('--expose-gc') ? ' (after a full GC each)' : ' (garbage included; --child-node-args=--expose-gc for live sizes)'}`
+            : '') +
           `; RSS at start ${mb(m.startRss)}, VmHWM ${mb(m.hwm)}${ok ? '' : '; PROBLEM: the counts differ from the file'}`,
       );
     }
-    out('- bare pass: csv-parse with default options (records as arrays), csv-stringify, written to /dev/null; the faster bare run is the denominator');
+    out('- bare pass: csv-parse (records as arrays; record_delimiter CRLF/LF/CR as our source sets it, since the file mixes line endings), csv-stringify, written to /dev/null; the faster bare run is the denominator');
     out('');
     if (ours) {
       const r = rate(ours) / bestBare;
@@ -705,7 +727,7 @@ if (opts.phase !== undefined) {
   }
   runChildPhase(phase).catch((e: unknown) => {
     process.stderr.write(`import-cpu (${phase}): ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   });
 } else {
   process.on('exit', killChildren);

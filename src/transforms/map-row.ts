@@ -129,7 +129,7 @@ export function mappingFromHeaders(headers: readonly string[]): Mapping {
 }
 
 function template(text: string, values: Readonly<Record<string, string>>): string {
-  return text.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_m, col: string) => values[col] ?? '');
+  return text.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_m, col: string) => (values[col] ?? '').trim());
 }
 
 function dueDate(task: ImportPipeline['tasks'][number], values: Readonly<Record<string, string>>, ctx: MapContext): string | undefined {
@@ -181,7 +181,9 @@ export function mapRow(row: SourceRow, pipeline: ImportPipeline, mapping: Mappin
           ? values[n.columns[0]!]!
           : n.columns.filter((c) => !isBlank(values[c])).map((c) => `${c}: ${values[c]}`).join('\n');
       if (!body.trim()) continue;
-      notes.push(JSON.stringify(n.title ? { title: template(n.title, values), body } : { body }));
+      // One line-ending convention, so that the same note from a CRLF and an LF export merges as one.
+      const text = body.replace(/\r\n?/g, '\n').trim();
+      notes.push(JSON.stringify(n.title ? { title: template(n.title, values), body: text } : { body: text }));
     }
     const tasks: MappedTask[] = [];
     for (const t of pipeline.tasks) {

@@ -1,4 +1,4 @@
-import { ApiError } from './api-error.js';
+import { ApiError, contactNotFound } from './api-error.js';
 import { applyContactInput } from './contact-rules.js';
 import { toAppointmentJson, toContactJson, toNoteJson, toTaskJson } from './contact-json.js';
 import { FaultSpecError, type FaultConfig, type PlannedFault } from './faults.js';
@@ -246,7 +246,7 @@ export async function handleAdmin(state: EmulatorState, method: string, url: { p
         const loc = location(state, parts[1]!);
         const a = body as Json;
         const contactId = a.contactId as string;
-        if (!loc.contacts.has(contactId)) throw new ApiError(400, `Contact not found for id:${contactId}`);
+        if (!loc.contacts.has(contactId)) throw contactNotFound(contactId);
         const now = new Date(state.store.now()).toISOString().replace('T', ' ').slice(0, 19);
         const rec = {
           id: newId(),

@@ -43,4 +43,3 @@ export const STATUS_TEXT: Record<number, string> = {
 };
 
 export const contactNotFound = (id: string): ApiError => new ApiError(400, `Contact not found for id:${id}`);
-export const unprocessable = (...messages: string[]): ApiError => new ApiError(422, messages);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError, STATUS_TEXT } from './api-error.js';
+import { ApiError, contactNotFound, STATUS_TEXT } from './api-error.js';
 import { handleAdmin, ADMIN_PREFIX } from './admin.js';
 import { newTraceId } from './ids.js';
 import { loadSpec } from './openapi/spec.js';
@@ -182,7 +182,7 @@ export function createEmulatorServer(state: EmulatorState): Server {
         if (!contact) {
           const elsewhere = [...state.store.locations.values()].some((l) => l !== loc && l.contacts.has(params.contactId!));
           if (elsewhere) throw new ApiError(403, MSG_LOCATION);
-          throw new ApiError(400, `Contact not found for id:${params.contactId}`);
+          throw contactNotFound(params.contactId);
         }
       }
 

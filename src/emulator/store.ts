@@ -207,10 +207,6 @@ export class EmulatorStore {
     this.persistence?.saveBusiness(locationId, id, name);
   }
 
-  contact(locationId: string, id: string): ContactRecord | undefined {
-    return this.locations.get(locationId)?.contacts.get(id);
-  }
-
   /** Inserts or replaces a contact, keeping the email/phone indexes and the search view in step. */
   putContact(record: ContactRecord): void {
     const loc = this.mustLocation(record.locationId);

@@ -6,7 +6,7 @@ import PQueue from 'p-queue';
 import type { ContactsApi } from '../api/endpoints.js';
 import { DuplicateContactError, HoopApiError } from '../api/errors.js';
 import type { ContactWrite, CustomFieldDefinition, CustomFieldInput } from '../api/types.js';
-import { checkPipelineColumns, type ImportPipeline, type Mapping } from '../config/index.js';
+import { checkPipelineColumns, STANDARD_FIELDS, type ImportPipeline, type Mapping } from '../config/index.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { SourceItem } from '../core/row.js';
@@ -93,10 +93,7 @@ interface PlannedCluster {
   readonly last: number;
 }
 
-const STANDARD_WRITE_FIELDS = new Set([
-  'firstName', 'lastName', 'name', 'email', 'phone', 'companyName', 'address1', 'city', 'state', 'postalCode',
-  'country', 'website', 'timezone', 'source', 'gender', 'dateOfBirth', 'assignedTo', 'dnd',
-]);
+const STANDARD_WRITE_FIELDS: ReadonlySet<string> = new Set(STANDARD_FIELDS);
 
 function resolveCustomField(target: string, defs: Map<string, CustomFieldDefinition>): CustomFieldDefinition | undefined {
   const [, kind, ...rest] = target.split(':');
@@ -411,7 +408,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     const root = clusterOf.get(item.row.record);
     if (root === undefined) continue;
     const cluster = clusters.get(root)!;
-    if (journal && cluster.records.every((r) => journal.hasRow(r))) {
+    if (journal && options.resume && cluster.records.every((r) => journal.hasRow(r))) {
       if (item.row.record === cluster.last) {
         done += cluster.records.length;
         options.onProgress?.(done, rows);

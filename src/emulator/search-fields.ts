@@ -2,12 +2,23 @@
  * The filterable fields of POST /contacts/search: which operators each accepts
  * (BEHAVIOUR.md §2) and how its value is read from a ContactRecord.
  */
+import {
+  customFieldOps,
+  DND_CHANNELS as DND_CHANNEL_LIST,
+  DND_FILTER_FIELD,
+  DND_OPS,
+  OPPORTUNITY_FIELDS as OPPORTUNITY_FIELD_LIST,
+  OPPORTUNITY_OPS as OPPORTUNITY_FIELD_OPS,
+  SEARCH_OPERATORS,
+  STANDARD_FILTER_FIELDS as OPS,
+  type SearchOperator,
+} from '../api/search-grammar.js';
 import { storedDateMs as storedDate } from './search-dates.js';
 import type { SearchContext } from './search-types.js';
 import type { ContactRecord, CustomFieldDataType } from './types.js';
 
-export const OPERATORS = ['eq', 'not_eq', 'contains', 'not_contains', 'exists', 'not_exists', 'range'] as const;
-export type Operator = (typeof OPERATORS)[number];
+export const OPERATORS = SEARCH_OPERATORS;
+export type Operator = SearchOperator;
 
 /**
  * How values compare:
@@ -32,12 +43,6 @@ export type FieldSpec = {
     }
 );
 
-const E: readonly Operator[] = ['eq', 'not_eq'];
-const EX: readonly Operator[] = ['eq', 'not_eq', 'exists', 'not_exists'];
-const ECX: readonly Operator[] = ['eq', 'not_eq', 'contains', 'not_contains', 'exists', 'not_exists'];
-const RX: readonly Operator[] = ['range', 'exists', 'not_exists'];
-const RXE: readonly Operator[] = ['range', 'exists', 'not_exists', 'eq', 'not_eq'];
-const NONE: readonly Operator[] = [];
 
 const EMPTY: readonly string[] = [];
 const VALID_EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)*\.[A-Za-z]{2,}$/;
@@ -68,58 +73,65 @@ export function validEmailOf(c: ContactRecord): boolean | undefined {
 
 export const digitsOf = (s: string): string => s.replace(/\D+/g, '');
 
-const text = (ops: readonly Operator[], get: (c: ContactRecord) => unknown): FieldSpec => ({
-  ops,
-  kind: 'text',
-  get: (c) => nonEmpty(get(c)),
-});
-const noDate = (ops: readonly Operator[]): FieldSpec => ({ ops, kind: 'instant', get: () => undefined });
-const noBool = (ops: readonly Operator[]): FieldSpec => ({ ops, kind: 'bool', get: () => undefined });
-const noList = (ops: readonly Operator[]): FieldSpec => ({ ops, kind: 'keywordList', get: () => EMPTY });
+type Reader = Omit<FieldSpec, 'ops'> & { readonly ops?: never };
 
-/** Fields with no data in this emulator still validate like real ones and then match as missing. */
-const STATIC_FIELDS: ReadonlyMap<string, FieldSpec> = new Map<string, FieldSpec>([
-  ['id', { ops: E, kind: 'keyword', get: (c) => c.id }],
-  ['address', text(ECX, (c) => c.address1)],
-  ['assignedTo', { ops: EX, kind: 'keyword', get: (c) => nonEmpty(c.assignedTo) }],
-  ['businessName', { ops: ECX, kind: 'text', get: businessNameOf, usesBusinessNames: true }],
-  ['city', text(ECX, (c) => c.city)],
-  ['country', text(EX, (c) => c.country)],
-  ['companyName', text(ECX, (c) => c.companyName)],
-  ['dateAdded', { ops: RX, kind: 'instant', get: (c) => c.dateAdded }],
-  ['dateUpdated', { ops: RX, kind: 'instant', get: (c) => c.dateUpdated }],
-  ['dnd', { ops: EX, kind: 'bool', get: (c) => c.dnd }],
-  ['email', text(EX, (c) => c.email)],
-  ['followers', { ops: EX, kind: 'keywordList', get: (c) => c.followers }],
-  ['validEmail', { ops: EX, kind: 'bool', get: validEmailOf }],
-  ['lastAppointment', noDate(RX)],
-  ['firstNameLowerCase', text(ECX, (c) => c.firstName)],
-  ['lastNameLowerCase', text(ECX, (c) => c.lastName)],
-  ['isValidWhatsapp', noBool(EX)],
-  ['lastEmailClickedDate', noDate(RX)],
-  ['lastEmailOpenedDate', noDate(RX)],
-  ['phone', { ops: ECX, kind: 'phone', get: (c) => nonEmpty(c.phone) }],
-  ['postalCode', text(ECX, (c) => c.postalCode)],
-  ['source', text(ECX, (c) => c.source)],
-  ['state', text(ECX, (c) => c.state)],
-  ['tags', { ops: ECX, kind: 'list', get: (c) => c.tags }],
-  ['timezone', text(EX, (c) => c.timezone)],
-  ['type', text(EX, (c) => c.type)],
-  ['website', text(EX, (c) => c.website)],
-  ['activeWorkflows', { ops: EX, kind: 'keywordList', get: (c) => c.activeWorkflows }],
-  ['finishedWorkflows', noList(EX)],
-  // Unofficial but reported working (BEHAVIOUR.md §2).
-  ['contactName', { ops: EX, kind: 'text', get: contactNameOf }],
-  ['dateOfBirth', { ops: RX, kind: 'calendarDate', get: (c) => storedDate(c.dateOfBirth) }],
-]);
+const text = (get: (c: ContactRecord) => unknown): Reader => ({ kind: 'text', get: (c) => nonEmpty(get(c)) });
+const noDate: Reader = { kind: 'instant', get: () => undefined };
+const noBool: Reader = { kind: 'bool', get: () => undefined };
+const noList: Reader = { kind: 'keywordList', get: () => EMPTY };
 
-/** Channels of `dndSettings.<Channel>.status`; RCS is observed on the platform though absent from the spec. */
-const DND_CHANNELS = new Set(['Call', 'Email', 'SMS', 'WhatsApp', 'GMB', 'FB', 'RCS']);
-const DND_FIELD = /^dndSettings\.([A-Za-z]+)\.status$/;
+/**
+ * How each documented filter field reads a contact; its operators come from
+ * the shared grammar. Fields with no data in this emulator still validate
+ * like real ones and then match as missing.
+ */
+const READERS: Readonly<Record<string, Reader>> = {
+  id: { kind: 'keyword', get: (c) => c.id },
+  address: text((c) => c.address1),
+  assignedTo: { kind: 'keyword', get: (c) => nonEmpty(c.assignedTo) },
+  businessName: { kind: 'text', get: businessNameOf, usesBusinessNames: true },
+  city: text((c) => c.city),
+  country: text((c) => c.country),
+  companyName: text((c) => c.companyName),
+  dateAdded: { kind: 'instant', get: (c) => c.dateAdded },
+  dateUpdated: { kind: 'instant', get: (c) => c.dateUpdated },
+  dnd: { kind: 'bool', get: (c) => c.dnd },
+  email: text((c) => c.email),
+  followers: { kind: 'keywordList', get: (c) => c.followers },
+  validEmail: { kind: 'bool', get: validEmailOf },
+  lastAppointment: noDate,
+  firstNameLowerCase: text((c) => c.firstName),
+  lastNameLowerCase: text((c) => c.lastName),
+  isValidWhatsapp: noBool,
+  lastEmailClickedDate: noDate,
+  lastEmailOpenedDate: noDate,
+  phone: { kind: 'phone', get: (c) => nonEmpty(c.phone) },
+  postalCode: text((c) => c.postalCode),
+  source: text((c) => c.source),
+  state: text((c) => c.state),
+  tags: { kind: 'list', get: (c) => c.tags },
+  timezone: text((c) => c.timezone),
+  type: text((c) => c.type),
+  website: text((c) => c.website),
+  activeWorkflows: { kind: 'keywordList', get: (c) => c.activeWorkflows },
+  finishedWorkflows: noList,
+  contactName: { kind: 'text', get: contactNameOf },
+  dateOfBirth: { kind: 'calendarDate', get: (c) => storedDate(c.dateOfBirth) },
+};
 
-/** Sub-fields of the nested `opportunities` filter, all E X. */
-export const OPPORTUNITY_FIELDS: ReadonlySet<string> = new Set(['pipelineId', 'pipelineStageId', 'status']);
-export const OPPORTUNITY_OPS: readonly Operator[] = EX;
+const STATIC_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
+  Object.entries(OPS).map(([name, ops]) => {
+    const reader = READERS[name];
+    if (!reader) throw new Error(`search field ${name} has no reader`);
+    return [name, { ...reader, ops } as FieldSpec];
+  }),
+);
+
+const DND_CHANNELS: ReadonlySet<string> = new Set(DND_CHANNEL_LIST);
+const DND_FIELD = DND_FILTER_FIELD;
+
+export const OPPORTUNITY_FIELDS: ReadonlySet<string> = new Set(OPPORTUNITY_FIELD_LIST);
+export const OPPORTUNITY_OPS: readonly Operator[] = OPPORTUNITY_FIELD_OPS;
 
 function customValue(c: ContactRecord, id: string): unknown {
   for (const cf of c.customFields) if (cf.id === id) return cf.value;
@@ -155,32 +167,33 @@ function numberValue(v: unknown): number | undefined {
 }
 
 function customFieldSpec(id: string, dataType: CustomFieldDataType): FieldSpec {
+  const ops = customFieldOps(dataType);
   switch (dataType) {
     case 'TEXT':
     case 'LARGE_TEXT':
     case 'SINGLE_OPTIONS':
     case 'RADIO':
-      return { ops: ECX, kind: 'text', get: (c) => scalarText(customValue(c, id)) };
+      return { ops, kind: 'text', get: (c) => scalarText(customValue(c, id)) };
     case 'PHONE':
-      return { ops: ECX, kind: 'phone', get: (c) => scalarText(customValue(c, id)) };
+      return { ops, kind: 'phone', get: (c) => scalarText(customValue(c, id)) };
     case 'CHECKBOX':
     case 'MULTIPLE_OPTIONS':
-      return { ops: EX, kind: 'list', get: (c) => textList(customValue(c, id)) };
+      return { ops, kind: 'list', get: (c) => textList(customValue(c, id)) };
     case 'NUMERICAL':
     case 'MONETORY':
-      return { ops: RXE, kind: 'number', get: (c) => numberValue(customValue(c, id)) };
+      return { ops, kind: 'number', get: (c) => numberValue(customValue(c, id)) };
     case 'DATE':
-      return { ops: RX, kind: 'calendarDate', get: (c) => storedDate(customValue(c, id)) };
+      return { ops, kind: 'calendarDate', get: (c) => storedDate(customValue(c, id)) };
     case 'TEXTBOX_LIST':
     case 'FILE_UPLOAD':
       // A known field that no operator applies to (BEHAVIOUR.md §2 lists none).
-      return { ops: NONE, kind: 'text', get: () => undefined };
+      return { ops, kind: 'text', get: () => undefined };
   }
 }
 
 function textboxOptionSpec(id: string, optionId: string): FieldSpec {
   return {
-    ops: ECX,
+    ops: customFieldOps('TEXT'),
     kind: 'text',
     get: (c) => {
       const v = customValue(c, id);
@@ -200,7 +213,7 @@ export function resolveField(name: string, ctx: SearchContext): FieldSpec | unde
     const channel = dnd[1]!;
     if (!DND_CHANNELS.has(channel)) return undefined;
     return {
-      ops: E,
+      ops: DND_OPS,
       kind: 'text',
       get: (c) => nonEmpty((c.dndSettings as Record<string, { status?: string } | undefined> | undefined)?.[channel]?.status),
     };

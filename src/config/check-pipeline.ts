@@ -1,5 +1,15 @@
 import { isSupportedCountry } from 'libphonenumber-js';
+import {
+  DND_CHANNELS,
+  DND_FILTER_FIELD,
+  DND_OPS,
+  MAX_FILTER_VALUE_LENGTH,
+  OPPORTUNITY_FIELDS,
+  OPPORTUNITY_OPS,
+  STANDARD_FILTER_FIELDS,
+} from '../api/search-grammar.js';
 import { describeValue, formatPath, isWithin, quote, type PathSegment, type SettingPath } from './config-path.js';
+import { suggestClosest } from './did-you-mean.js';
 import type { RawProblem } from './schema-errors.js';
 
 /**
@@ -48,9 +58,7 @@ export function checkPipeline(data: unknown, reported: readonly RawProblem[]): R
   checkJobSettings(data, job, problems);
   // Sections of another job are reported as such above, and not checked further.
   if (job === 'import') checkImportSections(data, add, clean);
-  if (job === 'export' && isObj(data.export) && Array.isArray(data.export.filter) && clean(['export', 'filter'])) {
-    data.export.filter.forEach((f, i) => checkFilter(f, ['export', 'filter', i], add));
-  }
+  if (job === 'export') checkExportSections(data, add, clean);
   return problems;
 }
 
@@ -131,11 +139,29 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+function checkExportSections(data: Obj, add: Add, clean: (path: SettingPath) => boolean): void {
+  if (data.location !== undefined && data.locations !== undefined) add(['locations'], 'give location or locations, not both', 'key');
+  else if (data.location === undefined && data.locations === undefined) add.missing(['location']);
+  const e = data.export;
+  if (!isObj(e)) return;
+  if (e.since !== undefined && e.state !== undefined && clean(['export', 'since'])) {
+    add(['export', 'since'], 'give since or state, not both (state keeps its own watermark)', 'key');
+  } else if (typeof e.since === 'string' && clean(['export', 'since']) && Number.isNaN(Date.parse(e.since))) {
+    add(['export', 'since'], `${quote(e.since)} is not an ISO 8601 date or date-time (e.g. 2026-11-01 or 2026-11-01T00:00:00Z)`);
+  }
+  if (typeof e.out === 'string' && e.out === '-' && e.gzip === true && clean(['export', 'gzip'])) {
+    // Compressed bytes on a terminal help no one; a pipe can gzip itself.
+    add(['export', 'gzip'], 'not with out: - (pipe stdout through gzip instead)');
+  }
+  if (Array.isArray(e.filter) && clean(['export', 'filter'])) e.filter.forEach((f, i) => checkFilter(f, ['export', 'filter', i], add));
+}
+
 function checkJobSettings(data: Obj, job: unknown, problems: RawProblem[]): void {
   if (job !== 'import' && job !== 'export' && job !== 'dedup') return;
   const wrong = (key: string, owner: string): void => {
     problems.push({ path: [key], message: `Setting '${key}' applies to ${owner} only (this is ${job === 'dedup' ? 'a' : 'an'} ${job} job)`, at: 'key' });
   };
+  if (job !== 'export' && 'locations' in data) wrong('locations', 'export jobs');
   if (job !== 'import') for (const key of IMPORT_ONLY) if (key in data) wrong(key, 'import jobs');
   if (job !== 'export' && 'export' in data) wrong('export', 'export jobs');
   if (job === 'export' && 'dedup' in data) wrong('dedup', 'import and dedup jobs');
@@ -220,7 +246,7 @@ function checkTemplate(text: unknown, path: SettingPath, add: Add): void {
   }
 }
 
-function checkFilter(filter: unknown, path: PathSegment[], add: Add): void {
+function checkFilter(filter: unknown, path: PathSegment[], add: Add, nestedIn?: string): void {
   if (!isObj(filter)) return;
   const isGroup = filter.group !== undefined;
   const isLeaf = filter.field !== undefined || filter.operator !== undefined;
@@ -242,5 +268,68 @@ function checkFilter(filter: unknown, path: PathSegment[], add: Add): void {
       add([...path, 'value'], 'range needs a section with gt, gte, lt or lte');
     }
   }
-  if (Array.isArray(filter.filters)) filter.filters.forEach((f, i) => checkFilter(f, [...path, 'filters', i], add));
+  if (isLeaf && typeof filter.field === 'string' && typeof filter.operator === 'string') checkFilterGrammar(filter, path, add, nestedIn);
+  if (Array.isArray(filter.filters)) {
+    const inner = !isGroup && filter.operator === 'nested' ? String(filter.field) : nestedIn;
+    filter.filters.forEach((f, i) => checkFilter(f, [...path, 'filters', i], add, inner));
+  }
+}
+
+const STANDARD_FIELD_NAMES = Object.keys(STANDARD_FILTER_FIELDS);
+const DND_FIELD_NAMES = DND_CHANNELS.map((c) => `dndSettings.${c}.status`);
+
+/**
+ * A leaf against the search API's documented fields and operators. Custom
+ * fields (`customFields.<id, key or name>`) are checked by the exporter once
+ * it has read the location's definitions.
+ */
+function checkFilterGrammar(filter: Obj, path: PathSegment[], add: Add, nestedIn: string | undefined): void {
+  const field = filter.field as string;
+  const op = filter.operator as string;
+  const opsText = (ops: readonly string[]): string => ops.join(', ');
+  let ops: readonly string[] | undefined;
+  if (nestedIn !== undefined) {
+    if (!OPPORTUNITY_FIELDS.includes(field)) {
+      return add([...path, 'field'], `unknown field ${quote(field)} in an ${nestedIn} filter; allowed: ${OPPORTUNITY_FIELDS.join(', ')}`);
+    }
+    ops = OPPORTUNITY_OPS;
+  } else if (field === 'opportunities') {
+    ops = ['nested'];
+  } else if (field.startsWith('customFields.')) {
+    return checkFilterValue(filter, path, add);
+  } else if (DND_FILTER_FIELD.test(field)) {
+    if (!DND_FIELD_NAMES.includes(field)) {
+      return add([...path, 'field'], `unknown channel in ${quote(field)}; allowed: ${DND_CHANNELS.join(', ')}`);
+    }
+    ops = DND_OPS;
+  } else {
+    ops = STANDARD_FILTER_FIELDS[field];
+    if (!ops) {
+      const near = suggestClosest(field, [...STANDARD_FIELD_NAMES, 'opportunities', ...DND_FIELD_NAMES]);
+      const hint = near ? ` (did you mean ${quote(near)}?)` : field === 'firstName' || field === 'lastName' ? ` (the search filters ${field}LowerCase)` : '';
+      return add(
+        [...path, 'field'],
+        `unknown field ${quote(field)}${hint}; the search filters ${STANDARD_FIELD_NAMES.join(', ')}, opportunities, dndSettings.<Channel>.status and customFields.<id, key or name>`,
+      );
+    }
+  }
+  if (!ops.includes(op)) {
+    return add([...path, 'operator'], `${quote(field)} takes ${opsText(ops)}, not ${op}`);
+  }
+  checkFilterValue(filter, path, add);
+}
+
+function checkFilterValue(filter: Obj, path: PathSegment[], add: Add): void {
+  const v = filter.value;
+  if (typeof v === 'string' && v.length > MAX_FILTER_VALUE_LENGTH) {
+    add([...path, 'value'], `at most ${MAX_FILTER_VALUE_LENGTH} characters (the platform's limit), got ${v.length}`);
+  }
+  if (filter.operator === 'range' && isObj(v)) {
+    for (const [k, bound] of Object.entries(v)) {
+      if (!['gt', 'gte', 'lt', 'lte'].includes(k)) add([...path, 'value', k], 'a range takes gt, gte, lt and lte only');
+      else if (typeof bound === 'string' ? Number.isNaN(Date.parse(bound)) && Number.isNaN(Number(bound)) : typeof bound !== 'number') {
+        add([...path, 'value', k], `expected a number, or an ISO 8601 date such as 2026-11-01, got ${describeValue(bound)}`);
+      }
+    }
+  }
 }

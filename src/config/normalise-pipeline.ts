@@ -11,6 +11,7 @@ import {
   type DedupPipeline,
   type DueDate,
   type ExportColumn,
+  type ExportExtra,
   type ExportPipeline,
   type FieldMapping,
   type FollowersMapping,
@@ -65,8 +66,10 @@ export function normalisePipeline(data: Obj, pipelineFile: string): Pipeline {
     reportDir: (data.reportDir as string | undefined) ?? PIPELINE_DEFAULTS.reportDir,
   };
   switch (data.job) {
-    case 'export':
-      return { job: 'export', ...base, export: normaliseExport(data.export as Obj) } satisfies ExportPipeline;
+    case 'export': {
+      const locations = (data.locations as string[] | undefined) ?? [data.location as string];
+      return { job: 'export', ...base, location: locations[0]!, locations, export: normaliseExport(data.export as Obj) } satisfies ExportPipeline;
+    }
     case 'dedup': {
       const d = (data.dedup as Obj | undefined) ?? {};
       return {
@@ -236,9 +239,23 @@ function normaliseExport(e: Obj): ExportPipeline['export'] {
     }),
     filter: (e.filter as SearchFilter[] | undefined) ?? [],
     ...(e.state !== undefined && { state: e.state as string }),
+    ...(e.since !== undefined && { since: e.since as string }),
+    overlapMs: durationMs((e.overlap as string | number | undefined) ?? PIPELINE_DEFAULTS.overlap),
+    extras: (e.extras as ExportExtra[] | undefined) ?? [],
+    pageLimit: (e.pageLimit as number | undefined) ?? PIPELINE_DEFAULTS.pageLimit,
     gzip: (e.gzip as boolean | undefined) ?? PIPELINE_DEFAULTS.gzip,
+    bom: (e.bom as boolean | undefined) ?? PIPELINE_DEFAULTS.bom,
     escapeFormulas: (e.escapeFormulas as boolean | undefined) ?? PIPELINE_DEFAULTS.escapeFormulas,
   };
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `300`, `90s`, `5m`, `1h` -> ms (the schema has checked the shape). */
+export function durationMs(value: string | number): number {
+  if (typeof value === 'number') return value * 1000;
+  const m = /^(\d+)(s|m|h)$/.exec(value)!;
+  return Number(m[1]) * UNIT_MS[m[2]!]!;
 }
 
 function isObj(v: unknown): v is Obj {

@@ -18,6 +18,7 @@ import { substituteEnv, type Env } from './substitute-env.js';
 export interface PipelineOverrides {
   readonly job?: JobKind;
   readonly location?: string;
+  readonly locations?: readonly string[];
   readonly source?: { readonly file?: string; readonly encoding?: SourceEncoding; readonly delimiter?: SourceDelimiter | 'tab' };
   readonly mode?: WriteMode;
   readonly reportDir?: string;
@@ -28,7 +29,11 @@ export interface PipelineOverrides {
     readonly columns?: ReadonlyArray<string | { readonly field: string; readonly header?: string }>;
     readonly filter?: readonly unknown[];
     readonly state?: string;
+    readonly since?: string;
+    readonly overlap?: string | number;
+    readonly extras?: readonly string[];
     readonly gzip?: boolean;
+    readonly bom?: boolean;
     readonly escapeFormulas?: boolean;
   };
   readonly dedup?: Readonly<Record<string, unknown>>;
@@ -52,7 +57,7 @@ export function parsePipeline(text: string, fileName: string, env: Env = process
 
   const substituted = substituteEnv(yaml.data, env);
   const overridePaths: SettingPath[] = [];
-  const data = mergeOverrides(resolveRelativePaths(substituted.value, options.baseDir ?? dirname(fileName)), options.overrides, [], overridePaths);
+  const data = mergeOverrides(withoutReplacedLocations(resolveRelativePaths(substituted.value, options.baseDir ?? dirname(fileName)), options.overrides), options.overrides, [], overridePaths);
   const fromFile = (p: { path: SettingPath }): boolean => !overridePaths.some((o) => isWithin(p.path, o));
   const envProblems: RawProblem[] = substituted.problems.filter(fromFile).map((p) => ({ path: p.path, message: `${formatPath(p.path)}: ${p.message}`, at: 'value' }));
 
@@ -85,6 +90,13 @@ function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
     .map((p, i) => ({ p, i }))
     .sort((a, b) => (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i)
     .map(({ p }) => p);
+}
+
+/** `--location` replaces the file's location settings, whichever of `location` and `locations` the file uses. */
+function withoutReplacedLocations(data: unknown, overrides: PipelineOverrides | undefined): unknown {
+  if (!isPlainObject(data) || (overrides?.location === undefined && overrides?.locations === undefined)) return data;
+  const { location: _l, locations: _ls, ...rest } = data;
+  return rest;
 }
 
 function mergeOverrides(data: unknown, overrides: unknown, path: string[], applied: SettingPath[]): unknown {

@@ -74,7 +74,13 @@ export const PIPELINE_DEFAULTS = {
   survivor: 'oldest',
   gzip: false,
   escapeFormulas: true,
+  bom: false,
+  overlap: '5m',
+  pageLimit: 500,
 } as const;
+
+export const EXPORT_EXTRAS = ['notes', 'tasks'] as const;
+export type ExportExtra = (typeof EXPORT_EXTRAS)[number];
 
 /** Where a value comes from: one cell, several cells joined, or a constant. */
 export type CellSource<V = string> =
@@ -213,12 +219,21 @@ export interface ExportSettings {
   readonly columns?: readonly ExportColumn[];
   readonly filter: readonly SearchFilter[];
   readonly state?: string;
+  /** Only contacts updated at or after this instant (as written); never with `state`. */
+  readonly since?: string;
+  /** Incremental mode: how far before the watermark a run looks again (index lag), in ms. */
+  readonly overlapMs: number;
+  readonly extras: readonly ExportExtra[];
+  readonly pageLimit: number;
   readonly gzip: boolean;
+  readonly bom: boolean;
   readonly escapeFormulas: boolean;
 }
 
 export interface ExportPipeline extends PipelineBase {
   readonly job: 'export';
+  /** Every location to export, in order; `location` is the first. */
+  readonly locations: readonly string[];
   readonly export: ExportSettings;
 }
 

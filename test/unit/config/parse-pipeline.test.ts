@@ -188,7 +188,26 @@ const CASES: Array<[string, string, Pipeline]> = [
   [
     'an export with defaults',
     'job: export\nlocation: loc1\nexport: { out: "-" }\n',
-    { job: 'export', pipelineFile: 'p.yaml', location: 'loc1', reportDir: 'hoop-etl-runs', export: { out: '-', filter: [], gzip: false, escapeFormulas: true } },
+    {
+      job: 'export',
+      pipelineFile: 'p.yaml',
+      location: 'loc1',
+      locations: ['loc1'],
+      reportDir: 'hoop-etl-runs',
+      export: { out: '-', filter: [], overlapMs: 300_000, extras: [], pageLimit: 500, gzip: false, bom: false, escapeFormulas: true },
+    },
+  ],
+  [
+    'an export of several locations with a duration in seconds',
+    'job: export\nlocations: [locA, locB]\nexport: { out: "x-{location}.csv", overlap: 90, since: "2026-11-01" }\n',
+    {
+      job: 'export',
+      pipelineFile: 'p.yaml',
+      location: 'locA',
+      locations: ['locA', 'locB'],
+      reportDir: 'hoop-etl-runs',
+      export: { out: 'x-{location}.csv', filter: [], since: '2026-11-01', overlapMs: 90_000, extras: [], pageLimit: 500, gzip: false, bom: false, escapeFormulas: true },
+    },
   ],
   [
     'an export with every setting',
@@ -202,7 +221,11 @@ const CASES: Array<[string, string, Pipeline]> = [
       '    - { field: dateUpdated, operator: range, value: { gte: "2025-01-01" } }',
       '    - { group: OR, filters: [{ field: tags, operator: eq, value: vip }, { field: email, operator: not_exists }] }',
       '  state: state.json',
+      '  overlap: 2m',
+      '  extras: [notes, tasks]',
+      '  pageLimit: 100',
       '  gzip: true',
+      '  bom: true',
       '  escapeFormulas: false',
       '',
     ].join('\n'),
@@ -210,6 +233,7 @@ const CASES: Array<[string, string, Pipeline]> = [
       job: 'export',
       pipelineFile: 'p.yaml',
       location: 'loc1',
+      locations: ['loc1'],
       reportDir: 'hoop-etl-runs',
       export: {
         out: 'contacts.csv.gz',
@@ -219,7 +243,11 @@ const CASES: Array<[string, string, Pipeline]> = [
           { group: 'OR', filters: [{ field: 'tags', operator: 'eq', value: 'vip' }, { field: 'email', operator: 'not_exists' }] },
         ],
         state: 'state.json',
+        overlapMs: 120_000,
+        extras: ['notes', 'tasks'],
+        pageLimit: 100,
         gzip: true,
+        bom: true,
         escapeFormulas: false,
       },
     },
@@ -265,8 +293,17 @@ describe('parsePipeline: paths and overrides', () => {
       job: 'export',
       pipelineFile: '(command line)',
       location: 'loc1',
+      locations: ['loc1'],
       reportDir: 'hoop-etl-runs',
-      export: { out: 'x.csv', filter: [], gzip: true, escapeFormulas: true },
+      export: { out: 'x.csv', filter: [], overlapMs: 300_000, extras: [], pageLimit: 500, gzip: true, bom: false, escapeFormulas: true },
     });
+  });
+
+  it('--location replaces the file\'s locations list', () => {
+    const text = 'job: export\nlocations: [a, b]\nexport: { out: x.csv }\n';
+    const p = parsePipeline(text, 'p.yaml', {}, { overrides: { locations: ['c', 'd', 'e'] } });
+    expect(p.job === 'export' && p.locations).toEqual(['c', 'd', 'e']);
+    const one = parsePipeline(text, 'p.yaml', {}, { overrides: { location: 'z' } });
+    expect(one.job === 'export' && one.locations).toEqual(['z']);
   });
 });

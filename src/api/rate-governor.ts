@@ -248,6 +248,11 @@ export class RateGovernor {
     return p;
   }
 
+  /** The limit learned from the answers so far (undefined before the first), for estimates. */
+  limit(key: string): Promise<{ max: number; intervalMs: number } | undefined> {
+    return this.store.update(key, (s) => (s.max !== undefined && s.intervalMs !== undefined ? { max: s.max, intervalMs: s.intervalMs } : undefined));
+  }
+
   /** Reports the answer (or its absence) to the request sent with `ticket`. */
   async release(key: string, ticket: number, answer: AnswerInfo): Promise<void> {
     await this.store.update(key, (s) => recordAnswer(s, ticket, this.now(), answer, this.options));

@@ -93,7 +93,7 @@ export interface SearchFilter {
   operator?: string;
   value?: unknown;
   group?: 'AND' | 'OR';
-  filters?: SearchFilter[];
+  filters?: readonly SearchFilter[];
 }
 
 export interface SearchRequest {
@@ -101,7 +101,7 @@ export interface SearchRequest {
   pageLimit: number;
   page?: number;
   searchAfter?: unknown[];
-  filters?: SearchFilter[];
+  filters?: readonly SearchFilter[];
   sort?: Array<{ field: string; direction: 'asc' | 'desc' }>;
   query?: string;
 }

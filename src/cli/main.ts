@@ -8,11 +8,12 @@ import type { CommandDef } from './command.js';
 import { apiCommand } from './commands/api.js';
 import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { runCommand } from './commands/run.js';
 
 /** The command table: every command hoop-etl has, in the order `--help` lists them. */
-export const COMMANDS: ReadonlyArray<CommandDef<never>> = [importCommand, runCommand, apiCommand, emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
+export const COMMANDS: ReadonlyArray<CommandDef<never>> = [importCommand, exportCommand, runCommand, apiCommand, emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
 
 /**
  * Runs the CLI and resolves to the exit code. The only top-level catch in

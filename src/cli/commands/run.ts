@@ -3,6 +3,7 @@ import { loadPipeline } from '../../config/index.js';
 import { UsageError } from '../../core/errors.js';
 import type { CommandDef } from '../command.js';
 import { withConnectionOptions } from '../connection-options.js';
+import { executeExport } from './export.js';
 import { executeImport, type ImportArgs } from './import.js';
 
 export interface RunArgs extends ImportArgs {
@@ -12,7 +13,7 @@ export interface RunArgs extends ImportArgs {
 /** `hoop-etl run <pipeline.yaml>`: the job the file describes, with the same flags as the job's own command. */
 export const runCommand: CommandDef<RunArgs> = {
   command: 'run <pipelineFile>',
-  describe: 'Run the job a pipeline file describes (import jobs in this version)',
+  describe: 'Run the job a pipeline file describes (import and export jobs in this version)',
   builder: (y: Argv) =>
     withConnectionOptions(
       y
@@ -24,10 +25,12 @@ export const runCommand: CommandDef<RunArgs> = {
       false,
     ),
   async handler(args) {
-    const overrides = args.location ? { location: args.location } : {};
+    const locations = args.location ? String(args.location).split(',').map((l) => l.trim()).filter(Boolean) : [];
+    const overrides = locations.length > 1 ? { locations } : locations.length === 1 ? { location: locations[0] } : {};
     const pipeline = await loadPipeline(args.pipelineFile, process.env, { overrides });
+    if (pipeline.job === 'export') return executeExport(pipeline, args);
     if (pipeline.job !== 'import') {
-      throw new UsageError(`${args.pipelineFile} describes a ${pipeline.job} job; this version of hoop-etl runs import jobs only`, 'job');
+      throw new UsageError(`${args.pipelineFile} describes a ${pipeline.job} job; this version of hoop-etl runs import and export jobs only`, 'job');
     }
     return executeImport(pipeline, args);
   },

@@ -1,0 +1,347 @@
+/**
+ * One export run: for each location (concurrently, each on its own client and
+ * rate budget) the custom-field definitions, then the search pages, each hit
+ * flattened into a CSV row and written as the next page is being fetched.
+ *
+ *   state file ──> lower bound ─┐
+ *   definitions ─> filters, columns ─> search pages ─> rows ─> output (tmp) ─> commit ─> state file
+ *
+ * The output is put in place only when every location finished; only then is
+ * the state written. A failure anywhere leaves the previous file and state.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import PQueue from 'p-queue';
+import type { ContactsApi } from '../api/endpoints.js';
+import { HoopApiError } from '../api/errors.js';
+import type { CustomFieldDefinition } from '../api/types.js';
+import type { ExportExtra, ExportPipeline, SearchFilter } from '../config/pipeline-types.js';
+import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { planColumns, type Column, type Hit, type RowSource } from './columns.js';
+import { namesCustomField, resolveFilters } from './filters.js';
+import { csvLine, openOutput, writeFileAtomic, type Output } from './output.js';
+import { searchPages } from './pager.js';
+import { EMPTY_STATE, lowerBound, parseState, WatermarkTracker, type ExportState, type LocationWatermark } from './watermark.js';
+
+export interface RunExportOptions {
+  readonly pipeline: ExportPipeline;
+  /** The client of one location (each location its own rate budget). */
+  readonly apiFor: (locationId: string) => ContactsApi;
+  readonly now?: () => number;
+  readonly logger?: Logger;
+  /** Lines for the user (estimates, warnings), e.g. to stderr. */
+  readonly say?: (line: string) => void;
+  readonly onProgress?: (p: { exported: number; total: number | undefined }) => void;
+  readonly stdout?: Writable;
+  /** Aborting stops the run as a failure: the previous file and state stay. */
+  readonly signal?: AbortSignal;
+  /** Concurrent extras requests per location (the governor paces them). @default 8 */
+  readonly extrasConcurrency?: number;
+}
+
+export interface LocationSummary {
+  readonly locationId: string;
+  readonly out: string;
+  readonly exported: number;
+  /** Hits left out because an earlier run exported them unchanged (incremental mode). */
+  readonly alreadyExported: number;
+  /** What the first search page counted; undefined when the location had no page. */
+  readonly total: number | undefined;
+  /** Set when exported + alreadyExported differs from total. */
+  readonly totalMismatch?: string;
+  readonly pages: number;
+  readonly requests: number;
+  readonly retries: number;
+  readonly rateLimited: number;
+  readonly since?: string;
+  readonly until?: string;
+  readonly watermark?: string;
+}
+
+export interface ExportSummary {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly outputs: readonly string[];
+  readonly state?: string;
+  readonly exported: number;
+  readonly requests: number;
+  readonly elapsedMs: number;
+  readonly contactsPerSecond: number;
+  readonly locations: readonly LocationSummary[];
+  readonly warnings: readonly string[];
+  readonly exitCode: ExitCode;
+}
+
+/** The export could not finish; nothing was replaced. */
+export class ExportFailedError extends HoopError {
+  constructor(cause: Error, kept: string) {
+    super(cause instanceof HoopError ? cause.code : 'EXPORT_FAILED', `Export failed: ${cause.message}. ${kept}`, cause instanceof HoopError && cause.exitCode === EXIT.usage ? EXIT.usage : EXIT.incomplete, { cause });
+  }
+}
+
+const NOTE_SEPARATOR = '\n\n---\n\n';
+
+function newRunId(now: number): string {
+  return `${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+async function loadState(path: string | undefined): Promise<ExportState> {
+  if (!path) return EMPTY_STATE;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_STATE;
+    throw new ConfigError(`Cannot read the state file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'export.state');
+  }
+  const parsed = parseState(text);
+  if ('problem' in parsed) {
+    throw new ConfigError(`The state file ${path} is ${parsed.problem}; move it away to start over with a full export`, 'export.state');
+  }
+  return parsed;
+}
+
+/** The location's contact custom fields; without the scope to read them, custom columns are headed by id. */
+async function definitionsOf(api: ContactsApi, say: (l: string) => void): Promise<{ defs: CustomFieldDefinition[]; readable: boolean }> {
+  try {
+    const map = await api.customFieldMap();
+    return { defs: [...map.values()].filter((d) => d.model === undefined || d.model === 'contact'), readable: true };
+  } catch (e) {
+    if (e instanceof HoopApiError && (e.status === 401 || e.status === 403)) {
+      say(`Custom fields of ${api.locationId} are headed by id: the token cannot read their definitions (${e.message})`);
+      return { defs: [], readable: false };
+    }
+    throw e;
+  }
+}
+
+function columnsOf(pipeline: ExportPipeline, defs: CustomFieldDefinition[], locationColumn: boolean): Column[] {
+  const e = pipeline.export;
+  return planColumns({ definitions: defs, ...(e.columns && { selection: e.columns }), extras: e.extras, locationColumn });
+}
+
+function dateMs(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const m = Math.round(s / 60);
+  return m < 120 ? `${m} min` : `${(m / 60).toFixed(1)} h`;
+}
+
+interface LocationPlan {
+  readonly locationId: string;
+  readonly api: ContactsApi;
+  readonly columns: readonly Column[];
+  readonly filters: SearchFilter[];
+  readonly incremental: boolean;
+  readonly since: number | undefined;
+  readonly tracker: WatermarkTracker;
+}
+
+export async function runExport(options: RunExportOptions): Promise<ExportSummary> {
+  const { pipeline } = options;
+  const settings = pipeline.export;
+  const now = options.now ?? Date.now;
+  const say = options.say ?? (() => undefined);
+  const started = now();
+  const runId = newRunId(started);
+  const runDir = join(pipeline.reportDir, runId);
+  const incremental = settings.state !== undefined || settings.since !== undefined;
+  const state = await loadState(settings.state);
+  const perLocationFiles = settings.out.includes('{location}');
+  const shared = !perLocationFiles;
+  const locationColumn = shared && pipeline.locations.length > 1;
+  const warnings: string[] = [];
+  const warn = (w: string): void => {
+    warnings.push(w);
+    say(w);
+  };
+
+  // 1. Everything that can be wrong with the settings is found before the first search.
+  const plans: LocationPlan[] = [];
+  for (const locationId of pipeline.locations) {
+    const api = options.apiFor(locationId);
+    const { defs, readable } = await definitionsOf(api, warn);
+    if (!readable && namesCustomField(settings.filter)) {
+      throw new ConfigError('filters on custom fields need their definitions, which this token cannot read (scope locations/customFields.readonly)', 'export.filter');
+    }
+    const columns = columnsOf(pipeline, defs, locationColumn);
+    const filters = resolveFilters(settings.filter, defs);
+    const prev = state.locations[locationId];
+    const since = settings.since !== undefined ? Date.parse(settings.since) : settings.state !== undefined ? lowerBound(prev, settings.overlapMs) : undefined;
+    plans.push({ locationId, api, columns, filters, incremental, since, tracker: new WatermarkTracker(settings.state ? prev : undefined, settings.overlapMs) });
+  }
+
+  // One file for all: the union of the locations' headers, in order of appearance.
+  const sharedHeaders: string[] = [];
+  if (shared) for (const p of plans) for (const c of p.columns) if (!sharedHeaders.includes(c.header)) sharedHeaders.push(c.header);
+
+  const outputs = new Map<string, Output>();
+  const openFor = async (locationId: string): Promise<Output> => {
+    const path = perLocationFiles ? settings.out.replaceAll('{location}', locationId) : settings.out;
+    let out = outputs.get(path);
+    if (!out) {
+      out = await openOutput(path, { gzip: settings.gzip, bom: settings.bom, ...(options.stdout && { stdout: options.stdout }) });
+      outputs.set(path, out);
+      const headers = shared ? sharedHeaders : plans.find((p) => p.locationId === locationId)!.columns.map((c) => c.header);
+      await out.write(csvLine(headers, settings.escapeFormulas));
+    }
+    return out;
+  };
+
+  const until = started;
+  const progress = { exported: 0, total: 0, totalsKnown: 0 };
+  const summaries: LocationSummary[] = [];
+  try {
+    for (const p of plans) await openFor(p.locationId);
+    const results = await Promise.allSettled(plans.map((p) => exportLocation(p, until)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const r of results) if (r.status === 'fulfilled') summaries.push(r.value);
+    for (const out of outputs.values()) await out.commit();
+  } catch (e) {
+    for (const out of outputs.values()) await out.abort();
+    const kept = settings.out === '-' ? 'Part of the file may have been written to stdout; the state file is unchanged.' : `The previous ${outputs.size > 1 ? 'files' : 'file'}${settings.state ? ' and state' : ''} are untouched.`;
+    throw e instanceof ConfigError ? e : new ExportFailedError(e as Error, kept);
+  }
+
+  // 2. The output is in place: now the state may move on.
+  if (settings.state) {
+    const locations: Record<string, LocationWatermark> = { ...state.locations };
+    const finished = now();
+    for (const p of plans) locations[p.locationId] = p.tracker.result(until, finished);
+    await writeFileAtomic(settings.state, `${JSON.stringify({ version: 1, locations } satisfies ExportState, null, 1)}\n`);
+  }
+
+  const elapsedMs = Math.max(1, now() - started);
+  const exported = summaries.reduce((n, s) => n + s.exported, 0);
+  const requests = summaries.reduce((n, s) => n + s.requests, 0);
+  for (const s of summaries) if (s.totalMismatch) warnings.push(s.totalMismatch);
+  const summary: ExportSummary = {
+    runId,
+    runDir,
+    outputs: [...outputs.keys()],
+    ...(settings.state && { state: settings.state }),
+    exported,
+    requests,
+    elapsedMs,
+    contactsPerSecond: Math.round((exported / elapsedMs) * 1000),
+    locations: summaries,
+    warnings,
+    exitCode: EXIT.ok,
+  };
+  await mkdir(runDir, { recursive: true, mode: 0o700 });
+  await writeFileAtomic(join(runDir, 'summary.json'), `${JSON.stringify({ job: 'export', pipeline: pipeline.pipelineFile, ...summary }, null, 2)}\n`);
+  return summary;
+
+  async function exportLocation(plan: LocationPlan, untilMs: number): Promise<LocationSummary> {
+    const { api, tracker } = plan;
+    const out = await openFor(plan.locationId);
+    const headerIndex = shared ? plan.columns.map((c) => sharedHeaders.indexOf(c.header)) : undefined;
+    const width = shared ? sharedHeaders.length : plan.columns.length;
+    const filters: SearchFilter[] = [...plan.filters];
+    if (plan.incremental) {
+      const range: Record<string, string> = { lte: new Date(untilMs).toISOString() };
+      if (plan.since !== undefined) range.gte = new Date(plan.since).toISOString();
+      filters.push({ field: 'dateUpdated', operator: 'range', value: range });
+    }
+    // Incremental runs walk in dateUpdated order, full ones in dateAdded order: both end with the id tie-break in the cursor.
+    const sort = [{ field: plan.incremental ? 'dateUpdated' : 'dateAdded', direction: 'asc' as const }];
+    const query = { pageLimit: settings.pageLimit, sort, ...(filters.length && { filters }) };
+
+    const extras = settings.extras;
+    if (extras.length) {
+      const count = await api.searchContacts({ pageLimit: 1, ...(filters.length && { filters }) });
+      const limit = await api.client.governor.limit(plan.locationId);
+      const requests = count.total * extras.length;
+      const rate = limit ? limit.max / limit.intervalMs : 10 / 1000;
+      say(
+        `${plan.locationId}: extras (${extras.join(', ')}) cost ${extras.length} request${extras.length > 1 ? 's' : ''} per contact: about ${requests} requests for ${count.total} contacts, ${formatDuration(requests / rate)} at ${limit ? `the location's limit of ${limit.max} per ${limit.intervalMs / 1000} s` : "the platform's 100 per 10 s"}.`,
+      );
+    }
+    const queue = extras.length ? new PQueue({ concurrency: options.extrasConcurrency ?? 8 }) : undefined;
+
+    let total: number | undefined;
+    let pages = 0;
+    for await (const page of searchPages(api, query)) {
+      if (options.signal?.aborted) throw new HoopError('INTERRUPTED', String((options.signal.reason as Error | undefined)?.message ?? 'interrupted'));
+      pages++;
+      if (total === undefined) {
+        total = page.total;
+        progress.total += total;
+        progress.totalsKnown++;
+      }
+      const keep: Hit[] = [];
+      for (const hit of page.contacts) {
+        const id = String(hit.id);
+        const updated = dateMs(hit.dateUpdated);
+        if (settings.state !== undefined && updated !== undefined && tracker.isRepeat(id, updated)) continue;
+        keep.push(hit);
+      }
+      const extrasOf = queue ? await Promise.all(keep.map((hit) => queue.add(() => fetchExtras(api, String(hit.id), extras)))) : undefined;
+      let text = '';
+      for (let i = 0; i < keep.length; i++) {
+        const hit = keep[i]!;
+        const row: RowSource = { hit, locationId: plan.locationId, ...(extrasOf && { extras: extrasOf[i] }) };
+        const cells = new Array<string>(width).fill('');
+        for (let c = 0; c < plan.columns.length; c++) cells[headerIndex ? headerIndex[c]! : c] = plan.columns[c]!.read(row);
+        text += csvLine(cells, settings.escapeFormulas);
+        const updated = dateMs(hit.dateUpdated);
+        if (updated !== undefined) tracker.record(String(hit.id), updated);
+        else tracker.exported++;
+      }
+      if (text) await out.write(text);
+      progress.exported += keep.length;
+      options.onProgress?.({ exported: progress.exported, total: progress.totalsKnown === plans.length ? progress.total : undefined });
+    }
+
+    const stats = api.client.stats;
+    const counted = tracker.exported + tracker.repeats;
+    const mismatch =
+      total !== undefined && counted !== total
+        ? `${plan.locationId}: the search counted ${total} contacts but ${counted} came through (${tracker.exported} exported${tracker.repeats ? `, ${tracker.repeats} already exported` : ''}): contacts were ${counted < total ? 'changed or deleted' : 'added'} during the run${plan.incremental ? '; the next incremental run picks up what changed' : ''}`
+        : undefined;
+    const result = tracker.result(untilMs, untilMs);
+    return {
+      locationId: plan.locationId,
+      out: out.path,
+      exported: tracker.exported,
+      alreadyExported: tracker.repeats,
+      total,
+      ...(mismatch && { totalMismatch: mismatch }),
+      pages,
+      requests: stats.requests,
+      retries: stats.retries,
+      rateLimited: stats.rateLimited,
+      ...(plan.since !== undefined && { since: new Date(plan.since).toISOString() }),
+      ...(plan.incremental && { until: new Date(untilMs).toISOString() }),
+      ...(result.watermark !== undefined && { watermark: result.watermark }),
+    };
+  }
+}
+
+async function fetchExtras(api: ContactsApi, id: string, extras: readonly ExportExtra[]): Promise<Partial<Record<ExportExtra, string>>> {
+  const out: Partial<Record<ExportExtra, string>> = {};
+  for (const extra of extras) {
+    if (extra === 'notes') {
+      const { notes } = await api.listNotes(id);
+      out.notes = [...notes].sort((a, b) => a.dateAdded.localeCompare(b.dateAdded)).map((n) => n.body).join(NOTE_SEPARATOR);
+    } else {
+      const { tasks } = await api.listTasks(id);
+      out.tasks = [...tasks]
+        .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
+        .map((t) => `${t.completed ? '[x]' : '[ ]'} ${t.title}${t.dueDate ? ` (due ${t.dueDate})` : ''}${t.body ? `: ${t.body}` : ''}`)
+        .join('\n');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,153 @@
+/**
+ * Where an export's bytes go: a file written atomically (a temporary file
+ * beside it, fsync, rename, fsync of the folder), optionally gzipped, or
+ * stdout. Until `commit`, the previous file stays as it was; `abort` (or a
+ * crash) leaves it untouched. Writes wait for the disk (backpressure), so
+ * memory stays flat however much is exported.
+ */
+import { createWriteStream } from 'node:fs';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { escapeFormula } from '../core/csv-cells.js';
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One CSV record (RFC 4180: quoted when it holds a quote, comma or line break; CRLF ends it). */
+export function csvLine(cells: readonly string[], escapeFormulas: boolean): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    let c = cells[i]!;
+    if (escapeFormulas) c = escapeFormula(c);
+    if (NEEDS_QUOTES.test(c)) c = `"${c.replace(/"/g, '""')}"`;
+    line += i === 0 ? c : `,${c}`;
+  }
+  return `${line}\r\n`;
+}
+
+export interface OutputOptions {
+  readonly gzip: boolean;
+  readonly bom: boolean;
+  /** For `-`. @default process.stdout */
+  readonly stdout?: Writable;
+  /** File mode of a new file. @default 0o600 (exports hold personal data) */
+  readonly mode?: number;
+}
+
+export interface Output {
+  /** The final path, or `-`. */
+  readonly path: string;
+  write(text: string): Promise<void>;
+  /** Makes the file durable and puts it in place. */
+  commit(): Promise<void>;
+  /** Drops what was written; the previous file stays. Safe to call after a failure or twice. */
+  abort(): Promise<void>;
+  readonly bytes: number;
+}
+
+async function fsyncFolder(path: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(dirname(path), 'r');
+    await fh.sync();
+  } catch {
+    // Some file systems cannot fsync a folder; the rename itself is still atomic.
+  } finally {
+    await fh?.close();
+  }
+}
+
+export async function openOutput(path: string, options: OutputOptions): Promise<Output> {
+  const bom = options.bom ? '\uFEFF' : '';
+  if (path === '-') {
+    const stdout = options.stdout ?? process.stdout;
+    let bytes = 0;
+    let first = true;
+    return {
+      path,
+      get bytes() {
+        return bytes;
+      },
+      async write(text) {
+        const chunk = first ? bom + text : text;
+        first = false;
+        bytes += Buffer.byteLength(chunk);
+        if (!stdout.write(chunk)) await Promise.race([once(stdout, 'drain'), once(stdout, 'close')]);
+      },
+      async commit() {
+        if (first && bom) stdout.write(bom);
+      },
+      async abort() {},
+    };
+  }
+
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  // `flush`: the stream fsyncs the file before it closes it.
+  const file = createWriteStream(tmp, { flags: 'wx', mode: options.mode ?? 0o600, flush: true });
+  await Promise.race([once(file, 'open'), once(file, 'error').then(([e]) => Promise.reject(e as Error))]);
+  const gzip = options.gzip ? createGzip() : undefined;
+  if (gzip) gzip.pipe(file);
+  const head: Writable = gzip ?? file;
+  let failure: Error | undefined;
+  const onError = (e: Error): void => {
+    failure ??= e;
+  };
+  file.on('error', onError);
+  gzip?.on('error', onError);
+  let bytes = 0;
+  let state: 'open' | 'committed' | 'aborted' = 'open';
+  if (bom) head.write(bom);
+
+  return {
+    path,
+    get bytes() {
+      return bytes;
+    },
+    async write(text) {
+      if (failure) throw failure;
+      bytes += text.length;
+      if (!head.write(text)) await Promise.race([once(head, 'drain'), once(file, 'close')]);
+      if (failure) throw failure;
+    },
+    async commit() {
+      if (state !== 'open') return;
+      head.end();
+      await finished(file).catch(onError);
+      if (failure) throw failure;
+      await rename(tmp, path);
+      await fsyncFolder(path);
+      state = 'committed';
+    },
+    async abort() {
+      if (state !== 'open') return;
+      state = 'aborted';
+      head.destroy();
+      file.destroy();
+      if (!file.closed) await once(file, 'close').catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+    },
+  };
+}
+
+/** Writes a small file (the state) atomically: temporary file, fsync, rename, fsync of the folder. */
+export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  await fsyncFolder(path);
+}

@@ -129,8 +129,18 @@ const LENGTH_REASONS: Readonly<Record<string, string>> = {
   INVALID_COUNTRY: 'missing its country code',
 };
 
+/** `resolveCountry` of the few default countries a run uses, resolved once each. */
+const defaultCountries = new Map<string, CountryCode | undefined>();
+
+function resolveDefaultCountry(raw: string): CountryCode | undefined {
+  if (defaultCountries.has(raw)) return defaultCountries.get(raw);
+  const code = resolveCountry(raw);
+  if (defaultCountries.size < 64) defaultCountries.set(raw, code);
+  return code;
+}
+
 export function toE164(raw: string, options: PhoneOptions = {}): PhoneResult {
-  const defaultCountry = resolveCountry(options.defaultCountry ?? 'US');
+  const defaultCountry = resolveDefaultCountry(options.defaultCountry ?? 'US');
   if (!defaultCountry) {
     throw optionError('defaultCountry', 'an ISO 3166-1 alpha-2 country code', options.defaultCountry);
   }
@@ -183,7 +193,41 @@ export function toE164(raw: string, options: PhoneOptions = {}): PhoneResult {
   return fail('INVALID_PHONE', `Phone is not valid: it is ${reason}${where}`);
 }
 
+/**
+ * libphonenumber-js's answer for `s` (already checked against PHONE_CHARS),
+ * cached by country and the digits with their leading `+`.
+ *
+ * For such a string the library's answer depends on those digits alone: it
+ * cuts the text to the first `+` or digit and the last digit, finds no
+ * extension (that needs letters, `#`, `,` or `;`), and from then on reads
+ * only `+` and digits (parseIncompletePhoneNumber). Two exceptions stay out
+ * of the cache: more than 250 characters (the library refuses them as
+ * typed) and fewer than 3 digits (whether the text is "viable" then depends
+ * on the punctuation). A test pins the equivalence on every format we list.
+ */
+const PARSE_CACHE_SIZE = 4096;
+const parseCache = new Map<string, string | null>();
+
 function parseValid(s: string, country: CountryCode): string | undefined {
+  const digits = s.replace(NOT_DIGIT, '');
+  if (s.length > 250 || digits.length < 3) return parseWithLibrary(s, country);
+  const key = `${country}${s.startsWith('+') ? '+' : ''}${digits}`;
+  const hit = parseCache.get(key);
+  if (hit !== undefined) {
+    // Refreshed, so the cache keeps what a file repeats (least recently used goes first).
+    parseCache.delete(key);
+    parseCache.set(key, hit);
+    return hit ?? undefined;
+  }
+  const value = parseWithLibrary(s, country);
+  if (parseCache.size >= PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value!);
+  parseCache.set(key, value ?? null);
+  return value;
+}
+
+const NOT_DIGIT = /\D/g;
+
+function parseWithLibrary(s: string, country: CountryCode): string | undefined {
   const parsed = parsePhoneNumberFromString(s, country);
   return parsed && parsed.isValid() ? parsed.number : undefined;
 }

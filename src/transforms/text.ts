@@ -12,8 +12,12 @@ const EDGE_SPACE = /^[\s\u200B-\u200D\u2060]+|[\s\u200B-\u200D\u2060]+$/g;
 
 /** Trims both ends (spaces, tabs, newlines, NBSP, BOM, zero-width) and returns NFC. */
 export function trimText(raw: string): string {
-  return raw.replace(EDGE_SPACE, '').normalize('NFC');
+  const s = raw.replace(EDGE_SPACE, '');
+  // ASCII is already NFC; normalising costs as much as the rest of a cell's mapping.
+  return NON_ASCII.test(s) ? s.normalize('NFC') : s;
 }
+
+const NON_ASCII = /[^\x00-\x7F]/;
 
 export type TextCase = 'lower' | 'upper' | 'title';
 

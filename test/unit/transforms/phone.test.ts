@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COUNTRY_ALIASES, resolveCountry, toE164, type PhoneOptions } from '../../../src/transforms/phone.js';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
 const US: PhoneOptions = { defaultCountry: 'US' };
 
@@ -180,3 +181,51 @@ describe('resolveCountry', () => {
     }
   });
 });
+
+describe('toE164: the parse cache answers as the library does', () => {
+  // The cache keys a number by its country and its digits with the leading `+`:
+  // every writing of the same digits must get the library's own answer for that writing.
+  const writings: Array<(d: string) => string> = [
+    (d) => d,
+    (d) => `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`,
+    (d) => `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6)}`,
+    (d) => `${d.slice(0, 3)}/${d.slice(3)}`,
+    (d) => `(${d})`,
+    (d) => `${d}-`,
+    (d) => `+${d}`,
+    (d) => `+ (${d.slice(0, 2)}) ${d.slice(2)}`,
+    (d) => `00${d}`,
+    (d) => `0${d}`,
+    (d) => `1-${d}`,
+  ];
+  it.each([
+    ['4155550101', 'US'],
+    ['14155550101', 'US'],
+    ['2222222222', 'US'],
+    ['6135550123', 'CA'],
+    ['2684601234', 'US'],
+    ['442079460958', 'GB'],
+    ['2079460958', 'GB'],
+    ['301234567', 'DE'],
+    ['612345678', 'ES'],
+    ['123', 'US'],
+    ['12345678901234567', 'US'],
+  ])('%s in every writing, default country %s', (digits, country) => {
+    for (const write of writings) {
+      const raw = write(digits);
+      // Twice: once filling the cache, once answered from it.
+      for (let i = 0; i < 2; i++) {
+        const parsed = parsePhoneNumberFromString(raw, country as CountryCode);
+        const direct = parsed?.isValid() ? parsed.number : undefined;
+        const viaPlus = direct ?? (raw.startsWith('00') ? validNumber(`+${raw.slice(2)}`, country as CountryCode) : undefined);
+        const ours = toE164(raw, { defaultCountry: country });
+        expect({ raw, value: ours.ok ? ours.value : undefined }).toEqual({ raw, value: viaPlus });
+      }
+    }
+  });
+});
+
+function validNumber(raw: string, country: CountryCode): string | undefined {
+  const parsed = parsePhoneNumberFromString(raw, country);
+  return parsed?.isValid() ? parsed.number : undefined;
+}

@@ -76,7 +76,8 @@ export const STANDARD_COLUMNS: readonly Column[] = [
   same('type'),
   same('dateOfBirth'),
   same('assignedTo'),
-  same('tags'),
+  // Sorted, so that a contact whose tags did not change gives the same cell every night.
+  field('tags', (h) => (Array.isArray(h.tags) ? [...(h.tags as string[])].sort() : h.tags)),
   same('dnd'),
   ...DND_EXPORT_CHANNELS.map(dndColumn),
   same('followers'),

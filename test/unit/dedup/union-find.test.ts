@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterByKeys, UnionFind } from '../../../src/dedup/union-find.js';
+import { clusterByKeys, hashKey, StreamingClusters, UnionFind } from '../../../src/dedup/union-find.js';
 
 describe('UnionFind', () => {
   it('joins sets and finds their root', () => {
@@ -99,5 +99,114 @@ describe('clusterByKeys', () => {
     const clusters = clusterByKeys(items.reverse());
     expect(clusters).toHaveLength(1);
     expect(clusters[0]).toEqual(Array.from({ length: 10_000 }, (_, i) => 10_000 - i));
+  });
+});
+
+describe('StreamingClusters', () => {
+  /** Adds the items (ids 1..n in order), answering `holds` from the items themselves, and reads the clusters back at their last records. */
+  function streamed(items: Array<{ id: number; keys: string[] }>, expectedRecords?: number): { clusters: number[][]; asked: number } {
+    const byId = new Map(items.map((i) => [i.id, i.keys]));
+    let asked = 0;
+    const sc = new StreamingClusters({
+      holds: (record, key) => {
+        asked++;
+        return byId.get(record)!.includes(key);
+      },
+      ...(expectedRecords === undefined ? {} : { expectedRecords }),
+    });
+    for (const item of items) sc.add(item.id, item.keys);
+    sc.finish();
+    const clusters: number[][] = [];
+    for (const item of items) if (sc.isLast(item.id)) clusters.push(sc.members(item.id));
+    expect(sc.clusters).toBe(clusters.length);
+    return { clusters: clusters.sort((a, b) => a[0]! - b[0]!), asked };
+  }
+
+  it.each<[string, Array<{ id: number; keys: string[] }>, number[][]]>([
+    ['nothing', [], []],
+    ['no shared keys: one cluster each', [{ id: 1, keys: ['email:a'] }, { id: 2, keys: ['email:b'] }, { id: 3, keys: [] }], [[1], [2], [3]]],
+    ['a shared email', [{ id: 1, keys: ['email:a'] }, { id: 2, keys: ['email:b'] }, { id: 3, keys: ['email:a'] }], [[1, 3], [2]]],
+    [
+      'transitive: A-B by email, B-C by phone',
+      [
+        { id: 1, keys: ['email:a', 'phone:1'] },
+        { id: 2, keys: ['email:a', 'phone:2'] },
+        { id: 3, keys: ['email:c', 'phone:2'] },
+        { id: 4, keys: ['email:d'] },
+      ],
+      [[1, 2, 3], [4]],
+    ],
+    [
+      'joined late: two clusters bridged by the last row',
+      [
+        { id: 1, keys: ['email:a'] },
+        { id: 2, keys: ['phone:9'] },
+        { id: 3, keys: ['email:a'] },
+        { id: 4, keys: ['phone:9'] },
+        { id: 5, keys: ['email:a', 'phone:9'] },
+      ],
+      [[1, 2, 3, 4, 5]],
+    ],
+    [
+      'records with gaps (failed rows are never added)',
+      [
+        { id: 2, keys: ['email:a'] },
+        { id: 5, keys: ['email:b'] },
+        { id: 9, keys: ['email:a'] },
+      ],
+      [[2, 9], [5]],
+    ],
+    [
+      'keys whose 32-bit hashes collide stay apart',
+      [
+        { id: 1, keys: ['email:p761679@x.io'] },
+        { id: 2, keys: ['email:p1092730@x.io'] },
+        { id: 3, keys: ['email:p1092730@x.io'] },
+      ],
+      [[1], [2, 3]],
+    ],
+  ])('%s', (_name, items, expected) => {
+    expect(streamed(items).clusters).toEqual(expected);
+  });
+
+  it('the colliding keys of the last case really share a hash', () => {
+    expect(hashKey('email:p761679@x.io')).toBe(hashKey('email:p1092730@x.io'));
+  });
+
+  it('agrees with clusterByKeys and with UnionFind roots on a larger random file, growing from tiny arrays', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const items = Array.from({ length: 5000 }, (_, i) => ({
+      id: i + 1,
+      keys: [...(rnd() < 0.9 ? [`email:${Math.floor(rnd() * 3000)}`] : []), ...(rnd() < 0.7 ? [`phone:${Math.floor(rnd() * 3000)}`] : [])],
+    }));
+    const { clusters, asked } = streamed(items, 1);
+    const expected = clusterByKeys(items).map((c) => c.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
+    expect(clusters).toEqual(expected);
+    // `holds` is asked about real duplicates (and the rare hash collision), not about every key.
+    expect(asked).toBeLessThan(items.length * 2);
+
+    // The roots are UnionFind's for the same unions in the same order.
+    const uf = new UnionFind(items.length + 1);
+    const first = new Map<string, number>();
+    for (const item of items) for (const k of item.keys) first.has(k) ? uf.union(first.get(k)!, item.id) : first.set(k, item.id);
+    const sc = new StreamingClusters({ holds: (r, k) => items[r - 1]!.keys.includes(k) });
+    for (const item of items) sc.add(item.id, item.keys);
+    sc.finish();
+    for (const item of items) expect(sc.rootOf(item.id)).toBe(uf.find(item.id));
+  });
+
+  it('rejects records out of order, reads before finish, and bad options', () => {
+    const sc = new StreamingClusters({ holds: () => true });
+    sc.add(3, []);
+    expect(() => sc.add(3, [])).toThrow('Expected `record` to be an integer > 3, got `3`');
+    expect(() => sc.isLast(3)).toThrow('call finish() first');
+    sc.finish();
+    expect(() => sc.add(4, [])).toThrow('after finish');
+    expect(sc.has(2)).toBe(false);
+    expect(sc.isLast(2)).toBe(false);
+    expect(() => sc.members(2)).toThrow(RangeError);
+    expect(() => new StreamingClusters({ holds: undefined as never })).toThrow('Expected `holds` to be a function');
+    expect(() => new StreamingClusters({ holds: () => true, expectedRecords: 0 })).toThrow('Expected `expectedRecords` to be an integer >= 1, got `0` (number)');
   });
 });

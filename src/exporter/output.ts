@@ -8,7 +8,6 @@
 import { createWriteStream } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -16,6 +15,21 @@ import { randomBytes } from 'node:crypto';
 import { escapeFormula } from '../core/csv-cells.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
+
+/** Resolves on the first of `events` on `emitter` (rejects on an `error` among them), removing every listener it added. */
+function firstOf(emitter: NodeJS.EventEmitter, events: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const handlers = events.map((name) => {
+      const h = (arg?: unknown): void => {
+        for (const [n, f] of handlers) emitter.off(n, f);
+        if (name === 'error') reject(arg as Error);
+        else resolve(name);
+      };
+      return [name, h] as const;
+    });
+    for (const [n, f] of handlers) emitter.once(n, f);
+  });
+}
 
 /** One CSV record (RFC 4180: quoted when it holds a quote, comma or line break; CRLF ends it). */
 export function csvLine(cells: readonly string[], escapeFormulas: boolean): string {
@@ -76,7 +90,7 @@ export async function openOutput(path: string, options: OutputOptions): Promise<
         const chunk = first ? bom + text : text;
         first = false;
         bytes += Buffer.byteLength(chunk);
-        if (!stdout.write(chunk)) await Promise.race([once(stdout, 'drain'), once(stdout, 'close')]);
+        if (!stdout.write(chunk)) await firstOf(stdout, ['drain', 'close']);
       },
       async commit() {
         if (first && bom) stdout.write(bom);
@@ -88,7 +102,7 @@ export async function openOutput(path: string, options: OutputOptions): Promise<
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   // `flush`: the stream fsyncs the file before it closes it.
   const file = createWriteStream(tmp, { flags: 'wx', mode: options.mode ?? 0o600, flush: true });
-  await Promise.race([once(file, 'open'), once(file, 'error').then(([e]) => Promise.reject(e as Error))]);
+  await firstOf(file, ['open', 'error']);
   const gzip = options.gzip ? createGzip() : undefined;
   if (gzip) gzip.pipe(file);
   const head: Writable = gzip ?? file;
@@ -110,7 +124,7 @@ export async function openOutput(path: string, options: OutputOptions): Promise<
     async write(text) {
       if (failure) throw failure;
       bytes += text.length;
-      if (!head.write(text)) await Promise.race([once(head, 'drain'), once(file, 'close')]);
+      if (!head.write(text)) await drainOrEnd(head, file);
       if (failure) throw failure;
     },
     async commit() {
@@ -127,10 +141,23 @@ export async function openOutput(path: string, options: OutputOptions): Promise<
       state = 'aborted';
       head.destroy();
       file.destroy();
-      if (!file.closed) await once(file, 'close').catch(() => undefined);
+      if (!file.closed) await firstOf(file, ['close']);
       await unlink(tmp).catch(() => undefined);
     },
   };
+}
+
+/** Waits until `head` drains, or either stream closes or `file` fails (then `write` reports the failure). */
+function drainOrEnd(head: Writable, file: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      head.off('drain', done).off('close', done);
+      file.off('close', done).off('error', done);
+      resolve();
+    };
+    head.once('drain', done).once('close', done);
+    file.once('close', done).once('error', done);
+  });
 }
 
 /** Writes a small file (the state) atomically: temporary file, fsync, rename, fsync of the folder. */

@@ -127,3 +127,130 @@ describe('paging', () => {
     expect(summary.locations[0].totalMismatch).toBeUndefined();
   }, 120_000);
 });
+
+describe('incremental runs', () => {
+  it('a contact written while the index lags, or updated during a run, is exported by the next run; unchanged ones are not exported again', async () => {
+    const emu = await emulator();
+    const api = apiFor(emu);
+    const ids = await seed(
+      emu,
+      Array.from({ length: 1200 }, (_, i) => ({ firstName: `Old${i}`, email: `c${i}@inc.example`, dateAdded: '2026-10-01T00:00:00.000Z' })),
+    );
+    const dir = freshDir('incremental');
+    const state = join(dir, 'state.json');
+    const pipeline = (out: string) => exportPipeline(`job: export\nlocation: ${emu.locationId}\nreportDir: runs\nexport: { out: ${out}, state: state.json, pageLimit: 100, columns: [id, firstName] }\n`, dir);
+    const names = (file: string) => new Map(readCsv(join(dir, file)).map((r) => [r.id!, r.firstName!]));
+
+    // Night 1: everything.
+    const first = await runExport({ pipeline: pipeline('n1.csv'), apiFor: () => api });
+    expect(first.exported).toBe(1200);
+    expect(names('n1.csv').size).toBe(1200);
+    const state1 = JSON.parse(readFileSync(state, 'utf8'));
+    expect(state1.locations[emu.locationId].watermark).toBe('2026-10-01T00:00:00.000Z');
+
+    // Updated during night 2: one contact the walk has already passed (page 1), one it has not reached yet (page 12).
+    // Their new dateUpdated is after the run's start, so they leave its range: the next night owns them.
+    // Later pages wait for the updates (page 2 is already on its way when page 1 is written).
+    // They share one dateUpdated, so the walk goes in id order (the cursor's tie-break).
+    const byId = [...ids].sort();
+    const early = byId[0]!;
+    const late = byId[1100]!;
+    let gate: Promise<unknown> | undefined;
+    const gated = new (class extends ContactsApi {
+      override async searchContacts(request: Parameters<ContactsApi['searchContacts']>[0]) {
+        await gate;
+        return super.searchContacts(request);
+      }
+    })(api.client);
+    const second = await runExport({
+      pipeline: pipeline('n2.csv'),
+      apiFor: () => gated,
+      onProgress: () => {
+        gate ??= Promise.all([api.updateContact(early, { firstName: 'EarlyChanged' }), api.updateContact(late, { firstName: 'LateChanged' })]);
+      },
+    });
+    await gate;
+    // Night 2 looked again at the overlap window before night 1's watermark and left out the 1,199 contacts it
+    // had already exported unchanged (early among them, read before it changed); late had left the range. The
+    // search had counted 1,200, and the run says why they differ.
+    expect(second.exported).toBe(0);
+    expect(second.locations[0]!.alreadyExported).toBe(1199);
+    expect(second.warnings.join('\n')).toMatch(/counted 1200 contacts but 1199 came through .*changed or deleted during the run; the next incremental run picks up what changed/);
+    await sleep(50);
+
+    // A contact written while the index lags: invisible to night 3 (it must not be lost by it).
+    await admin(emu, 'PATCH', '/config', { searchLagMs: 60_000 });
+    const hidden = byId[500]!;
+    await api.updateContact(hidden, { firstName: 'WrittenDuringLag' });
+    const third = await runExport({ pipeline: pipeline('n3.csv'), apiFor: () => api });
+    // Night 3 sees the two updates of night 2 (indexed before the lag was switched on), not the hidden one.
+    expect(names('n3.csv')).toEqual(new Map([[early, 'EarlyChanged'], [late, 'LateChanged']]));
+    expect(third.locations[0]!.alreadyExported).toBe(1198);
+
+    // The index catches up; night 4 exports the hidden contact and leaves out what night 3 exported unchanged.
+    await admin(emu, 'PATCH', '/config', { searchLagMs: 0 });
+    const fourth = await runExport({ pipeline: pipeline('n4.csv'), apiFor: () => api });
+    expect(names('n4.csv')).toEqual(new Map([[hidden, 'WrittenDuringLag']]));
+    expect(fourth.locations[0]!.alreadyExported).toBe(2);
+
+    // Night 5: nothing changed, nothing exported; the file still has its header.
+    const fifth = await runExport({ pipeline: pipeline('n5.csv'), apiFor: () => api });
+    expect(fifth.exported).toBe(0);
+    expect(readFileSync(join(dir, 'n5.csv'), 'utf8')).toBe('id,firstName\r\n');
+
+    // Across the nights, every contact's latest version was exported.
+    const latest = new Map<string, string>();
+    for (const f of ['n1.csv', 'n2.csv', 'n3.csv', 'n4.csv', 'n5.csv']) for (const [id, n] of names(f)) latest.set(id, n);
+    const truth = await admin<{ contacts: Array<{ id: string; firstName: string }> }>(emu, 'GET', `/locations/${emu.locationId}/contacts`);
+    expect(latest).toEqual(new Map(truth.contacts.map((c) => [c.id, c.firstName])));
+  }, 60_000);
+});
+
+describe('a failed run', () => {
+  it('killed in the middle, it leaves the previous file and state untouched; the next run completes', async () => {
+    const emu = await emulator({ rateLimit: { max: 4, intervalMs: 1000 } });
+    await seed(emu, Array.from({ length: 3000 }, (_, i) => ({ firstName: `K${i}`, email: `k${i}@kill.example` })));
+    const dir = freshDir('kill');
+    const pipelineFile = join(dir, 'nightly.yaml');
+    writeFileSync(pipelineFile, `job: export\nlocation: ${emu.locationId}\nreportDir: runs\nexport: { out: nightly.csv.gz, gzip: true, state: nightly.state.json, pageLimit: 100 }\n`);
+    // Yesterday's file and state.
+    writeFileSync(join(dir, 'nightly.csv.gz'), 'yesterday');
+    const yesterdayState = `${JSON.stringify({ version: 1, locations: { [emu.locationId]: { watermark: '2020-01-01T00:00:00.000Z', runStartedAt: '2020-01-01T00:00:00.000Z', recent: [] } } })}\n`;
+    writeFileSync(join(dir, 'nightly.state.json'), yesterdayState);
+
+    const child = spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    // At 4 requests a second the 31 pages take about 8 s: kill once the temporary file has grown.
+    const tmpFile = () => readdirSync(dir).find((f) => f.endsWith('.tmp'));
+    for (let i = 0; i < 200 && !(tmpFile() && statSync(join(dir, tmpFile()!)).size > 0); i++) await sleep(50);
+    await sleep(1500);
+    expect(child.exitCode).toBeNull();
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    expect(readFileSync(join(dir, 'nightly.csv.gz'), 'utf8')).toBe('yesterday');
+    expect(readFileSync(join(dir, 'nightly.state.json'), 'utf8')).toBe(yesterdayState);
+
+    // Ctrl-C: the temporary file is removed, the exit code says the run did not finish.
+    const interrupted = spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(interrupted);
+    let stderr = '';
+    interrupted.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const before = new Set(readdirSync(dir).filter((f) => f.endsWith('.tmp')));
+    for (let i = 0; i < 200 && readdirSync(dir).filter((f) => f.endsWith('.tmp')).length === before.size; i++) await sleep(50);
+    await sleep(500);
+    interrupted.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => interrupted.once('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/interrupted by SIGINT.*previous file and state are untouched/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([...before]);
+    expect(readFileSync(join(dir, 'nightly.csv.gz'), 'utf8')).toBe('yesterday');
+    expect(readFileSync(join(dir, 'nightly.state.json'), 'utf8')).toBe(yesterdayState);
+
+    // The next night finishes: the whole location (updated after 2020), gzipped.
+    const done = await runCli(['run', pipelineFile], envFor(emu));
+    expect(done.status).toBe(0);
+    expect(readCsv(join(dir, 'nightly.csv.gz'))).toHaveLength(3000);
+    expect(JSON.parse(readFileSync(join(dir, 'nightly.state.json'), 'utf8')).locations[emu.locationId].lastRun.exported).toBe(3000);
+  }, 90_000);
+});

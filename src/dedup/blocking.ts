@@ -1,5 +1,4 @@
 import type { PreparedContact } from './prepare-contact.js';
-import { soundex } from './similarity.js';
 
 /**
  * Which pairs get compared at all. Comparing every pair of 100,000 contacts
@@ -28,20 +27,18 @@ export type BlockingKeyName =
 
 type KeyFunction = (c: PreparedContact) => string;
 
-const sx = soundex;
-
 /** Each key's value for a contact; '' puts the contact in no block of that key. */
 export const BLOCKING_KEYS: Readonly<Record<Exclude<BlockingKeyName, 'sortedNames'>, KeyFunction>> = {
   // Sound of both names, in sorted order so swapped first/last names share it; nicknames by their full form.
   names: (c) => {
     if (c.firstCanonical === '' || c.last === '') return '';
-    const a = sx(c.firstCanonical);
-    const b = sx(c.last);
+    const a = c.firstSound;
+    const b = c.lastSound;
     return a < b ? `${a}${b}` : `${b}${a}`;
   },
-  lastNamePostalCode: (c) => both(sx(c.last), c.postalCode),
-  firstNameDateOfBirth: (c) => both(sx(c.firstCanonical), c.dateOfBirth),
-  lastNameDateOfBirth: (c) => both(sx(c.last), c.dateOfBirth),
+  lastNamePostalCode: (c) => both(c.lastSound, c.postalCode),
+  firstNameDateOfBirth: (c) => both(c.firstSound, c.dateOfBirth),
+  lastNameDateOfBirth: (c) => both(c.lastSound, c.dateOfBirth),
   dateOfBirthPostalCode: (c) => both(c.dateOfBirth, c.postalCode),
   addressStreet: (c) => (c.addressStreet.length >= 4 ? both(c.addressNumbers, c.addressStreet.slice(0, 4)) : ''),
   addressPostalCode: (c) => both(c.addressNumbers, c.postalCode),
@@ -71,8 +68,15 @@ export interface BlockingOptions {
   keys?: readonly BlockingKeyName[];
   /** Larger blocks are compared within a sliding window only. @default 100 */
   maxBlockSize?: number;
-  /** Width of the sliding window (for `sortedNames` and oversized blocks). @default 10 */
+  /** Width of the sliding window over an oversized block. @default 10 */
   window?: number;
+  /**
+   * Width of the `sortedNames` window over all contacts sorted by last name,
+   * then first name: it catches typos that change every other key, but costs
+   * about `n * sortedNamesWindow / 2` comparisons, the most of any key.
+   * @default 4
+   */
+  sortedNamesWindow?: number;
 }
 
 export interface CandidatePairs {
@@ -89,11 +93,12 @@ export function candidatePairs(contacts: readonly PreparedContact[], options: Bl
   const keys = options.keys ?? DEFAULT_BLOCKING_KEYS;
   const maxBlockSize = options.maxBlockSize ?? 100;
   const window = options.window ?? 10;
+  const sortedNamesWindow = options.sortedNamesWindow ?? 4;
   if (!Number.isInteger(maxBlockSize) || maxBlockSize < 2) {
     throw new TypeError(`Expected \`maxBlockSize\` to be an integer >= 2, got \`${maxBlockSize}\` (${typeof maxBlockSize})`);
   }
-  if (!Number.isInteger(window) || window < 2) {
-    throw new TypeError(`Expected \`window\` to be an integer >= 2, got \`${window}\` (${typeof window})`);
+  for (const [name, w] of [['window', window], ['sortedNamesWindow', sortedNamesWindow]] as const) {
+    if (!Number.isInteger(w) || w < 2) throw new TypeError(`Expected \`${name}\` to be an integer >= 2, got \`${w}\` (${typeof w})`);
   }
 
   const n = contacts.length;
@@ -102,7 +107,7 @@ export function candidatePairs(contacts: readonly PreparedContact[], options: Bl
   let oversized = 0;
   let rank: Int32Array | undefined;
   // Overlapping chunks of a sorted list: every two contacts fewer than `window / 2` apart share a chunk.
-  const addWindows = (sorted: Int32Array): void => {
+  const addWindows = (sorted: Int32Array, window: number): void => {
     const step = Math.max(1, window >> 1);
     for (let start = 0; start < sorted.length - 1; start += step) {
       groups.push(sorted.subarray(start, Math.min(sorted.length, start + window)));
@@ -112,7 +117,7 @@ export function candidatePairs(contacts: readonly PreparedContact[], options: Bl
 
   for (const name of keys) {
     if (name === 'sortedNames') {
-      addWindows(nameOrder.filter((i) => (contacts[i] as PreparedContact).last !== '' || (contacts[i] as PreparedContact).first !== ''));
+      addWindows(nameOrder.filter((i) => (contacts[i] as PreparedContact).last !== '' || (contacts[i] as PreparedContact).first !== ''), sortedNamesWindow);
       continue;
     }
     const keyOf = BLOCKING_KEYS[name];
@@ -132,7 +137,7 @@ export function candidatePairs(contacts: readonly PreparedContact[], options: Bl
         oversized++;
         rank ??= rankOf(nameOrder);
         const r = rank;
-        addWindows(Int32Array.from(block).sort((a, b) => (r[a] as number) - (r[b] as number)));
+        addWindows(Int32Array.from(block).sort((a, b) => (r[a] as number) - (r[b] as number)), window);
       }
     }
   }

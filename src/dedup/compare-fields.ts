@@ -1,6 +1,6 @@
 import { areNicknames } from './nicknames.js';
 import type { PreparedContact } from './prepare-contact.js';
-import { jaroWinkler, osaDistance, tokenSimilarity } from './similarity.js';
+import { jaroWinkler, tokenSimilarity, withinOneEdit } from './similarity.js';
 
 /**
  * How two contacts compare, field by field, as one comparison level per
@@ -23,26 +23,57 @@ export const FIELD_LEVELS: Readonly<Record<MatchField, readonly string[]>> = {
   // similar: Jaro-Winkler >= 0.8, or an initial against a name starting with it.
   firstName: ['missing', 'exact', 'nickname', 'close', 'similar', 'different'],
   lastName: ['missing', 'exact', 'close', 'similar', 'different'],
-  // close: same mailbox at another domain, or one edit.
+  // close: same mailbox at another domain, or one edit. Two different addresses whose mailboxes
+  // are made of the names are `missing`: they say what the names say, which is compared already.
   email: ['missing', 'exact', 'close', 'different'],
   // close: same last seven digits (another country or area code), or one edit.
   phone: ['missing', 'exact', 'close', 'different'],
   // close: same house numbers and street within typos; sameStreet: the street agrees, the number does not.
   address1: ['missing', 'exact', 'close', 'sameStreet', 'different'],
-  city: ['missing', 'exact', 'close', 'different'],
-  state: ['missing', 'exact', 'different'],
+  // City and state are compared apart when the postal codes agree (`*SamePostalCode`): there a
+  // city agreement says much less, and its own m and u say how much (see LEVEL_GROUPS).
+  city: ['missing', 'exact', 'close', 'different', 'exactSamePostalCode', 'closeSamePostalCode', 'differentSamePostalCode'],
+  state: ['missing', 'exact', 'different', 'exactSamePostalCode', 'differentSamePostalCode'],
   postalCode: ['missing', 'exact', 'close', 'different'],
   // swappedDayMonth: 1987-02-05 against 1987-05-02; close: one digit wrong or two adjacent digits swapped.
   dateOfBirth: ['missing', 'exact', 'swappedDayMonth', 'close', 'different'],
 };
 
+/**
+ * The levels of a field that share one probability distribution, best
+ * first. Most fields have one group. City and state have two: one for pairs
+ * whose postal codes differ or are missing, one for pairs whose postal codes
+ * agree, since there city and state nearly always agree too, in real data,
+ * and adding both weights would count one fact three times. The model
+ * estimates each group's m and u apart (a conditional probability given the
+ * postal code), so data where they are independent keeps its full weights.
+ */
+export const LEVEL_GROUPS: Readonly<Record<MatchField, readonly (readonly number[])[]>> = {
+  firstName: [[1, 2, 3, 4, 5]],
+  lastName: [[1, 2, 3, 4]],
+  email: [[1, 2, 3]],
+  phone: [[1, 2, 3]],
+  address1: [[1, 2, 3, 4]],
+  city: [
+    [1, 2, 3],
+    [4, 5, 6],
+  ],
+  state: [
+    [1, 2],
+    [3, 4],
+  ],
+  postalCode: [[1, 2, 3]],
+  dateOfBirth: [[1, 2, 3, 4]],
+};
+
 export type Outcome = 'agreed' | 'partial' | 'disagreed' | 'missing';
 
-/** `missing` for level 0, `agreed` for level 1, `disagreed` for the last level, else `partial`. */
+/** `missing` for level 0; else by the level's place in its group: `agreed` first, `disagreed` last, `partial` between. */
 export function outcomeOf(field: MatchField, level: number): Outcome {
   if (level === 0) return 'missing';
-  if (level === 1) return 'agreed';
-  return level === FIELD_LEVELS[field].length - 1 ? 'disagreed' : 'partial';
+  const group = LEVEL_GROUPS[field].find((g) => g.includes(level)) as readonly number[];
+  if (level === group[0]) return 'agreed';
+  return level === group[group.length - 1] ? 'disagreed' : 'partial';
 }
 
 const BITS = 3;
@@ -96,9 +127,12 @@ export function compareContacts(a: PreparedContact, b: PreparedContact): number 
   p |= compareEmail(a, b) << (BITS * F.email);
   p |= comparePhone(a.phone, b.phone) << (BITS * F.phone);
   p |= compareAddress(a, b) << (BITS * F.address1);
-  p |= compareCity(a.city, b.city) << (BITS * F.city);
-  p |= (a.state === '' || b.state === '' ? 0 : a.state === b.state ? 1 : 2) << (BITS * F.state);
-  p |= comparePostalCode(a.postalCode, b.postalCode) << (BITS * F.postalCode);
+  const postal = comparePostalCode(a.postalCode, b.postalCode);
+  p |= postal << (BITS * F.postalCode);
+  const city = compareCity(a.city, b.city);
+  p |= (city === 0 || postal !== 1 ? city : city + 3) << (BITS * F.city);
+  const state = a.state === '' || b.state === '' ? 0 : a.state === b.state ? 1 : 2;
+  p |= (state === 0 || postal !== 1 ? state : state + 2) << (BITS * F.state);
   p |= compareDateOfBirth(a.dateOfBirth, b.dateOfBirth) << (BITS * F.dateOfBirth);
   return p;
 }
@@ -117,6 +151,12 @@ export function compareNames(a: PreparedContact, b: PreparedContact): { first: n
   const last = compareLastName(a.last, a.lastWords, b.last, b.lastWords);
   const straight = (NAME_QUALITY_FIRST[first] as number) + (NAME_QUALITY_LAST[last] as number);
   if (straight >= 5) return { first, last, swapped: false };
+  // Crossed names can win only with an exact (or nickname) crossed agreement: check that cheaply first.
+  if (a.first === '' || b.first === '' || a.last === '' || b.last === '') {
+    if (!(a.first !== '' && a.first === b.last) && !(a.last !== '' && a.last === b.first)) return { first, last, swapped: false };
+  } else if (a.first !== b.last && a.last !== b.first && !areNicknames(a.first, b.last) && !areNicknames(b.first, a.last)) {
+    return { first, last, swapped: false };
+  }
   const crossedFirst = compareFirstName(a.first, a.firstWords, b.last, b.lastWords);
   const crossedLast = compareLastName(a.last, a.lastWords, b.first, b.firstWords);
   const qf = NAME_QUALITY_FIRST[crossedFirst] as number;
@@ -129,22 +169,18 @@ export function compareFirstName(a: string, aWords: string, b: string, bWords: s
   if (a === '' || b === '') return 0;
   if (a === b) return 1;
   if (areNicknames(a, b)) return 2;
-  if (isClose(a, b) || wordsWithin(aWords, bWords)) return 3;
-  if (isInitialOf(a, b) || isInitialOf(b, a) || jaroWinkler(a, b) >= 0.8) return 4;
+  const jw = jaroWinkler(a, b);
+  if (jw >= 0.92 || withinOneEdit(a, b) || wordsWithin(aWords, bWords)) return 3;
+  if (jw >= 0.8 || isInitialOf(a, b) || isInitialOf(b, a)) return 4;
   return 5;
 }
 
 export function compareLastName(a: string, aWords: string, b: string, bWords: string): number {
   if (a === '' || b === '') return 0;
   if (a === b) return 1;
-  if (isClose(a, b) || wordsWithin(aWords, bWords)) return 2;
-  if (jaroWinkler(a, b) >= 0.8) return 3;
-  return 4;
-}
-
-/** One or two typos: one edit, or Jaro-Winkler >= 0.92 (which a single typo in a short name can miss). */
-function isClose(a: string, b: string): boolean {
-  return osaDistance(a, b, 1) <= 1 || jaroWinkler(a, b) >= 0.92;
+  const jw = jaroWinkler(a, b);
+  if (jw >= 0.92 || withinOneEdit(a, b) || wordsWithin(aWords, bWords)) return 2;
+  return jw >= 0.8 ? 3 : 4;
 }
 
 function isInitialOf(initial: string, name: string): boolean {
@@ -163,14 +199,16 @@ function wordsWithin(aWords: string, bWords: string): boolean {
 function compareEmail(a: PreparedContact, b: PreparedContact): number {
   if (a.email === '' || b.email === '') return 0;
   if (a.email === b.email) return 1;
-  if (a.emailLocal === b.emailLocal || osaDistance(a.email, b.email, 1) <= 1) return 2;
-  return 3;
+  // Mailboxes made of names (`jshimer@`, `pshimer@`) differ or agree as the names do: no evidence of their own.
+  if (a.emailFromName && b.emailFromName) return 0;
+  if (a.emailLocal === b.emailLocal) return a.emailFromName || b.emailFromName ? 0 : 2;
+  return withinOneEdit(a.email, b.email) ? 2 : 3;
 }
 
 function comparePhone(a: string, b: string): number {
   if (a === '' || b === '') return 0;
   if (a === b) return 1;
-  if (a.slice(-7) === b.slice(-7) || osaDistance(a, b, 1) <= 1) return 2;
+  if (a.slice(-7) === b.slice(-7) || withinOneEdit(a, b)) return 2;
   return 3;
 }
 
@@ -180,27 +218,25 @@ function compareAddress(a: PreparedContact, b: PreparedContact): number {
   const street = a.addressStreet === '' || b.addressStreet === '' ? 0 : jaroWinkler(a.addressStreet, b.addressStreet);
   if (a.addressNumbers === b.addressNumbers) return street >= 0.9 ? 2 : 4;
   // Transposed or mistyped house number on the same street: `47 Maranoa St` against `74 Maranoaa St`.
-  if (street >= 0.95 && osaDistance(a.addressNumbers, b.addressNumbers, 1) <= 1) return 2;
+  if (street >= 0.95 && withinOneEdit(a.addressNumbers, b.addressNumbers)) return 2;
   return street >= 0.9 ? 3 : 4;
 }
 
 function compareCity(a: string, b: string): number {
   if (a === '' || b === '') return 0;
   if (a === b) return 1;
-  return osaDistance(a, b, 1) <= 1 || jaroWinkler(a, b) >= 0.9 ? 2 : 3;
+  return jaroWinkler(a, b) >= 0.9 || withinOneEdit(a, b) ? 2 : 3;
 }
 
 function comparePostalCode(a: string, b: string): number {
   if (a === '' || b === '') return 0;
   if (a === b) return 1;
-  return osaDistance(a, b, 1) <= 1 ? 2 : 3;
+  return withinOneEdit(a, b) ? 2 : 3;
 }
 
 function compareDateOfBirth(a: string, b: string): number {
   if (a === '' || b === '') return 0;
   if (a === b) return 1;
-  if (a.length === 8 && b.length === 8 && a.slice(0, 4) === b.slice(0, 4) && a.slice(4, 6) === b.slice(6, 8) && a.slice(6, 8) === b.slice(4, 6)) {
-    return 2;
-  }
-  return osaDistance(a, b, 1) <= 1 ? 3 : 4;
+  if (a.length === 8 && b.length === 8 && a.startsWith(b.slice(0, 4)) && a.endsWith(b.slice(4, 6)) && b.endsWith(a.slice(4, 6))) return 2;
+  return withinOneEdit(a, b) ? 3 : 4;
 }

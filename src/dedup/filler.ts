@@ -34,6 +34,8 @@ export const DEFAULT_FILLERS: FillerLists = {
     'noreply@noreply.com',
     // noemail@…, no-email@…, nomail@…, no_email@… at any domain
     /^no[-_.]?e?mail@/,
+    // test@…, test1@…, fake@…, none@… at any domain
+    /^(?:test|fake|none|nobody|asdf)\d*@/,
   ],
   phone: [
     ...NOTHING,
@@ -57,9 +59,40 @@ export const DEFAULT_FILLERS: FillerLists = {
 export function isFiller(field: FillerField, value: string, fillers: FillerLists = DEFAULT_FILLERS): boolean {
   const v = value.trim().toLowerCase();
   if (v === '') return false;
-  const patterns = fillers[field];
-  const candidates = field === 'phone' ? [v, v.replace(/[^\d+]/g, '')] : [v];
-  return patterns.some((p) => candidates.some((c) => (typeof p === 'string' ? c === p : p.test(c))));
+  const { exact, patterns } = compiled(fillers)[field];
+  if (test(v, exact, patterns)) return true;
+  if (field !== 'phone') return false;
+  const digits = v.replace(/[^\d+]/g, '');
+  return digits !== v && test(digits, exact, patterns);
+}
+
+function test(v: string, exact: ReadonlySet<string>, patterns: readonly RegExp[]): boolean {
+  if (exact.has(v)) return true;
+  for (const p of patterns) {
+    p.lastIndex = 0;
+    if (p.test(v)) return true;
+  }
+  return false;
+}
+
+type Compiled = Record<FillerField, { exact: Set<string>; patterns: RegExp[] }>;
+
+// Matching asks about every field of every contact: split each list once into a Set and its RegExps.
+const compiledLists = new WeakMap<FillerLists, Compiled>();
+
+function compiled(fillers: FillerLists): Compiled {
+  let c = compiledLists.get(fillers);
+  if (!c) {
+    c = {} as Compiled;
+    for (const [field, list] of Object.entries(fillers) as Array<[FillerField, readonly FillerPattern[]]>) {
+      c[field] = {
+        exact: new Set(list.filter((p): p is string => typeof p === 'string').map((p) => p.trim().toLowerCase())),
+        patterns: list.filter((p): p is RegExp => p instanceof RegExp),
+      };
+    }
+    compiledLists.set(fillers, c);
+  }
+  return c;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { candidatePairs, type BlockingOptions } from './blocking.js';
-import { compareContacts, FIELD_LEVELS, levelOf, LEVELS_MASK, MATCH_FIELDS, outcomeOf, SWAPPED_NAMES, type MatchField, type Outcome } from './compare-fields.js';
+import { compareContacts, FIELD_LEVELS, LEVEL_GROUPS, levelOf, LEVELS_MASK, MATCH_FIELDS, outcomeOf, SWAPPED_NAMES, type MatchField, type Outcome } from './compare-fields.js';
 import { DEFAULT_FILLERS } from './filler.js';
 import { prepareContact, type MatchContact, type PrepareOptions, type PreparedContact } from './prepare-contact.js';
-import { countLevels, emptyLevelCounts, estimateModel, matchProbability, matchWeight, type EstimateOptions, type MatchModel } from './scoring.js';
+import { countLevels, emptyLevelCounts, estimateModel, type LevelCounts, matchProbability, matchWeight, type EstimateOptions, type MatchModel } from './scoring.js';
 import { UnionFind } from './union-find.js';
 
 /**
@@ -243,24 +243,59 @@ function round(x: number): number {
 
 /**
  * Level counts over random pairs (all pairs when there are no more than
- * `sample`): nearly all are two different people, which is what u is.
+ * `sample`): nearly all are two different people, which is what u is. City
+ * and state are also counted on up to `sample / 4` random pairs that share a
+ * postal code, for their levels given that (see `LEVEL_GROUPS`).
  */
-export function randomPairLevels(prepared: readonly PreparedContact[], sample: number, seed: number) {
+export function randomPairLevels(prepared: readonly PreparedContact[], sample: number, seed: number): LevelCounts {
   const counts = emptyLevelCounts();
   const n = prepared.length;
   const allPairs = (n * (n - 1)) / 2;
-  if (allPairs <= sample) {
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) countLevels(counts, compareContacts(prepared[i] as PreparedContact, prepared[j] as PreparedContact));
-    }
-    return counts;
-  }
   const random = mulberry32(seed);
-  for (let s = 0; s < sample; s++) {
-    const i = Math.floor(random() * n);
-    let j = Math.floor(random() * (n - 1));
+  const at = (i: number): PreparedContact => prepared[i] as PreparedContact;
+  if (allPairs <= sample) {
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) countLevels(counts, compareContacts(at(i), at(j)));
+  } else {
+    for (let s = 0; s < sample; s++) {
+      const i = Math.floor(random() * n);
+      let j = Math.floor(random() * (n - 1));
+      if (j >= i) j++;
+      countLevels(counts, compareContacts(at(i), at(j)));
+    }
+  }
+
+  const byPostalCode = new Map<string, number[]>();
+  prepared.forEach((c, i) => {
+    if (c.postalCode === '' || (c.city === '' && c.state === '')) return;
+    const block = byPostalCode.get(c.postalCode);
+    if (block) block.push(i);
+    else byPostalCode.set(c.postalCode, [i]);
+  });
+  const blocks = [...byPostalCode.values()].filter((b) => b.length >= 2);
+  const cumulative: number[] = [];
+  let pairs = 0;
+  for (const b of blocks) cumulative.push((pairs += (b.length * (b.length - 1)) / 2));
+  if (pairs === 0) return counts;
+  const conditional = emptyLevelCounts();
+  const draws = Math.min(pairs, Math.floor(sample / 4));
+  for (let s = 0; s < draws; s++) {
+    // A block with probability proportional to its pairs, then a pair in it: uniform over all pairs sharing a postal code.
+    const r = random() * pairs;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] as number) > r) hi = mid;
+      else lo = mid + 1;
+    }
+    const block = blocks[lo] as number[];
+    const i = Math.floor(random() * block.length);
+    let j = Math.floor(random() * (block.length - 1));
     if (j >= i) j++;
-    countLevels(counts, compareContacts(prepared[i] as PreparedContact, prepared[j] as PreparedContact));
+    countLevels(conditional, compareContacts(at(block[i] as number), at(block[j] as number)));
+  }
+  for (const f of ['city', 'state'] as const) {
+    for (const l of LEVEL_GROUPS[f][1] as readonly number[]) (counts[f] as number[])[l] = conditional[f][l] as number;
   }
   return counts;
 }

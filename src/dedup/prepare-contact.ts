@@ -1,7 +1,7 @@
 import { toE164 } from '../transforms/phone.js';
 import { DEFAULT_FILLERS, isFiller, type FillerField, type FillerLists } from './filler.js';
 import { canonicalFirstName } from './nicknames.js';
-import { foldText } from './similarity.js';
+import { foldText, soundex } from './similarity.js';
 
 /**
  * A contact as matching sees it: the HoopAI contact fields that say who a
@@ -33,11 +33,20 @@ export interface PreparedContact {
   readonly firstWords: string;
   /** `first` with a nickname replaced by its full form (`bob` -> `robert`). */
   readonly firstCanonical: string;
+  /** Soundex of `firstCanonical` (for blocking). */
+  readonly firstSound: string;
   readonly last: string;
   readonly lastWords: string;
+  readonly lastSound: string;
   /** Lower-cased; with `emailProviderRules`, Gmail dots and `+tags` removed. */
   readonly email: string;
   readonly emailLocal: string;
+  /**
+   * The mailbox name is made of the contact's own names (`ada.lovelace`,
+   * `alovelace2`, `lovelace_ada`): then a shared mailbox name at another
+   * domain says no more than the names already do.
+   */
+  readonly emailFromName: boolean;
   /** E.164; '' when blank, a filler or not a phone number. */
   readonly phone: string;
   /** Street address folded, abbreviations spelled out, spaces removed: `12 Main St.` -> `12mainstreet`. */
@@ -77,42 +86,60 @@ const STREET_WORDS: Readonly<Record<string, string>> = {
 };
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+const DIGITS = /\d+/g;
 
 export function prepareContact(contact: MatchContact, options: PrepareOptions = {}): PreparedContact {
   const fillers = options.fillers ?? DEFAULT_FILLERS;
-  const value = (field: FillerField): string => {
-    const raw = contact[field];
-    if (typeof raw !== 'string') return '';
-    return isFiller(field, raw, fillers) ? '' : raw;
-  };
-
-  const firstWords = foldText(value('firstName'));
+  const firstWords = foldText(valueOf(contact, 'firstName', fillers));
   const first = firstWords.replace(/ /g, '');
-  const lastWords = foldText(value('lastName'));
+  const lastWords = foldText(valueOf(contact, 'lastName', fillers));
+  const last = lastWords.replace(/ /g, '');
+  const firstCanonical = canonicalFirstName(first);
 
-  const email = prepareEmail(value('email'), options.emailProviderRules ?? false);
-  const addressWords = foldText(value('address1'))
-    .split(' ')
-    .filter(Boolean)
-    .map((w) => STREET_WORDS[w] ?? w);
+  const email = prepareEmail(valueOf(contact, 'email', fillers), options.emailProviderRules ?? false);
+  const emailLocal = email.slice(0, email.indexOf('@'));
+  const addressWords = foldText(valueOf(contact, 'address1', fillers)).split(' ');
+  let address = '';
+  let addressNumbers = '';
+  for (const w of addressWords) {
+    address += STREET_WORDS[w] ?? w;
+    for (const digits of w.match(DIGITS) ?? []) addressNumbers = addressNumbers === '' ? digits : `${addressNumbers} ${digits}`;
+  }
   return {
     id: contact.id,
     first,
     firstWords,
-    firstCanonical: canonicalFirstName(first),
-    last: lastWords.replace(/ /g, ''),
+    firstCanonical,
+    firstSound: soundex(firstCanonical),
+    last,
     lastWords,
+    lastSound: soundex(last),
     email,
-    emailLocal: email.slice(0, email.indexOf('@')),
-    phone: preparePhone(value('phone'), options.defaultCountry ?? 'US'),
-    address: addressWords.join(''),
-    addressNumbers: addressWords.flatMap((w) => w.match(/\d+/g) ?? []).join(' '),
-    addressStreet: addressWords.join('').replace(/\d+/g, ''),
-    city: foldText(value('city')).replace(/ /g, ''),
-    state: foldText(value('state')).replace(/ /g, ''),
-    postalCode: preparePostalCode(value('postalCode')),
-    dateOfBirth: prepareDate(value('dateOfBirth')),
+    emailLocal,
+    emailFromName: emailLocal !== '' && isFromName(emailLocal, first, last),
+    phone: preparePhone(valueOf(contact, 'phone', fillers), options.defaultCountry ?? 'US'),
+    address,
+    addressNumbers,
+    addressStreet: address.replace(DIGITS, ''),
+    city: foldText(valueOf(contact, 'city', fillers)).replace(/ /g, ''),
+    state: foldText(valueOf(contact, 'state', fillers)).replace(/ /g, ''),
+    postalCode: preparePostalCode(valueOf(contact, 'postalCode', fillers)),
+    dateOfBirth: prepareDate(valueOf(contact, 'dateOfBirth', fillers)),
   };
+}
+
+function isFromName(local: string, first: string, last: string): boolean {
+  const letters = local.replace(/[^a-z]/g, '');
+  if (letters === '' || (first === '' && last === '')) return false;
+  const f = first.slice(0, 1);
+  const l = last.slice(0, 1);
+  return [first, last, first + last, last + first, f + last, last + f, first + l, l + first].includes(letters);
+}
+
+function valueOf(contact: MatchContact, field: FillerField, fillers: FillerLists): string {
+  const raw = contact[field];
+  if (typeof raw !== 'string' || raw === '') return '';
+  return isFiller(field, raw, fillers) ? '' : raw;
 }
 
 function prepareEmail(raw: string, providerRules: boolean): string {

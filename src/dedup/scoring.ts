@@ -1,4 +1,4 @@
-import { FIELD_LEVELS, LEVELS_MASK, MATCH_FIELDS, levelOf, type MatchField } from './compare-fields.js';
+import { FIELD_LEVELS, LEVEL_GROUPS, LEVELS_MASK, MATCH_FIELDS, levelOf, type MatchField } from './compare-fields.js';
 
 /**
  * Fellegi-Sunter scoring. For each field and comparison level:
@@ -47,8 +47,8 @@ export const DEFAULT_M: Levels = {
   email: [0, 0.85, 0.05, 0.1],
   phone: [0, 0.85, 0.05, 0.1],
   address1: [0, 0.8, 0.1, 0.04, 0.06],
-  city: [0, 0.85, 0.08, 0.07],
-  state: [0, 0.9, 0.1],
+  city: [0, 0.85, 0.08, 0.07, 0.9, 0.05, 0.05],
+  state: [0, 0.9, 0.1, 0.95, 0.05],
   postalCode: [0, 0.85, 0.08, 0.07],
   dateOfBirth: [0, 0.85, 0.02, 0.08, 0.05],
 };
@@ -60,8 +60,8 @@ export const DEFAULT_U: Levels = {
   email: [0, 0.0001, 0.0005, 0.9994],
   phone: [0, 0.0001, 0.0005, 0.9994],
   address1: [0, 0.0005, 0.0005, 0.002, 0.997],
-  city: [0, 0.02, 0.01, 0.97],
-  state: [0, 0.2, 0.8],
+  city: [0, 0.02, 0.01, 0.97, 0.5, 0.05, 0.45],
+  state: [0, 0.2, 0.8, 0.6, 0.4],
   postalCode: [0, 0.005, 0.03, 0.965],
   dateOfBirth: [0, 0.0001, 0.00003, 0.001, 0.99887],
 };
@@ -164,12 +164,15 @@ export function estimateModel(
   const prior = allPairs > 0 ? Math.min(Math.max((share * comparedPairs) / allPairs, 1e-12), 0.5) : 0.5;
   const fields = {} as Record<MatchField, FieldModel>;
   for (const f of MATCH_FIELDS) {
-    fields[f] = {
-      levels: FIELD_LEVELS[f],
-      m: m[f],
-      u: u[f],
-      weights: m[f].map((mv, l) => (l === 0 ? 0 : Math.log2(mv / (u[f][l] as number)))),
-    };
+    const weights = m[f].map((mv, l) => (l === 0 ? 0 : Math.log2(mv / (u[f][l] as number))));
+    // A partial agreement never counts for more than full agreement. Without this cap a
+    // typo can outweigh an exact match (a common surname agrees exactly by chance more often
+    // than a rare one with a typo), and a pair would score higher for being less alike.
+    for (const group of LEVEL_GROUPS[f]) {
+      const full = weights[group[0] as number] as number;
+      for (const l of group.slice(1)) weights[l] = Math.min(weights[l] as number, full);
+    }
+    fields[f] = { levels: FIELD_LEVELS[f], m: m[f], u: u[f], weights };
   }
   return { fields, priorWeight: Math.log2(prior / (1 - prior)), matchShare: share, emIterations: iterations };
 }
@@ -188,13 +191,18 @@ export function matchProbability(weight: number): number {
   return 1 / (1 + 2 ** -weight);
 }
 
+/** Counts to probabilities within each level group, pulled towards `prior` by `pseudo` pairs. */
 function smooth(counts: LevelCounts, prior: Levels, pseudo: number): Record<MatchField, number[]> {
   const out = {} as Record<MatchField, number[]>;
   for (const f of MATCH_FIELDS) {
     const c = counts[f];
-    let present = 0;
-    for (let l = 1; l < c.length; l++) present += c[l] as number;
-    out[f] = c.map((n, l) => (l === 0 ? 0 : (n + pseudo * (prior[f][l] as number)) / (present + pseudo)));
+    const p = new Array<number>(c.length).fill(0);
+    for (const group of LEVEL_GROUPS[f]) {
+      let seen = 0;
+      for (const l of group) seen += c[l] as number;
+      for (const l of group) p[l] = ((c[l] as number) + pseudo * (prior[f][l] as number)) / (seen + pseudo);
+    }
+    out[f] = p;
   }
   return out;
 }

@@ -8,12 +8,17 @@
  * comparing letters.
  */
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const NOT_ALNUM_ASCII = /[^a-z0-9]+/g;
+
 /**
  * Lower case, accents stripped (NFD minus combining marks), every run of
  * characters other than letters and digits turned into one space, trimmed:
  * `  José  O'Brien-Smith ` -> `jose o brien smith`.
  */
 export function foldText(raw: string): string {
+  // Most text is plain ASCII: skip Unicode normalisation, the costliest step.
+  if (PRINTABLE_ASCII.test(raw)) return raw.toLowerCase().replace(NOT_ALNUM_ASCII, ' ').trim();
   return raw
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
@@ -31,9 +36,45 @@ export function jaro(a: string, b: string): number {
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
+  return la <= 31 && lb <= 31 ? jaroShort(a, b, la, lb) : jaroLong(a, b, la, lb);
+}
+
+// Strings of up to 31 characters (nearly every name, city and street) keep
+// their matched flags in two integers: no allocation in the hot loop.
+function jaroShort(a: string, b: string, la: number, lb: number): number {
   const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
-  const matchedB = new Uint8Array(lb);
+  let flagsA = 0;
+  let flagsB = 0;
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const lo = i > window ? i - window : 0;
+    const hi = i + window < lb - 1 ? i + window : lb - 1;
+    const ca = a.charCodeAt(i);
+    for (let j = lo; j <= hi; j++) {
+      if ((flagsB & (1 << j)) === 0 && b.charCodeAt(j) === ca) {
+        flagsA |= 1 << i;
+        flagsB |= 1 << j;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  let k = 0;
+  for (let i = 0; i < la; i++) {
+    if ((flagsA & (1 << i)) === 0) continue;
+    while ((flagsB & (1 << k)) === 0) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
+    k++;
+  }
+  return (matches / la + matches / lb + (matches - transpositions / 2) / matches) / 3;
+}
+
+function jaroLong(a: string, b: string, la: number, lb: number): number {
   const matchedA = new Uint8Array(la);
+  const matchedB = new Uint8Array(lb);
+  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const lo = Math.max(0, i - window);
@@ -57,8 +98,7 @@ export function jaro(a: string, b: string): number {
     if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
     k++;
   }
-  const m = matches;
-  return (m / la + m / lb + (m - transpositions / 2) / m) / 3;
+  return (matches / la + matches / lb + (matches - transpositions / 2) / matches) / 3;
 }
 
 /**
@@ -114,6 +154,34 @@ export function osaDistance(a: string, b: string, max = Number.POSITIVE_INFINITY
 }
 
 /**
+ * Whether the optimal string alignment distance is at most 1 (equal, or one
+ * insertion, deletion, substitution or adjacent swap), in one pass without
+ * the distance table: `osaDistance(a, b, 1) <= 1`, several times faster.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  let la = a.length;
+  let lb = b.length;
+  if (la < lb) {
+    [a, b] = [b, a];
+    [la, lb] = [lb, la];
+  }
+  if (la - lb > 1) return false;
+  let i = 0;
+  while (i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    // A swap of i and i+1, else a substitution at i: the rest must be equal.
+    let from = i + 1;
+    if (i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i)) from = i + 2;
+    for (let k = from; k < la; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
+    return true;
+  }
+  // a is one longer: a[i] is the insertion.
+  for (let k = i; k < lb; k++) if (a.charCodeAt(k + 1) !== b.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
  * Token-set similarity in [0, 1] of two space-separated strings: for each
  * token its best Jaro-Winkler against the other side's tokens, averaged, and
  * the two directions averaged (symmetric Monge-Elkan). Word order does not
@@ -139,14 +207,8 @@ function mongeElkan(from: readonly string[], to: readonly string[]): number {
   return sum / from.length;
 }
 
-const SOUNDEX_CODES: Readonly<Record<string, string>> = {
-  b: '1', f: '1', p: '1', v: '1',
-  c: '2', g: '2', j: '2', k: '2', q: '2', s: '2', x: '2', z: '2',
-  d: '3', t: '3',
-  l: '4',
-  m: '5', n: '5',
-  r: '6',
-};
+// Soundex digit of each letter a-z (0 for vowels, h, w, y), by char code - 97.
+const SOUNDEX_CODES = '01230120022455012623010202';
 
 /**
  * American Soundex (`robert` -> `R163`, `tymczak` -> `T522`) of the letters
@@ -155,21 +217,22 @@ const SOUNDEX_CODES: Readonly<Record<string, string>> = {
  */
 export function soundex(folded: string): string {
   let out = '';
-  let last = '';
+  let last = -1;
   for (let i = 0; i < folded.length && out.length < 4; i++) {
-    const ch = folded[i] as string;
-    if (ch < 'a' || ch > 'z') continue;
-    const code = SOUNDEX_CODES[ch] ?? '';
+    const c = folded.charCodeAt(i) - 97;
+    if (c < 0 || c > 25) continue;
+    const code = SOUNDEX_CODES.charCodeAt(c) - 48;
     if (out === '') {
-      out = ch.toUpperCase();
+      out = String.fromCharCode(c + 65);
       last = code;
       continue;
     }
-    if (code === '') {
-      if (ch !== 'h' && ch !== 'w') last = '';
+    if (code === 0) {
+      // h (7) and w (22) do not separate two letters of one code; vowels do.
+      if (c !== 7 && c !== 22) last = 0;
       continue;
     }
-    if (code !== last) out += code;
+    if (code !== last) out += String.fromCharCode(code + 48);
     last = code;
   }
   return out === '' ? '' : out.padEnd(4, '0');

@@ -254,3 +254,221 @@ describe('a failed run', () => {
     expect(JSON.parse(readFileSync(join(dir, 'nightly.state.json'), 'utf8')).locations[emu.locationId].lastRun.exported).toBe(3000);
   }, 90_000);
 });
+
+describe('what the file holds', () => {
+  async function customFields(emu: RunningEmulator, locationId = emu.locationId) {
+    const r = await admin<{ customFields: Array<{ id: string; name: string; fieldKey: string }> }>(emu, 'POST', `/locations/${locationId}/custom-fields`, {
+      customFields: [
+        { name: 'Favourite Colour', dataType: 'TEXT', position: 1 },
+        { name: 'Score', dataType: 'NUMERICAL', position: 2 },
+        { name: 'Interests', dataType: 'MULTIPLE_OPTIONS', position: 3, picklistOptions: ['golf', 'sailing', 'chess'] },
+      ],
+    });
+    return Object.fromEntries(r.customFields.map((f) => [f.name, f.id]));
+  }
+
+  it('escapes formulas (or not, when asked), quotes what needs it, and heads custom fields by name', async () => {
+    const emu = await emulator();
+    const cf = await customFields(emu);
+    await seed(emu, [
+      {
+        firstName: '=HYPERLINK("http://evil.example","click")',
+        lastName: '@SUM(1+1)',
+        email: 'f1@formula.example',
+        companyName: 'Doe, Smith & "Partners"',
+        address1: '1 Main St\nSuite 2',
+        tags: ['-minus', 'plain'],
+        customFields: [
+          { id: cf['Favourite Colour'], value: '+blue' },
+          { id: cf.Score, value: 42 },
+          { id: cf.Interests, value: ['golf', 'chess'] },
+        ],
+        dateAdded: '2026-01-01T00:00:00.000Z',
+      },
+      { firstName: 'Plain', lastName: 'Person', email: 'f2@formula.example', phone: '+14155550100', dateAdded: '2026-01-02T00:00:00.000Z' },
+    ]);
+    const dir = freshDir('formulas');
+    const env = envFor(emu);
+
+    const safe = await runCli(['export', '--location', emu.locationId, '--out', join(dir, 'safe.csv'), '--report-dir', join(dir, 'runs')], env);
+    expect(safe.status).toBe(0);
+    const rows = readCsv(join(dir, 'safe.csv'));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      firstName: `'=HYPERLINK("http://evil.example","click")`,
+      lastName: "'@SUM(1+1)",
+      companyName: 'Doe, Smith & "Partners"',
+      address1: '1 Main St\nSuite 2',
+      tags: "'-minus, plain",
+      'Favourite Colour': "'+blue",
+      Score: '42',
+      Interests: 'golf, chess',
+    });
+    expect(rows[1]).toMatchObject({ firstName: 'Plain', phone: "'+14155550100", 'Favourite Colour': '', Score: '' });
+    const header = readFileSync(join(dir, 'safe.csv'), 'utf8').split('\r\n')[0]!.split(',');
+    expect(header.slice(-3)).toEqual(['Favourite Colour', 'Score', 'Interests']);
+
+    const raw = await runCli(['export', '--location', emu.locationId, '--out', join(dir, 'raw.csv'), '--no-escape-formulas', '--bom', '--report-dir', join(dir, 'runs')], env);
+    expect(raw.status).toBe(0);
+    const bytes = readFileSync(join(dir, 'raw.csv'));
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(readCsv(join(dir, 'raw.csv'))[0]).toMatchObject({ firstName: '=HYPERLINK("http://evil.example","click")', 'Favourite Colour': '+blue' });
+  }, 60_000);
+
+  it('selects, renames and filters through a pipeline file, custom fields by name', async () => {
+    const emu = await emulator();
+    const cf = await customFields(emu);
+    await seed(emu, [
+      { firstName: 'Ann', email: 'ann@sel.example', tags: ['vip'], customFields: [{ id: cf['Favourite Colour'], value: 'blue' }], dateAdded: '2026-01-01T00:00:00.000Z' },
+      { firstName: 'Bob', email: 'bob@sel.example', tags: ['vip'], customFields: [{ id: cf['Favourite Colour'], value: 'red' }], dateAdded: '2026-01-02T00:00:00.000Z' },
+      { firstName: 'Cy', email: 'cy@sel.example', tags: ['other'], customFields: [{ id: cf['Favourite Colour'], value: 'blue' }], dateAdded: '2026-01-03T00:00:00.000Z' },
+      { firstName: 'Di', email: 'di@sel.example', tags: ['vip'], customFields: [{ id: cf['Favourite Colour'], value: 'blue' }], dateAdded: '2026-01-04T00:00:00.000Z' },
+    ]);
+    const dir = freshDir('select');
+    writeFileSync(
+      join(dir, 'vip.yaml'),
+      [
+        'job: export',
+        `location: ${emu.locationId}`,
+        'reportDir: runs',
+        'export:',
+        '  out: vip.csv',
+        '  columns: [firstName, { field: Favourite Colour, header: Colour }, { field: email, header: E-mail }]',
+        '  filter:',
+        '    - { field: tags, operator: eq, value: VIP }              # tags are stored lower-case',
+        '    - { field: customFields.Favourite Colour, operator: eq, value: blue }',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['run', join(dir, 'vip.yaml')], envFor(emu));
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/2 contacts/);
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(dir, 'vip.csv'), 'utf8')).toBe('firstName,Colour,E-mail\r\nAnn,blue,ann@sel.example\r\nDi,blue,di@sel.example\r\n');
+
+    // The same through flags, to stdout.
+    const flags = await runCli(
+      ['export', '--location', emu.locationId, '--out', '-', '--columns', 'firstName,Colour=Favourite Colour', '--filter', '{"field":"tags","operator":"eq","value":"other"}', '--report-dir', join(dir, 'runs')],
+      envFor(emu),
+    );
+    expect(flags.status).toBe(0);
+    expect(flags.stdout).toBe('firstName,Colour\r\nCy,blue\r\n');
+    expect(flags.stderr).toMatch(/Exported 1 contacts/);
+  }, 60_000);
+
+  it('with extras, estimates their cost first and adds notes and tasks', async () => {
+    const emu = await emulator({ rateLimit: { max: 100, intervalMs: 10_000 } });
+    await seed(emu, [
+      { firstName: 'Noted', email: 'n@x.example', notes: [{ body: 'first call', dateAdded: '2026-01-01T00:00:00Z' }, { body: 'second, "quoted"', dateAdded: '2026-01-02T00:00:00Z' }], tasks: [{ title: 'Call back', dueDate: '2026-02-01T09:00:00Z' }], dateAdded: '2026-01-01T00:00:00Z' },
+      { firstName: 'Bare', email: 'b@x.example', dateAdded: '2026-01-02T00:00:00Z' },
+    ]);
+    const dir = freshDir('extras');
+    const run = await runCli(['export', '--location', emu.locationId, '--out', join(dir, 'x.csv'), '--columns', 'firstName,notes,tasks', '--extras', 'notes,tasks', '--report-dir', join(dir, 'runs')], envFor(emu));
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/extras \(notes, tasks\) cost 2 requests per contact: about 4 requests for 2 contacts, 1 s at the location's limit of 100 per 10 s/);
+    const rows = readCsv(join(dir, 'x.csv'));
+    expect(rows).toEqual([
+      { firstName: 'Noted', notes: 'first call\n\n---\n\nsecond, "quoted"', tasks: '[ ] Call back (due 2026-02-01T09:00:00.000Z)' },
+      { firstName: 'Bare', notes: '', tasks: '' },
+    ]);
+  }, 60_000);
+
+  it('several locations: one file each, or one file with a locationId column; each with its own token and budget', async () => {
+    const emu = await emulator();
+    await admin(emu, 'POST', '/locations', { id: 'secondLocation000001' });
+    const { token: second } = await admin<{ token: string }>(emu, 'POST', '/tokens', { locationId: 'secondLocation000001' });
+    await seed(emu, [{ firstName: 'A1', email: 'a1@one.example' }]);
+    await seed(emu, [{ firstName: 'B1', email: 'b1@two.example' }, { firstName: 'B2', email: 'b2@two.example' }], 'secondLocation000001');
+    const dir = freshDir('multi');
+    const env = envFor(emu, { HOOPAI_TOKEN_secondLocation000001: second });
+    const both = `${emu.locationId},secondLocation000001`;
+
+    const split = await runCli(['export', '--location', both, '--out', join(dir, 'c-{location}.csv'), '--columns', 'firstName', '--state', join(dir, 's.json'), '--report-dir', join(dir, 'runs')], env);
+    expect(split.stderr).toBe('');
+    expect(split.status).toBe(0);
+    expect(readFileSync(join(dir, `c-${emu.locationId}.csv`), 'utf8')).toBe('firstName\r\nA1\r\n');
+    expect(readFileSync(join(dir, 'c-secondLocation000001.csv'), 'utf8')).toBe('firstName\r\nB1\r\nB2\r\n');
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')).locations).sort()).toEqual([emu.locationId, 'secondLocation000001'].sort());
+
+    const one = await runCli(['export', '--location', both, '--out', join(dir, 'all.csv'), '--columns', 'firstName', '--report-dir', join(dir, 'runs')], env);
+    expect(one.status).toBe(0);
+    const rows = readCsv(join(dir, 'all.csv'));
+    expect(rows.map((r) => `${r.locationId}:${r.firstName}`).sort()).toEqual([`${emu.locationId}:A1`, 'secondLocation000001:B1', 'secondLocation000001:B2'].sort());
+
+    // Without a token for the second location, the shared token is refused there: the run fails and writes nothing.
+    const refused = await runCli(['export', '--location', both, '--out', join(dir, 'none.csv'), '--report-dir', join(dir, 'runs')], envFor(emu));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/Export failed: .*The previous file/);
+    expect(existsSync(join(dir, 'none.csv'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+});
+
+describe('round trip', () => {
+  it('an export imported into another location with pipelines/roundtrip.yaml exports to the same file, apart from ids and dates', async () => {
+    const emu = await emulator();
+    const target = 'roundTripTarget00001';
+    await admin(emu, 'POST', '/locations', { id: target });
+    const { token: targetToken } = await admin<{ token: string }>(emu, 'POST', '/tokens', { locationId: target });
+    await seed(emu, [
+      { firstName: 'José', lastName: 'Muñoz', email: 'jose@rt.example', phone: '+34612345678', companyName: 'Ejemplo, SL', city: 'Madrid', country: 'ES', tags: ['spain', 'vip'], dateOfBirth: '1980-05-17', dateAdded: '2026-01-01T00:00:00Z' },
+      { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@rt.example', address1: '12 St James\'s Square', postalCode: 'SW1Y 4JH', website: 'https://ada.example', source: 'referral', tags: ['speaker'], dateAdded: '2026-01-02T00:00:00Z' },
+      { firstName: 'Phone', lastName: 'Only', phone: '+14155550123', state: 'CA', timezone: 'America/Los_Angeles', dateAdded: '2026-01-03T00:00:00Z' },
+    ]);
+    const dir = freshDir('roundtrip');
+    const a = join(dir, 'a.csv');
+    const b = join(dir, 'b.csv');
+    expect((await runCli(['export', '--location', emu.locationId, '--out', a, '--report-dir', join(dir, 'runs')], envFor(emu))).status).toBe(0);
+
+    const imported = await runCli(['import', a, '--location', target, '--pipeline', join(process.cwd(), 'pipelines/roundtrip.yaml'), '--report-dir', join(dir, 'runs')], envFor(emu, { HOOPAI_TOKEN: targetToken }));
+    expect(imported.stderr).toBe('');
+    expect(imported.status).toBe(0);
+    expect(imported.stdout).toMatch(/3 created/);
+
+    expect((await runCli(['export', '--location', target, '--out', b, '--report-dir', join(dir, 'runs')], envFor(emu, { HOOPAI_TOKEN: targetToken }))).status).toBe(0);
+    const comparable = (file: string) =>
+      readCsv(file)
+        .map((r) => {
+          const { id: _id, dateAdded: _a, dateUpdated: _u, lastActivity: _l, ...rest } = r;
+          return rest;
+        })
+        .sort((x, y) => (x.email! + x.phone!).localeCompare(y.email! + y.phone!));
+    const before = comparable(a);
+    expect(before).toHaveLength(3);
+    expect(comparable(b)).toEqual(before);
+  }, 60_000);
+});
+
+describe('mistakes', () => {
+  it.each<[string, string[], RegExp]>([
+    ['--filter that is not JSON', ['--filter', '{field: tags}'], /--filter is not valid JSON/],
+    ['an unknown filter field', ['--filter', '{"field":"contact_name","operator":"eq","value":"x"}'], /export\.filter\[0\]\.field: unknown field 'contact_name' \(did you mean 'contactName'\?\)/],
+    ['an operator the field does not take', ['--filter', '{"field":"email","operator":"contains","value":"x"}'], /export\.filter\[0\]\.operator: 'email' takes eq, not_eq, exists, not_exists, not contains/],
+    ['an unknown custom field in a filter', ['--filter', '{"field":"customFields.Shoe Size","operator":"eq","value":"x"}'], /unknown custom field 'Shoe Size'.*\(at export\.filter\[0\]\.field\)/],
+    ['an unknown column', ['--columns', 'email,frstName'], /unknown field 'frstName' \(did you mean 'firstName'\?\).*\(at export\.columns\[1\]\.field\)/],
+    ['since and state together', ['--since', '2026-01-01', '--state', 's.json'], /mutually exclusive|since or state/],
+    ['a since that is no date', ['--since', 'yesterday'], /export\.since: 'yesterday' is not an ISO 8601 date/],
+    ['a bad overlap', ['--state', 's.json', '--overlap', '5 minutes'], /export\.overlap/],
+    ['an unknown extra', ['--extras', 'calls'], /export\.extras\[0\]: expected one of notes, tasks/],
+  ])('%s: exit 2 with the setting named, before any search', async (_what, flags, message) => {
+    const emu = await emulator();
+    const dir = freshDir('mistake');
+    await admin(emu, 'POST', '/stats/reset');
+    const run = await runCli(['export', '--location', emu.locationId, '--out', join(dir, 'x.csv'), '--report-dir', join(dir, 'runs'), ...flags], envFor(emu));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'x.csv'))).toBe(false);
+    const stats = await admin<{ byOperation: Record<string, number> }>(emu, 'GET', '/stats');
+    expect(stats.byOperation['search-contacts-advanced'] ?? 0).toBe(0);
+  }, 30_000);
+
+  it('a damaged state file is a configuration error that names it', async () => {
+    const emu = await emulator();
+    const dir = freshDir('bad-state');
+    writeFileSync(join(dir, 's.json'), '{"version": 1, "locations": ');
+    const run = await runCli(['export', '--location', emu.locationId, '--out', join(dir, 'x.csv'), '--state', join(dir, 's.json'), '--report-dir', join(dir, 'runs')], envFor(emu));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/The state file .*s\.json is not valid JSON.*move it away to start over/);
+  });
+});

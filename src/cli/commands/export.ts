@@ -143,7 +143,7 @@ export const exportCommand: CommandDef<ExportArgs> = {
   builder: (y: Argv) =>
     withConnectionOptions(
       y
-        .option('out', { type: 'string', describe: 'Output file (.csv, .csv.gz with --gzip), or - for stdout; {location} names one file per location' })
+        .option('out', { type: 'string', nargs: 1, describe: 'Output file (.csv, .csv.gz with --gzip), or - for stdout; {location} names one file per location' })
         .option('pipeline', { type: 'string', describe: 'Pipeline file (YAML) of an export job; flags override its settings' })
         .option('filter', { type: 'string', describe: 'Search filters as JSON, e.g. \'[{"field":"tags","operator":"eq","value":"vip"}]\'' })
         .option('columns', { type: 'string', describe: 'Columns in order, comma-separated; Header=field renames (custom fields by name, key or id)' })

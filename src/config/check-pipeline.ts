@@ -10,6 +10,7 @@ import {
 } from '../api/search-grammar.js';
 import { describeValue, formatPath, isWithin, quote, type PathSegment, type SettingPath } from './config-path.js';
 import { suggestClosest } from './did-you-mean.js';
+import { isRelativeDate } from './relative-date.js';
 import type { RawProblem } from './schema-errors.js';
 
 /**
@@ -327,8 +328,8 @@ function checkFilterValue(filter: Obj, path: PathSegment[], add: Add): void {
   if (filter.operator === 'range' && isObj(v)) {
     for (const [k, bound] of Object.entries(v)) {
       if (!['gt', 'gte', 'lt', 'lte'].includes(k)) add([...path, 'value', k], 'a range takes gt, gte, lt and lte only');
-      else if (typeof bound === 'string' ? Number.isNaN(Date.parse(bound)) && Number.isNaN(Number(bound)) : typeof bound !== 'number') {
-        add([...path, 'value', k], `expected a number, or an ISO 8601 date such as 2026-11-01, got ${describeValue(bound)}`);
+      else if (typeof bound === 'string' ? Number.isNaN(Date.parse(bound)) && Number.isNaN(Number(bound)) && !isRelativeDate(bound) : typeof bound !== 'number') {
+        add([...path, 'value', k], `expected a number, an ISO 8601 date such as 2026-11-01, or a date relative to the run (now-7d, startOfMonth), got ${describeValue(bound)}`);
       }
     }
   }

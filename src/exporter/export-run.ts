@@ -175,7 +175,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportSummar
       throw new ConfigError('filters on custom fields need their definitions, which this token cannot read (scope locations/customFields.readonly)', 'export.filter');
     }
     const columns = columnsOf(pipeline, defs, locationColumn);
-    const filters = resolveFilters(settings.filter, defs);
+    const filters = resolveFilters(settings.filter, defs, started);
     const prev = state.locations[locationId];
     const since = settings.since !== undefined ? Date.parse(settings.since) : settings.state !== undefined ? lowerBound(prev, settings.overlapMs) : undefined;
     plans.push({ locationId, api, columns, filters, incremental, since, tracker: new WatermarkTracker(settings.state ? prev : undefined, settings.overlapMs) });

@@ -8,6 +8,7 @@
 import { customFieldOps, type SearchOperator } from '../api/search-grammar.js';
 import type { CustomFieldDefinition } from '../api/types.js';
 import { suggestClosest } from '../config/did-you-mean.js';
+import { resolveRelativeDate } from '../config/relative-date.js';
 import type { SearchFilter } from '../config/pipeline-types.js';
 import { ConfigError } from '../core/errors.js';
 
@@ -51,9 +52,18 @@ function resolveOne(filter: Filter, path: string, defs: readonly CustomFieldDefi
   return { ...filter, field: `customFields.${def.id}${option !== undefined ? `.${option}` : ''}` };
 }
 
+/** Range bounds relative to the run (`startOfMonth`, `now-7d`) as instants. */
+function resolveDates(filter: Filter, nowMs: number): Filter {
+  if ('group' in filter) return { ...filter, filters: filter.filters.map((f) => resolveDates(f, nowMs)) };
+  if (filter.operator !== 'range' || filter.value === null || typeof filter.value !== 'object') return filter;
+  const value: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(filter.value as Record<string, unknown>)) value[k] = (typeof v === 'string' && resolveRelativeDate(v, nowMs)) || v;
+  return { ...filter, value };
+}
+
 /** Filters as the search API takes them; `settingPath` names them in errors (`export.filter`). */
-export function resolveFilters(filters: readonly Filter[], defs: readonly CustomFieldDefinition[], settingPath = 'export.filter'): Filter[] {
-  return filters.map((f, i) => resolveOne(f, `${settingPath}[${i}]`, defs));
+export function resolveFilters(filters: readonly Filter[], defs: readonly CustomFieldDefinition[], nowMs = Date.now(), settingPath = 'export.filter'): Filter[] {
+  return filters.map((f, i) => resolveDates(resolveOne(f, `${settingPath}[${i}]`, defs), nowMs));
 }
 
 /** Whether any filter names a custom field (then the definitions must be read before the first search). */

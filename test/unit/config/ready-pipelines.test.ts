@@ -50,6 +50,9 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
     badRows: [{ record: 21, line: 28, code: 'CSV_INVALID_QUOTE' }],
   },
   'demo-migration.yaml': { job: 'import', sample: 'demo-contacts.csv', records: 6, badRows: [] },
+  'roundtrip.yaml': { job: 'import' },
+  'nightly-export.yaml': { job: 'export' },
+  'vip-this-month.yaml': { job: 'export' },
 };
 
 const files = (await readdir(PIPELINES)).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();

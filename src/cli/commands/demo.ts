@@ -1,11 +1,15 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { HoopClient } from '../../api/client.js';
 import { ContactsApi } from '../../api/endpoints.js';
-import { loadPipeline } from '../../config/index.js';
+import { loadPipeline, parsePipeline, type ExportPipeline } from '../../config/index.js';
 import { EXIT } from '../../core/errors.js';
+import { runExport } from '../../exporter/export-run.js';
 import { runImport } from '../../writers/import-run.js';
 import type { CommandDef } from '../command.js';
+import { printExportSummary } from './export.js';
 import { printSummary } from './import.js';
 
 export interface DemoArgs {
@@ -15,16 +19,26 @@ export interface DemoArgs {
   keep: boolean;
 }
 
+/** The demo's export: the columns a reader cares about, in one file beside the import report. */
+function exportPipeline(locationId: string, out: string, reportDir: string): ExportPipeline {
+  const p = parsePipeline('', 'demo', {}, {
+    overrides: { job: 'export', location: locationId, reportDir, export: { out, columns: ['firstName', 'lastName', 'email', 'phone', 'companyName', 'tags'] } },
+    baseDir: process.cwd(),
+  });
+  if (p.job !== 'export') throw new Error('the demo export is not an export pipeline');
+  return p;
+}
+
 const DEMO_PIPELINE = fileURLToPath(new URL('../../../pipelines/demo-migration.yaml', import.meta.url));
 
 /**
  * The demo: an emulator in this process, a location that already has
  * contacts with tags, then the demo migration planned (dry run) and run over
- * HTTP, with its report. Later issues add dedup and export.
+ * HTTP, with its report, then an export of the location to CSV.
  */
 export const demoCommand: CommandDef<DemoArgs> = {
   command: 'demo',
-  describe: 'Start the emulator in-process and run the demo migration against it (plan, then import)',
+  describe: 'Start the emulator in-process and run the demo against it: plan, import, then export',
   builder: (y: Argv) =>
     y
       .option('pipeline', { type: 'string', default: DEMO_PIPELINE, describe: 'Pipeline file to run' })
@@ -69,6 +83,16 @@ export const demoCommand: CommandDef<DemoArgs> = {
       out('\n3. Tags written as deltas, never replaced:');
       if (ada) out(`   Ada Lovelace: [${ada.tags.join(', ')}], phone ${ada.phone ?? '-'}`);
       if (grace) out(`   Grace Hopper: [${grace.tags.join(', ')}] (matched by phone, email added)`);
+      const exportFile = join(pipeline.reportDir, `demo-export-${real.runId}.csv`);
+      out(`\n4. Export of the location (search pages through the searchAfter cursor, atomic file):`);
+      const exported = await runExport({
+        pipeline: exportPipeline(emu.locationId, exportFile, pipeline.reportDir),
+        apiFor: () => api(),
+      });
+      printExportSummary(exported, (l) => out(`   ${l}`));
+      out(`   First lines of ${exportFile}:`);
+      const lines = (await readFile(exportFile, 'utf8')).split('\r\n').slice(0, 4);
+      for (const l of lines) out(`     ${l.length > 110 ? `${l.slice(0, 107)}...` : l}`);
       if (args.keep) {
         out('\nEmulator left running; press Ctrl-C to stop.');
         await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

@@ -1,5 +1,6 @@
 import { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
 import type { RowProblem } from '../core/row.js';
+import { parseNanpDigits } from './phone-nanp.js';
 import { fail, optionError, type TransformResult } from './result.js';
 import { trimText } from './text.js';
 
@@ -204,6 +205,8 @@ export function toE164(raw: string, options: PhoneOptions = {}): PhoneResult {
  * of the cache: more than 250 characters (the library refuses them as
  * typed) and fewer than 3 digits (whether the text is "viable" then depends
  * on the punctuation). A test pins the equivalence on every format we list.
+ * North American numbers, the commonest, are answered by a port of the
+ * library's steps that compiles its patterns once (phone-nanp.ts).
  */
 const PARSE_CACHE_SIZE = 4096;
 const parseCache = new Map<string, string | null>();
@@ -211,7 +214,10 @@ const parseCache = new Map<string, string | null>();
 function parseValid(s: string, country: CountryCode): string | undefined {
   const digits = s.replace(NOT_DIGIT, '');
   if (s.length > 250 || digits.length < 3) return parseWithLibrary(s, country);
-  const key = `${country}${s.startsWith('+') ? '+' : ''}${digits}`;
+  const canonical = s.startsWith('+') ? `+${digits}` : digits;
+  const nanp = parseNanpDigits(canonical, country);
+  if (nanp !== null) return nanp;
+  const key = `${country}${canonical}`;
   const hit = parseCache.get(key);
   if (hit !== undefined) {
     // Refreshed, so the cache keeps what a file repeats (least recently used goes first).

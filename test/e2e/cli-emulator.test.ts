@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -148,5 +148,12 @@ describe('hoop-etl', () => {
     expect(r.stdout).toContain('Imported 6 rows: 3 created, 2 updated, 0 unchanged, 1 merged into another row, 0 failed.');
     expect(r.stdout).toContain('Ada Lovelace: [existing-customer, vip, newsletter, hoop-etl-demo, speaker]');
     expect(r.stdout).toContain('Grace Hopper: [conference-2025, newsletter, hoop-etl-demo]');
+    // It ends with an export of the location: the 5 contacts, tags sorted in their cell.
+    expect(r.stdout).toMatch(/hoopDemoLocation0001: 5 contacts -> .*demo-export-.*\.csv/);
+    const file = /-> (\S+demo-export-\S+\.csv)/.exec(r.stdout)![1]!;
+    const lines = readFileSync(file, 'utf8').split('\r\n');
+    expect(lines[0]).toBe('firstName,lastName,email,phone,companyName,tags');
+    expect(lines).toContain(`Ada,Lovelace,ada@analytical.example,'+14155550101,Analytical Engines,"existing-customer, hoop-etl-demo, newsletter, speaker, vip"`);
+    expect(lines.filter((l) => l !== '')).toHaveLength(6);
   });
 });

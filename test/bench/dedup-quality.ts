@@ -16,7 +16,8 @@
  * run.
  */
 import { readFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { candidatePairs } from '../../src/dedup/blocking.js';
 import { findDuplicates } from '../../src/dedup/find-duplicates.js';
@@ -27,7 +28,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const dataDir = resolve(arg('data') ?? join(import.meta.dirname, '../../../shared/data/dedup'));
+const dataDir = resolve(arg('data') ?? join(dirname(fileURLToPath(import.meta.url)), '../../../shared/data/dedup'));
 const threshold = arg('threshold') === undefined ? undefined : Number(arg('threshold'));
 
 function readCsv(file: string): Record<string, string>[] {

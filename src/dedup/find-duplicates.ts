@@ -83,6 +83,8 @@ export interface FindDuplicatesStats {
   readonly exactKeyLinks: number;
   readonly clusters: number;
   readonly contactsInClusters: number;
+  /** Contacts in the largest cluster: a shared office phone or a chain of fuzzy links shows here first. */
+  readonly largestCluster: number;
 }
 
 export interface FindDuplicatesResult {
@@ -190,9 +192,11 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
 
   const ordered: Array<{ first: number; cluster: DuplicateCluster }> = [];
   let contactsInClusters = 0;
+  let largestCluster = 0;
   for (const [root, list] of members) {
     if (list.length < 2) continue;
     contactsInClusters += list.length;
+    largestCluster = Math.max(largestCluster, list.length);
     ordered.push({
       first: list[0] as number,
       cluster: {
@@ -215,6 +219,7 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
       exactKeyLinks,
       clusters: clusters.length,
       contactsInClusters,
+      largestCluster,
     },
   };
 }

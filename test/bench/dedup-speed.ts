@@ -255,7 +255,7 @@ try {
   console.log(`plan (findDuplicates):       ${(planMs / 1000).toFixed(2)} s`);
   console.log(`plan / read:                 ${(planMs / readMs).toFixed(1)}`);
   console.log(`pairs compared:              ${s.comparedPairs} (${s.blocks} blocks, ${s.oversizedBlocks} oversized, of ${(total * (total - 1)) / 2} pairs)`);
-  console.log(`links:                       ${s.scoredLinks} scored, ${s.exactKeyLinks} exact-key; ${s.clusters} clusters holding ${s.contactsInClusters} contacts`);
+  console.log(`links:                       ${s.scoredLinks} scored, ${s.exactKeyLinks} exact-key; ${s.clusters} clusters holding ${s.contactsInClusters} contacts, the largest ${s.largestCluster}`);
   console.log(`known duplicates:            recall ${q.recall.toFixed(4)}, precision ${q.precision.toFixed(4)} (pairwise, ${q.truePairs} true pairs)`);
   if (opts.keep) console.log(`kept: ${dir}`);
 } finally {

@@ -43,7 +43,7 @@ describe('findDuplicates', () => {
       ['bob-1', 'bob-2'],
       ['vic-1', 'vic-2'],
     ]);
-    expect(result.stats).toMatchObject({ contacts: CONTACTS.length, clusters: 3, contactsInClusters: 7 });
+    expect(result.stats).toMatchObject({ contacts: CONTACTS.length, clusters: 3, contactsInClusters: 7, largestCluster: 3 });
   });
 
   it('links exact keys transitively and says which key', () => {

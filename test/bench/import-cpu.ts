@@ -60,15 +60,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse as csvParse } from 'csv-parse';
 import { stringify as csvStringify } from 'csv-stringify';
-import type { ContactsApi } from '../../src/api/endpoints.js';
-import { checkPipelineColumns, parsePipeline, type ImportPipeline, type Mapping } from '../../src/config/index.js';
-import { matchKeys } from '../../src/dedup/match-keys.js';
-import { mergeRows, type MappedRow } from '../../src/dedup/merge-rows.js';
-import { UnionFind } from '../../src/dedup/union-find.js';
-import { readCsvHeader, readCsvRows } from '../../src/sources/read-csv-rows.js';
-import { mapRow, mappingFromHeaders, type MappedContact, type MappedNote, type MappedTask } from '../../src/transforms/map-row.js';
-import { runImport } from '../../src/writers/import-run.js';
-import { judge, LocationSnapshot, wouldChangeNothing } from '../../src/writers/location-snapshot.js';
+import type { ContactsApi } from '../../dist/api/endpoints.js';
+import { parsePipeline, type ImportPipeline } from '../../src/config/index.js';
+import { readCsvRows } from '../../src/sources/read-csv-rows.js';
+// The built import (dist/), as the CLI runs it: its mapping worker is a built file.
+import { runImport } from '../../dist/writers/import-run.js';
 
 // ---------------------------------------------------------------- options
 
@@ -76,7 +72,6 @@ const { values: opts } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
     seed: { type: 'string', default: '1' },
-    'skip-dryrun': { type: 'boolean', default: false },
     only: { type: 'string' },
     'child-node-args': { type: 'string', default: '' },
     keep: { type: 'boolean', default: false },
@@ -98,7 +93,7 @@ function intOpt(name: string, v: string | undefined, min: number): number {
   return n;
 }
 
-const PHASES = ['bare', 'source', 'ours', 'dryrun'] as const;
+const PHASES = ['bare', 'source', 'ours'] as const;
 type Phase = (typeof PHASES)[number];
 
 const GOAL_RATIO = 0.5;
@@ -346,163 +341,14 @@ function liveHeap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** runImport's STANDARD_WRITE_FIELDS (not exported), for the same write body. */
-const STANDARD_WRITE_FIELDS = new Set([
-  'firstName', 'lastName', 'name', 'email', 'phone', 'companyName', 'address1', 'city', 'state', 'postalCode',
-  'country', 'website', 'timezone', 'source', 'gender', 'dateOfBirth', 'assignedTo', 'dnd',
-]);
-
 function loadBenchPipeline(pipelineFile: string): ImportPipeline {
   const p = parsePipeline(readFileSync(pipelineFile, 'utf8'), pipelineFile, process.env);
   if (p.job !== 'import') throw new Error(`${pipelineFile}: not an import pipeline`);
   return p;
 }
 
-/**
- * runImport's dry run from its building blocks (src/writers/import-run.ts),
- * step for step, without the journal, the API, the p-queue and the outcome
- * files: pass 1 maps and clusters, pass 2 maps again and merges each cluster
- * when its last row is read.
- */
+/** runImport's dry run, against an in-memory stub of an empty location: no network. */
 async function oursPass(pipelineFile: string): Promise<{ rows: number; detail: Record<string, number> }> {
-  const pipeline = loadBenchPipeline(pipelineFile);
-  const file = pipeline.source.file;
-  const readOpts = {
-    encoding: pipeline.source.encoding === 'auto' ? undefined : pipeline.source.encoding,
-    delimiter: pipeline.source.delimiter === 'auto' ? undefined : pipeline.source.delimiter,
-  };
-  const t0 = performance.now();
-  const header = await readCsvHeader(file, readOpts);
-  checkPipelineColumns(pipeline, header.headers, file);
-  const mapping: Mapping = pipeline.mapping ?? mappingFromHeaders(header.headers);
-  const ctx = { runStartedAt: Date.now() };
-  const snapshot = new LocationSnapshot(); // an empty location
-
-  // Pass 1: map, fail what cannot be mapped, cluster the rest.
-  let rows = 0;
-  let failed = 0;
-  const keyOwner = new Map<string, number>();
-  const recordKeys: Array<[number, string[]]> = [];
-  for await (const item of readCsvRows(file, readOpts)) {
-    rows++;
-    if (item.kind === 'bad-row') {
-      failed++;
-      continue;
-    }
-    const mapped = mapRow(item.row, pipeline, mapping, ctx);
-    if (!mapped.ok) {
-      failed++;
-      continue;
-    }
-    const f = mapped.contact.fields;
-    if (pipeline.mode !== 'create' && !f.email && !f.phone) {
-      failed++;
-      continue;
-    }
-    const keys = pipeline.dedup.inFile
-      ? matchKeys({ email: pipeline.dedup.keys.includes('email') ? (f.email as string | undefined) : undefined, phone: pipeline.dedup.keys.includes('phone') ? (f.phone as string | undefined) : undefined })
-      : [];
-    recordKeys.push([item.row.record, keys]);
-  }
-  const t1 = performance.now();
-  const heapAfterPass1 = liveHeap();
-  const uf = new UnionFind(rows + 1);
-  for (const [record, keys] of recordKeys) {
-    for (const k of keys) {
-      const owner = keyOwner.get(k);
-      if (owner === undefined) keyOwner.set(k, record);
-      else uf.union(owner, record);
-    }
-  }
-  const clusters = new Map<number, { records: number[]; last: number }>();
-  const clusterOf = new Map<number, number>();
-  for (const [record] of recordKeys) {
-    const root = uf.find(record);
-    let c = clusters.get(root);
-    if (!c) clusters.set(root, (c = { records: [], last: record }));
-    c.records.push(record);
-    c.last = record;
-    clusterOf.set(record, root);
-  }
-  const t2 = performance.now();
-  const heapAfterClustering = liveHeap();
-
-  // Pass 2: merge each cluster once its last row has been read (the dry run's per-cluster work).
-  const counts = { created: 0, updated: 0, unchanged: 0, merged: 0, collisions: 0 };
-  let plannedRequests = 0;
-  const plannedTagSets = new Map<string, number>();
-  const buffered = new Map<number, MappedContact[]>();
-  const rawValues = new Map<number, Record<string, string>>();
-  let maxBuffered = 0;
-  const planCluster = (members: MappedContact[]): void => {
-    const result = mergeRows(members as unknown as MappedRow[], pipeline.dedup.policy);
-    const fields = result.row.fields as Record<string, unknown>;
-    const notes = result.row.notes.map((n) => JSON.parse(n) as MappedNote);
-    const taskKeys = new Set<string>();
-    const tasks: MappedTask[] = [];
-    for (const m of members) for (const t of m.tasks) if (!taskKeys.has(JSON.stringify(t))) (taskKeys.add(JSON.stringify(t)), tasks.push(t));
-    const write: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(fields)) if (STANDARD_WRITE_FIELDS.has(k)) write[k] = v;
-    const requests = 1 + notes.length + tasks.length;
-    const verdict = judge(snapshot, write.email as string | undefined, write.phone as string | undefined);
-    const unchanged = verdict.kind === 'update' && notes.length + tasks.length === 0 && wouldChangeNothing(verdict.contact, write, [], result.row.tags);
-    if (verdict.kind === 'collision') counts.collisions++;
-    if (unchanged) counts.unchanged++;
-    else if (verdict.kind === 'create') counts.created++;
-    else counts.updated++;
-    counts.merged += result.merged.length;
-    if (!unchanged) {
-      plannedRequests += requests;
-      if (result.row.tags.length) {
-        const setKey = JSON.stringify([...result.row.tags].sort());
-        plannedTagSets.set(setKey, (plannedTagSets.get(setKey) ?? 0) + 1);
-      }
-    }
-  };
-  for await (const item of readCsvRows(file, readOpts)) {
-    if (item.kind !== 'row') continue;
-    const root = clusterOf.get(item.row.record);
-    if (root === undefined) continue;
-    const cluster = clusters.get(root)!;
-    const mapped = mapRow(item.row, pipeline, mapping, ctx);
-    if (!mapped.ok) continue;
-    rawValues.set(item.row.record, { ...item.row.values });
-    let members = buffered.get(root);
-    if (!members) buffered.set(root, (members = []));
-    members.push(mapped.contact);
-    if (item.row.record === cluster.last) {
-      buffered.delete(root);
-      planCluster(members);
-      for (const m of members) rawValues.delete(m.record);
-    } else if (buffered.size > maxBuffered) maxBuffered = buffered.size;
-  }
-  for (const n of plannedTagSets.values()) plannedRequests += Math.ceil(n / 100);
-  const t3 = performance.now();
-  const heapAtEnd = liveHeap();
-  // Keep the structures alive up to the last measurement.
-  if (recordKeys.length + keyOwner.size + clusterOf.size < 0) throw new Error('unreachable');
-  return {
-    rows,
-    detail: {
-      pass1Ms: t1 - t0,
-      clusterMs: t2 - t1,
-      pass2Ms: t3 - t2,
-      failed,
-      contacts: clusters.size,
-      merged: counts.merged,
-      created: counts.created,
-      plannedRequests,
-      tagSets: plannedTagSets.size,
-      maxBufferedClusters: maxBuffered,
-      heapAfterPass1,
-      heapAfterClustering,
-      heapAtEnd,
-    },
-  };
-}
-
-/** runImport's real dry run, against an in-memory stub of an empty location: no network. */
-async function dryrunPass(pipelineFile: string): Promise<{ rows: number; detail: Record<string, number> }> {
   const pipeline = loadBenchPipeline(pipelineFile);
   const stats = { requests: 0, retries: 0, rateLimited: 0, reconciled: 0 };
   const api = {
@@ -520,6 +366,7 @@ async function dryrunPass(pipelineFile: string): Promise<{ rows: number; detail:
       merged: summary.counts.merged,
       created: summary.counts.created,
       plannedRequests: summary.plannedRequests ?? NaN,
+      heapAtEnd: liveHeap(),
     },
   };
 }
@@ -535,9 +382,7 @@ async function runChildPhase(phase: Phase): Promise<void> {
     ? barePass(opts.file!)
     : phase === 'source'
       ? sourcePass(opts.file!)
-      : phase === 'ours'
-        ? oursPass(opts.pipeline!)
-        : dryrunPass(opts.pipeline!)
+      : oursPass(opts.pipeline!)
   ).finally(() => clearInterval(sampler));
   const ms = performance.now() - t0;
   innerPeakRss = Math.max(innerPeakRss, process.memoryUsage.rss());
@@ -644,7 +489,6 @@ async function main(): Promise<void> {
           ['bare', 'bare#1'],
           ['source', 'source'],
           ['ours', 'ours'],
-          ...(opts['skip-dryrun'] ? [] : ([['dryrun', 'dryrun']] as Array<[Phase, string]>)),
           ['bare', 'bare#2'],
         ];
     const res = new Map<string, Measured>();
@@ -659,7 +503,6 @@ async function main(): Promise<void> {
     const bares = [res.get('bare#1'), res.get('bare#2'), only === 'bare' ? res.get('bare') : undefined].filter((m): m is Measured => m !== undefined);
     const bestBare = bares.length ? Math.max(...bares.map(rate)) : NaN;
     const ours = res.get('ours');
-    const dry = res.get('dryrun');
     const source = res.get('source');
     const peakOf = (m: Measured): number => m.outerPeakRss ?? m.innerPeakRss;
 
@@ -674,10 +517,6 @@ async function main(): Promise<void> {
       rows.push([`ours: peak RSS, sampled every ${SAMPLE_MS} ms`, mb(peakOf(ours)), `<= ${GOAL_RSS_MB} MB`, fmt(peakOf(ours) / (GOAL_RSS_MB * MB), 2)]);
       rows.push(['ours: kernel high-water mark (VmHWM)', mb(ours.hwm), `(<= ${GOAL_RSS_MB} MB)`, ours.hwm === undefined ? '-' : fmt(ours.hwm / (GOAL_RSS_MB * MB), 2)]);
     }
-    if (dry) {
-      rows.push(['runImport dry run, stub API (cross-check) / bare, rows/s', `${fmt(rate(dry))} / ${fmt(bestBare)}`, `(>= ${GOAL_RATIO})`, fmt(rate(dry) / bestBare, 3)]);
-      rows.push([`runImport dry run: peak RSS, sampled every ${SAMPLE_MS} ms`, mb(peakOf(dry)), `(<= ${GOAL_RSS_MB} MB)`, fmt(peakOf(dry) / (GOAL_RSS_MB * MB), 2)]);
-    }
     for (const m of bares) rows.push([`bare (${m === res.get('bare#2') ? 'bare#2' : 'bare#1'}): peak RSS, sampled every ${SAMPLE_MS} ms`, mb(peakOf(m)), '-', '-']);
 
     const out = (s = ''): void => void process.stdout.write(`${s}\n`);
@@ -691,16 +530,13 @@ async function main(): Promise<void> {
     out('');
     out(`- file: ${fmt(gen.persons)} people, ${fmt(gen.duplicateRows)} duplicate rows (email in another casing, phone reformatted or blank), ${fmt(gen.invalidRows)} rows of ${fmt(gen.invalidPersons)} people with an invalid email; generated in ${fmt(gen.ms / 1000, 1)} s`);
     const expectContacts = gen.persons - gen.invalidPersons;
-    for (const [label, m] of [['ours', ours], ['dryrun', dry]] as const) {
-      if (!m) continue;
+    if (ours) {
+      const m = ours;
       const d = m.detail;
       const ok = d.contacts === expectContacts && d.failed === gen.invalidRows;
       out(
-        `- ${label}: ${fmt(d.contacts!)} contacts (expected ${fmt(expectContacts)}), ${fmt(d.failed!)} failed rows (expected ${fmt(gen.invalidRows)}), ${fmt(d.merged!)} merged, ${fmt(d.plannedRequests!)} planned requests` +
-          (d.pass1Ms !== undefined ? `; pass 1 ${fmt(d.pass1Ms / 1000, 2)} s, clustering ${fmt(d.clusterMs! / 1000, 2)} s, pass 2 ${fmt(d.pass2Ms! / 1000, 2)} s; at most ${fmt(d.maxBufferedClusters!)} clusters buffered` : '') +
-          (d.heapAfterPass1 !== undefined
-            ? `; heap in use after pass 1 ${mb(d.heapAfterPass1)}, after clustering ${mb(d.heapAfterClustering)}, at the end ${mb(d.heapAtEnd)}${childNodeArgs.includes('--expose-gc') ? ' (after a full GC each)' : ' (garbage included; --child-node-args=--expose-gc for live sizes)'}`
-            : '') +
+        `- ours: ${fmt(d.contacts!)} contacts (expected ${fmt(expectContacts)}), ${fmt(d.failed!)} failed rows (expected ${fmt(gen.invalidRows)}), ${fmt(d.merged!)} merged, ${fmt(d.plannedRequests!)} planned requests` +
+          `; heap in use at the end ${mb(d.heapAtEnd)}${childNodeArgs.includes('--expose-gc') ? ' (after a full GC)' : ' (garbage included; --child-node-args=--expose-gc for the live size)'}` +
           `; RSS at start ${mb(m.startRss)}, VmHWM ${mb(m.hwm)}${ok ? '' : '; PROBLEM: the counts differ from the file'}`,
       );
     }

@@ -1,0 +1,50 @@
+import type { ImportPipeline, Mapping } from '../config/index.js';
+import type { SourceRow } from '../core/row.js';
+import { matchKeys } from '../dedup/match-keys.js';
+import { mapRow, type MapContext, type MappedContact } from '../transforms/map-row.js';
+
+/**
+ * One source row as the import's first pass needs it: mapped, checked that
+ * the write mode can find it, its match keys, and the text it is spilled as
+ * for the second pass. Pure, so it runs the same in the import's thread or
+ * in the mapping worker.
+ */
+
+export type ImportRowResult =
+  | { readonly ok: true; readonly keys: readonly string[]; readonly entry: string }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+export interface ImportRowContext {
+  readonly pipeline: ImportPipeline;
+  readonly mapping: Mapping;
+  readonly map: MapContext;
+}
+
+export function prepareImportRow(row: SourceRow, ctx: ImportRowContext): ImportRowResult {
+  const { pipeline } = ctx;
+  const mapped = mapRow(row, pipeline, ctx.mapping, ctx.map);
+  if (!mapped.ok) {
+    const p = mapped.problem;
+    return { ok: false, code: p.code, message: p.column ? `${p.message} (column '${p.column}')` : p.message };
+  }
+  const f = mapped.contact.fields;
+  if (pipeline.mode !== 'create' && !f.email && !f.phone) {
+    return { ok: false, code: 'NO_EMAIL_OR_PHONE', message: `${pipeline.mode} needs an email or a phone to find the contact` };
+  }
+  const keys = pipeline.dedup.inFile
+    ? matchKeys({ email: pipeline.dedup.keys.includes('email') ? (f.email as string | undefined) : undefined, phone: pipeline.dedup.keys.includes('phone') ? (f.phone as string | undefined) : undefined })
+    : [];
+  return { ok: true, keys, entry: spillEntry(keys, mapped.contact, row.values) };
+}
+
+/** A spilled row: its match keys, the mapped row and its original cells, as JSON separated by tabs (JSON escapes every tab inside). */
+export function spillEntry(keys: readonly string[], contact: MappedContact, raw: Readonly<Record<string, string>>): string {
+  return `${JSON.stringify(keys)}\t${JSON.stringify(contact)}\t${JSON.stringify(raw)}`;
+}
+
+/** One part of a spilled row: 0 the keys, 1 the mapped row, 2 the original cells (each JSON). */
+export function spillPart(entry: string, part: 0 | 1 | 2): string {
+  const a = entry.indexOf('\t');
+  const b = entry.indexOf('\t', a + 1);
+  return part === 0 ? entry.slice(0, a) : part === 1 ? entry.slice(a + 1, b) : entry.slice(b + 1);
+}

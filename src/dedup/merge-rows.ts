@@ -56,6 +56,7 @@ export function mergeRows<F extends Record<string, unknown>>(rows: readonly Mapp
     throw new TypeError(`Expected \`policy\` to be one of ${MERGE_POLICIES.map((p) => `\`${p}\``).join(', ')}, got \`${String(policy)}\` (${typeof policy})`);
   }
   if (rows.length === 0) throw new TypeError('Expected `rows` to be a non-empty array, got an empty one');
+  if (rows.length === 1) return mergeOne(rows[0]!);
 
   const ordered = [...rows].sort((a, b) => a.record - b.record);
   const first = ordered[0] as MappedRow<F>;
@@ -99,17 +100,7 @@ export function mergeRows<F extends Record<string, unknown>>(rows: readonly Mapp
     if (dropped.length > 0) conflicts.push({ field: k, keptFrom: keptFrom ?? carrier.record, droppedFrom: dropped });
   }
 
-  const notes: string[] = [];
-  const noteSeen = new Set<string>();
-  for (const r of ordered) {
-    for (const n of r.notes) {
-      const body = n.replace(/\r\n?/g, '\n').trim();
-      if (body && !noteSeen.has(body)) {
-        noteSeen.add(body);
-        notes.push(body);
-      }
-    }
-  }
+  const notes = uniqueNotes(ordered);
 
   return {
     row: {
@@ -122,6 +113,36 @@ export function mergeRows<F extends Record<string, unknown>>(rows: readonly Mapp
     merged: ordered.filter((r) => r !== carrier).map((r) => ({ record: r.record, mergedInto: carrier.record })),
     conflicts,
   };
+}
+
+/**
+ * A cluster of one row (most of them): what the general case gives for it,
+ * without its sorting and conflict search: every field as it is (each policy
+ * keeps the only row's fields, blanks too), no conflict, the row's notes and
+ * tags normalised alike.
+ */
+function mergeOne<F extends Record<string, unknown>>(row: MappedRow<F>): MergeResult<F> {
+  return {
+    row: { record: row.record, fields: { ...row.fields } as Partial<F>, tags: normaliseTags(row.tags), notes: uniqueNotes([row]), records: [row.record] },
+    merged: [],
+    conflicts: [],
+  };
+}
+
+/** Notes of the rows in order, trimmed and CRLF -> LF, blank ones dropped, each once. */
+function uniqueNotes(rows: readonly MappedRow[]): string[] {
+  const notes: string[] = [];
+  const noteSeen = new Set<string>();
+  for (const r of rows) {
+    for (const n of r.notes) {
+      const body = n.replace(/\r\n?/g, '\n').trim();
+      if (body && !noteSeen.has(body)) {
+        noteSeen.add(body);
+        notes.push(body);
+      }
+    }
+  }
+  return notes;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

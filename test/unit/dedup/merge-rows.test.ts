@@ -43,6 +43,27 @@ describe('mergeRows: fields by policy', () => {
   });
 });
 
+describe('mergeRows: a cluster of one, under every policy (its own fast path)', () => {
+  it.each<[string, MergePolicy, MappedRow<Fields>, unknown]>([
+    ...(['first', 'last', 'fillBlanks'] as const).map(
+      (policy) =>
+        [
+          `${policy}: blanks kept as they are, field order kept, tags normalised, notes trimmed, CRLF -> LF, repeats and blanks dropped`,
+          policy,
+          row(5, { lastName: '', firstName: 'Ada', city: ' ', phone: '+14155550101' }, [' VIP ', 'vip', '', 'Lead'], ['a\r\nb', ' a\nb ', '  ', 'c']),
+          { record: 5, fields: { lastName: '', firstName: 'Ada', city: ' ', phone: '+14155550101' }, tags: ['vip', 'lead'], notes: ['a\nb', 'c'], records: [5] },
+        ] as [string, MergePolicy, MappedRow<Fields>, unknown],
+    ),
+    ['no fields, tags or notes', 'first', row(8, {}), { record: 8, fields: {}, tags: [], notes: [], records: [8] }],
+  ])('%s', (_name, policy, only, expected) => {
+    const r = mergeRows([only], policy);
+    expect(r).toEqual({ row: expected, merged: [], conflicts: [] });
+    expect(Object.keys(r.row.fields)).toEqual(Object.keys(only.fields));
+    // A copy: the caller may change the merged fields without touching the row.
+    expect(r.row.fields).not.toBe(only.fields);
+  });
+});
+
 describe('mergeRows: tags and notes', () => {
   it.each<MergePolicy>(['first', 'last', 'fillBlanks'])('%s: tags are the union, normalised, in order of first appearance', (policy) => {
     expect(mergeRows(cluster, policy).row.tags).toEqual(['vip', 'newsletter', 'customer', 'lead']);

@@ -197,7 +197,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         clusters.add(row.record, result.keys);
       }
     };
-    const mapper = new RowMapper({ pipeline, mapping, map: ctx }, { inThread: options.mapInWorker === false });
+    const mapper = new RowMapper({ pipeline, mapping, map: ctx }, header.headers, { inThread: options.mapInWorker === false });
     try {
       for await (const item of readCsvRows(file, readOpts)) {
         rows++;

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { SourceRow } from '../core/row.js';
 import { prepareImportRow, type ImportRowContext, type ImportRowResult } from './import-row.js';
+import { decodeResult, encodeRowBatch } from './row-batch.js';
 
 /**
  * prepareImportRow for a stream of rows, on a second thread: the import's
@@ -31,17 +32,19 @@ export class RowMapper {
   private readonly batchSize: number;
   private readonly maxBatches: number;
 
+  /** @param headers the CSV's columns, in order: every row's `values` has them. */
   constructor(
     private readonly ctx: ImportRowContext,
+    private readonly headers: readonly string[],
     options: RowMapperOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.maxBatches = options.maxBatches ?? 4;
     // Run from the TypeScript sources (tests, tsx), a worker could not load map-worker.ts: the loader hooks stay in this thread.
     if (options.inThread || !import.meta.url.endsWith('.js')) return;
-    this.worker = new Worker(new URL('./map-worker.js', import.meta.url), { workerData: ctx });
-    this.worker.on('message', (results: ImportRowResult[]) => {
-      this.answers.push(results);
+    this.worker = new Worker(new URL('./map-worker.js', import.meta.url), { workerData: { ctx, headers } });
+    this.worker.on('message', (results: string[]) => {
+      this.answers.push(results.map(decodeResult));
       this.notify();
     });
     this.worker.on('error', (e) => {
@@ -84,7 +87,7 @@ export class RowMapper {
     const rows = this.batch;
     this.batch = [];
     this.sent.push(rows);
-    if (this.worker) this.worker.postMessage(rows);
+    if (this.worker) this.worker.postMessage(encodeRowBatch(rows, this.headers));
     else this.answers.push(rows.map((row) => prepareImportRow(row, this.ctx)));
   }
 

@@ -22,6 +22,7 @@ tags: { column: Tags, split: ";" }
   return p;
 })();
 const ctx = { pipeline, mapping: pipeline.mapping!, map: { runStartedAt: 0 } };
+const HEADERS = ['Email', 'Phone', 'Name', 'Tags'];
 
 function row(record: number, values: Record<string, string>): SourceRow {
   return { record, line: record + 1, values: { Email: '', Phone: '', Name: '', Tags: '', ...values } };
@@ -55,7 +56,7 @@ describe('RowMapper (in this thread: the worker runs the same prepareImportRow f
     [3, 2],
     [500, 4],
   ])('gives every row back once, in input order (batches of %i, %i in flight)', async (batchSize, maxBatches) => {
-    const mapper = new RowMapper(ctx, { batchSize, maxBatches, inThread: true });
+    const mapper = new RowMapper(ctx, HEADERS, { batchSize, maxBatches, inThread: true });
     const rows = Array.from({ length: 20 }, (_, i) => row(i + 1, i % 5 === 4 ? { Name: 'x' } : { Email: `p${i}@example.com` }));
     const out = [];
     for (const r of rows) out.push(...(await mapper.push(r)));
@@ -69,7 +70,7 @@ describe('RowMapper (in this thread: the worker runs the same prepareImportRow f
 describe('RowMapper, built (dist/, as the CLI runs it): on its worker thread', () => {
   it('answers as prepareImportRow does, in input order', async () => {
     const { RowMapper: BuiltRowMapper } = await import('../../../dist/writers/row-mapper.js');
-    const mapper = new BuiltRowMapper(ctx, { batchSize: 7, maxBatches: 2 });
+    const mapper = new BuiltRowMapper(ctx, HEADERS, { batchSize: 7, maxBatches: 2 });
     const rows = Array.from({ length: 50 }, (_, i) => row(i + 1, i % 9 === 0 ? { Email: 'bad@' } : { Email: `P${i}@Example.com`, Phone: `415555${String(1000 + i)}` }));
     const out = [];
     try {

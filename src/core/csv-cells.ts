@@ -4,10 +4,14 @@
  * prefixes such cells with `'` (OWASP's advice), unless the user opts out.
  */
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** Whether a spreadsheet would read the cell as a formula: it starts with `= + - @`, a tab or a CR. */
+export function startsFormula(cell: string): boolean {
+  const ch = cell.charCodeAt(0);
+  return ch === 61 || ch === 43 || ch === 45 || ch === 64 || ch === 9 || ch === 13;
+}
 
 export function escapeFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+  return startsFormula(cell) ? `'${cell}` : cell;
 }
 
 export function escapeRecord(cells: readonly string[], escape: boolean): string[] {

@@ -23,7 +23,9 @@ import type { Logger } from '../core/logger.js';
 import { planColumns, type Column, type Hit, type RowSource } from './columns.js';
 import { namesCustomField, resolveFilters } from './filters.js';
 import { csvLine, openOutput, writeFileAtomic, type Output } from './output.js';
-import { searchPages } from './pager.js';
+import { searchPages, type PageQuery } from './pager.js';
+import { splitRange } from './partitions.js';
+import { openSpill } from './spill.js';
 import { EMPTY_STATE, lowerBound, parseState, WatermarkTracker, type ExportState, type LocationWatermark } from './watermark.js';
 
 export interface RunExportOptions {
@@ -38,6 +40,8 @@ export interface RunExportOptions {
   readonly stdout?: Writable;
   /** Aborting stops the run as a failure: the previous file and state stay. */
   readonly signal?: AbortSignal;
+  /** Ranges of one location walked at the same time (the governor paces them). @default 4 */
+  readonly parallel?: number;
   /** Concurrent extras requests per location (the governor paces them). @default 8 */
   readonly extrasConcurrency?: number;
 }
@@ -83,6 +87,9 @@ export class ExportFailedError extends HoopError {
 }
 
 const NOTE_SEPARATOR = '\n\n---\n\n';
+
+/** Ranges walked at once in a location with more than four pages of contacts. */
+const DEFAULT_PARALLEL = 4;
 
 function newRunId(now: number): string {
   return `${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
@@ -256,7 +263,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportSummar
     }
     // Incremental runs walk in dateUpdated order, full ones in dateAdded order: both end with the id tie-break in the cursor.
     const sort = [{ field: plan.incremental ? 'dateUpdated' : 'dateAdded', direction: 'asc' as const }];
-    const query = { pageLimit: settings.pageLimit, sort, ...(filters.length && { filters }) };
+    const query: PageQuery = { pageLimit: settings.pageLimit, sort, ...(filters.length && { filters }) };
 
     const extras = settings.extras;
     if (extras.length) {
@@ -270,38 +277,92 @@ export async function runExport(options: RunExportOptions): Promise<ExportSummar
     }
     const queue = extras.length ? new PQueue({ concurrency: options.extrasConcurrency ?? 8 }) : undefined;
 
-    let total: number | undefined;
+    const tracking = settings.state !== undefined;
     let pages = 0;
-    for await (const page of searchPages(api, query)) {
-      if (options.signal?.aborted) throw new HoopError('INTERRUPTED', String((options.signal.reason as Error | undefined)?.message ?? 'interrupted'));
-      pages++;
-      if (total === undefined) {
-        total = page.total;
-        progress.total += total;
-        progress.totalsKnown++;
-      }
+    /** Hits of one page -> CSV text; records them for the watermark and the counts. */
+    const format = async (contacts: readonly Hit[]): Promise<string> => {
       const keep: Hit[] = [];
-      for (const hit of page.contacts) {
-        const id = String(hit.id);
-        const updated = dateMs(hit.dateUpdated);
-        if (settings.state !== undefined && updated !== undefined && tracker.isRepeat(id, updated)) continue;
+      const updatedAt: number[] = [];
+      for (const hit of contacts) {
+        // Only an incremental run reads the dates (the watermark); a full export passes hits straight through.
+        const updated = tracking ? dateMs(hit.dateUpdated) : undefined;
+        if (updated !== undefined && tracker.isRepeat(String(hit.id), updated)) continue;
         keep.push(hit);
+        if (tracking) updatedAt.push(updated ?? NaN);
       }
       const extrasOf = queue ? await Promise.all(keep.map((hit) => queue.add(() => fetchExtras(api, String(hit.id), extras)))) : undefined;
-      let text = '';
+      const lines = new Array<string>(keep.length);
+      const cells = new Array<string>(width);
       for (let i = 0; i < keep.length; i++) {
         const hit = keep[i]!;
         const row: RowSource = { hit, locationId: plan.locationId, ...(extrasOf && { extras: extrasOf[i] }) };
-        const cells = new Array<string>(width).fill('');
+        if (headerIndex) cells.fill('');
         for (let c = 0; c < plan.columns.length; c++) cells[headerIndex ? headerIndex[c]! : c] = plan.columns[c]!.read(row);
-        text += csvLine(cells, settings.escapeFormulas);
-        const updated = dateMs(hit.dateUpdated);
-        if (updated !== undefined) tracker.record(String(hit.id), updated);
+        lines[i] = csvLine(cells, settings.escapeFormulas);
+        const updated = tracking ? updatedAt[i]! : NaN;
+        if (!Number.isNaN(updated)) tracker.record(String(hit.id), updated);
         else tracker.exported++;
       }
-      if (text) await out.write(text);
       progress.exported += keep.length;
       options.onProgress?.({ exported: progress.exported, total: progress.totalsKnown === plans.length ? progress.total : undefined });
+      return lines.join('');
+    };
+    const interrupted = (): void => {
+      if (options.signal?.aborted) throw new HoopError('INTERRUPTED', String((options.signal.reason as Error | undefined)?.message ?? 'interrupted'));
+    };
+    const walk = async (pageQuery: PageQuery, write: (text: string) => Promise<void>, startAfter?: unknown[]): Promise<void> => {
+      for await (const page of searchPages(api, pageQuery, startAfter)) {
+        interrupted();
+        pages++;
+        const text = await format(page.contacts);
+        if (text) await write(text);
+      }
+    };
+
+    // The first page: the count, where the walk starts, and whether it is worth splitting.
+    interrupted();
+    const first = await api.searchContacts(query);
+    pages++;
+    const total = typeof first.total === 'number' ? first.total : Number(first.total ?? 0);
+    progress.total += total;
+    progress.totalsKnown++;
+    const firstHits = first.contacts as unknown as Hit[];
+    const firstText = await format(firstHits);
+    if (firstText) await out.write(firstText);
+    if (firstHits.length >= settings.pageLimit) {
+      const sortField = sort[0]!.field;
+      const cursor = firstHits[firstHits.length - 1]!.searchAfter as unknown[] | undefined;
+      if (!Array.isArray(cursor)) throw new HoopError('SEARCH_CURSOR', 'The search answered hits without a searchAfter cursor; the export cannot page past them safely');
+      const from = dateMs(firstHits[firstHits.length - 1]![sortField]);
+      let bounds: number[] = [];
+      if (from !== undefined && (options.parallel ?? DEFAULT_PARALLEL) > 1 && total > settings.pageLimit * 4) {
+        // Where the walk ends: the last contact in sort order (one cheap request).
+        const last = await api.searchContacts({ ...query, pageLimit: 1, sort: [{ field: sortField, direction: 'desc' }] });
+        pages++;
+        const to = dateMs((last.contacts[0] as unknown as Hit | undefined)?.[sortField]);
+        if (to !== undefined) bounds = splitRange(from + 1, to, options.parallel ?? DEFAULT_PARALLEL);
+      }
+      const rangeQuery = (gte: number | undefined, lt: number | undefined): PageQuery => {
+        const range: Record<string, string> = {};
+        if (gte !== undefined) range.gte = new Date(gte).toISOString();
+        if (lt !== undefined) range.lt = new Date(lt).toISOString();
+        return { ...query, filters: [...filters, { field: sortField, operator: 'range', value: range }] };
+      };
+      if (bounds.length === 0) {
+        await walk(query, (t) => out.write(t), cursor);
+      } else {
+        // The first range continues the first page's walk into the file; the others go to spill files, appended in order.
+        const spills = await Promise.all(bounds.map(() => openSpill(out.path === '-' ? undefined : out.path)));
+        try {
+          await Promise.all([
+            walk(rangeQuery(undefined, bounds[0]), (t) => out.write(t), cursor),
+            ...bounds.map((b, i) => walk(rangeQuery(b, bounds[i + 1]), (t) => spills[i]!.write(t)).then(() => spills[i]!.close())),
+          ]);
+          for (const spill of spills) await spill.copyTo((t) => out.write(t));
+        } finally {
+          for (const spill of spills) await spill.discard();
+        }
+      }
     }
 
     const stats = api.client.stats;

@@ -12,9 +12,8 @@ import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { escapeFormula } from '../core/csv-cells.js';
+import { startsFormula } from '../core/csv-cells.js';
 
-const NEEDS_QUOTES = /[",\r\n]/;
 
 /** Resolves on the first of `events` on `emitter` (rejects on an `error` among them), removing every listener it added. */
 function firstOf(emitter: NodeJS.EventEmitter, events: readonly string[]): Promise<string> {
@@ -31,14 +30,24 @@ function firstOf(emitter: NodeJS.EventEmitter, events: readonly string[]): Promi
   });
 }
 
+/** True when a cell must be quoted: it holds a quote, a comma, CR or LF. */
+function needsQuotes(c: string): boolean {
+  for (let i = 0; i < c.length; i++) {
+    const ch = c.charCodeAt(i);
+    if (ch === 34 || ch === 44 || ch === 10 || ch === 13) return true;
+  }
+  return false;
+}
+
 /** One CSV record (RFC 4180: quoted when it holds a quote, comma or line break; CRLF ends it). */
 export function csvLine(cells: readonly string[], escapeFormulas: boolean): string {
   let line = '';
   for (let i = 0; i < cells.length; i++) {
     let c = cells[i]!;
-    if (escapeFormulas) c = escapeFormula(c);
-    if (NEEDS_QUOTES.test(c)) c = `"${c.replace(/"/g, '""')}"`;
-    line += i === 0 ? c : `,${c}`;
+    if (i > 0) line += ',';
+    if (c === '') continue;
+    if (escapeFormulas && startsFormula(c)) c = `'${c}`;
+    line += needsQuotes(c) ? `"${c.replace(/"/g, '""')}"` : c;
   }
   return `${line}\r\n`;
 }
@@ -101,7 +110,7 @@ export async function openOutput(path: string, options: OutputOptions): Promise<
 
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   // `flush`: the stream fsyncs the file before it closes it.
-  const file = createWriteStream(tmp, { flags: 'wx', mode: options.mode ?? 0o600, flush: true });
+  const file = createWriteStream(tmp, { flags: 'wx', mode: options.mode ?? 0o600, flush: true, highWaterMark: 1 << 20 });
   await firstOf(file, ['open', 'error']);
   const gzip = options.gzip ? createGzip() : undefined;
   if (gzip) gzip.pipe(file);

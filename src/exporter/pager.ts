@@ -19,9 +19,10 @@ export interface SearchPage {
 
 export type PageQuery = Omit<SearchRequest, 'locationId' | 'page' | 'searchAfter'> & { readonly pageLimit: number };
 
-export async function* searchPages(api: ContactsApi, query: PageQuery): AsyncGenerator<SearchPage> {
-  let pending: Promise<SearchPage> = fetchPage(api, query, undefined);
-  let lastCursor = '';
+/** `startAfter`: continue a walk after this cursor (a hit's own `searchAfter`). */
+export async function* searchPages(api: ContactsApi, query: PageQuery, startAfter?: unknown[]): AsyncGenerator<SearchPage> {
+  let pending: Promise<SearchPage> = fetchPage(api, query, startAfter);
+  let lastCursor = startAfter ? JSON.stringify(startAfter) : '';
   for (;;) {
     const page = await pending;
     const more = page.contacts.length >= query.pageLimit;

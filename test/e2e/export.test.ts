@@ -116,10 +116,11 @@ describe('paging', () => {
     expect(new Set(exported).size).toBe(n);
     expect([...exported].sort()).toEqual([...ids].sort());
     expect(new Set(rows.map((r) => r.dateAdded))).toEqual(new Set([dateAdded]));
-    // 50 pages of 500 and the custom-field definitions; not one page number, not one error.
+    // Not one page number, not one error.
     const stats = await admin<{ byOperation: Record<string, number>; byStatus: Record<string, number> }>(emu, 'GET', '/stats');
-    expect(stats.byOperation['search-contacts-advanced']).toBe(51); // 50 full pages + the empty page that ends the walk
-    expect(stats.byStatus).toEqual({ 200: 52 });
+    // 50 full pages, the empty page that ends the walk, and one look at the last contact (one timestamp: nothing to split).
+    expect(stats.byOperation['search-contacts-advanced']).toBe(52);
+    expect(stats.byStatus).toEqual({ 200: 53 });
     expect(run.stdout).toMatch(/25000 contacts/);
     const summary = JSON.parse(readFileSync(join(dir, 'runs', readdirSync(join(dir, 'runs'))[0]!, 'summary.json'), 'utf8'));
     expect(summary.exported).toBe(n);
@@ -378,7 +379,14 @@ describe('what the file holds', () => {
     await admin(emu, 'POST', '/locations', { id: 'secondLocation000001' });
     const { token: second } = await admin<{ token: string }>(emu, 'POST', '/tokens', { locationId: 'secondLocation000001' });
     await seed(emu, [{ firstName: 'A1', email: 'a1@one.example' }]);
-    await seed(emu, [{ firstName: 'B1', email: 'b1@two.example' }, { firstName: 'B2', email: 'b2@two.example' }], 'secondLocation000001');
+    await seed(
+      emu,
+      [
+        { firstName: 'B1', email: 'b1@two.example', dateAdded: '2026-01-01T00:00:00Z' },
+        { firstName: 'B2', email: 'b2@two.example', dateAdded: '2026-01-02T00:00:00Z' },
+      ],
+      'secondLocation000001',
+    );
     const dir = freshDir('multi');
     const env = envFor(emu, { HOOPAI_TOKEN_secondLocation000001: second });
     const both = `${emu.locationId},secondLocation000001`;
@@ -401,6 +409,20 @@ describe('what the file holds', () => {
     expect(refused.stderr).toMatch(/Export failed: .*The previous file/);
     expect(existsSync(join(dir, 'none.csv'))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    // The incremental walk (dateUpdated order, within its since/until range) splits the same way.
+    const incremental = async (parallel: number, name: string) => {
+      const pipeline = exportPipeline(`job: export\nlocation: ${emu.locationId}\nreportDir: runs\nexport: { out: ${name}.csv, state: ${name}.json, pageLimit: 100 }\n`, dir);
+      return runExport({ pipeline, apiFor: () => apiFor(emu), parallel });
+    };
+    const i1 = await incremental(1, 'inc-one');
+    const i4 = await incremental(4, 'inc-four');
+    expect(i4.exported).toBe(6000);
+    expect(i4.locations[0]!.pages).toBeGreaterThan(i1.locations[0]!.pages);
+    expect(readFileSync(join(dir, 'inc-four.csv'), 'utf8')).toBe(readFileSync(join(dir, 'inc-one.csv'), 'utf8'));
+    expect(JSON.parse(readFileSync(join(dir, 'inc-four.json'), 'utf8')).locations[emu.locationId].watermark).toBe(
+      JSON.parse(readFileSync(join(dir, 'inc-one.json'), 'utf8')).locations[emu.locationId].watermark,
+    );
   }, 60_000);
 });
 
@@ -471,4 +493,45 @@ describe('mistakes', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/The state file .*s\.json is not valid JSON.*move it away to start over/);
   });
+});
+
+describe('ranges walked at once', () => {
+  it('a location of many pages is split into time ranges walked together: the same file, row for row, as one walk', async () => {
+    const emu = await emulator();
+    // Uneven timestamps: bursts of contacts sharing a second, gaps of hours.
+    await seed(
+      emu,
+      Array.from({ length: 6000 }, (_, i) => ({ firstName: `R${i}`, email: `r${i}@ranges.example`, dateAdded: Date.UTC(2026, 0, 1) + Math.floor(i / 40) * (i % 3 === 0 ? 3_600_000 : 1000) })),
+    );
+    const dir = freshDir('ranges');
+    const run = async (parallel: number, name: string) => {
+      const pipeline = exportPipeline(`job: export\nlocation: ${emu.locationId}\nreportDir: runs\nexport: { out: ${name}, pageLimit: 100 }\n`, dir);
+      return runExport({ pipeline, apiFor: () => apiFor(emu), parallel });
+    };
+    const one = await run(1, 'one.csv');
+    const four = await run(4, 'four.csv');
+    expect(one.exported).toBe(6000);
+    expect(four.exported).toBe(6000);
+    const a = readFileSync(join(dir, 'one.csv'), 'utf8');
+    expect(readFileSync(join(dir, 'four.csv'), 'utf8')).toBe(a);
+    expect(new Set(readCsv(join(dir, 'one.csv')).map((r) => r.id)).size).toBe(6000);
+    // Split walks end each range with a short page: a few more requests, never a second copy of a page.
+    expect(four.locations[0]!.pages).toBeGreaterThan(one.locations[0]!.pages);
+    expect(four.locations[0]!.pages).toBeLessThanOrEqual(one.locations[0]!.pages + 5);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    // The incremental walk (dateUpdated order, within its since/until range) splits the same way.
+    const incremental = async (parallel: number, name: string) => {
+      const pipeline = exportPipeline(`job: export\nlocation: ${emu.locationId}\nreportDir: runs\nexport: { out: ${name}.csv, state: ${name}.json, pageLimit: 100 }\n`, dir);
+      return runExport({ pipeline, apiFor: () => apiFor(emu), parallel });
+    };
+    const i1 = await incremental(1, 'inc-one');
+    const i4 = await incremental(4, 'inc-four');
+    expect(i4.exported).toBe(6000);
+    expect(i4.locations[0]!.pages).toBeGreaterThan(i1.locations[0]!.pages);
+    expect(readFileSync(join(dir, 'inc-four.csv'), 'utf8')).toBe(readFileSync(join(dir, 'inc-one.csv'), 'utf8'));
+    expect(JSON.parse(readFileSync(join(dir, 'inc-four.json'), 'utf8')).locations[emu.locationId].watermark).toBe(
+      JSON.parse(readFileSync(join(dir, 'inc-one.json'), 'utf8')).locations[emu.locationId].watermark,
+    );
+  }, 60_000);
 });

@@ -7,7 +7,6 @@ import { ContactsApi } from '../../api/endpoints.js';
 import { loadPipeline, parsePipeline, type ExportPipeline } from '../../config/index.js';
 import { EXIT } from '../../core/errors.js';
 import { runExport } from '../../exporter/export-run.js';
-import { runImport } from '../../writers/import-run.js';
 import type { CommandDef } from '../command.js';
 import { printExportSummary } from './export.js';
 import { printSummary } from './import.js';
@@ -48,6 +47,7 @@ export const demoCommand: CommandDef<DemoArgs> = {
       .example('$0 demo', 'Run the demo migration of samples/demo-contacts.csv'),
   async handler(args) {
     const { startEmulator } = await import('../../emulator/index.js');
+    const { runImport } = await import('../../writers/import-run.js');
     const emu = await startEmulator({ port: 0 });
     const out = (s: string) => process.stdout.write(`${s}\n`);
     try {

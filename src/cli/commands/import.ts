@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { loadPipeline, parsePipeline, type ImportPipeline, type PipelineOverrides } from '../../config/index.js';
 import { UsageError, type ExitCode } from '../../core/errors.js';
-import { runImport, type ImportSummary } from '../../writers/import-run.js';
+import type { ImportSummary } from '../../writers/import-run.js';
 import type { CommandDef } from '../command.js';
 import { connect, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
 import { progressReporter } from '../progress.js';
@@ -49,6 +49,8 @@ export async function importPipeline(args: ImportArgs, env: NodeJS.ProcessEnv): 
 export async function executeImport(pipeline: ImportPipeline, args: ImportArgs): Promise<ExitCode> {
   const { api, logger } = await connect({ ...args, location: pipeline.location });
   const progress = progressReporter(process.stderr);
+  // Loaded here, not at start: the other commands never pay for the importer's modules (SQLite, CSV parser, phone metadata).
+  const { runImport } = await import('../../writers/import-run.js');
   const summary = await runImport({
     pipeline,
     api,

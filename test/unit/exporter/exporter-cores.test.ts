@@ -5,6 +5,7 @@ import { ConfigError, UsageError } from '../../../src/core/errors.js';
 import { cellText, planColumns, STANDARD_COLUMNS, type RowSource } from '../../../src/exporter/columns.js';
 import { namesCustomField, resolveFilters } from '../../../src/exporter/filters.js';
 import { csvLine } from '../../../src/exporter/output.js';
+import { splitRange } from '../../../src/exporter/partitions.js';
 import { lowerBound, parseState, WatermarkTracker } from '../../../src/exporter/watermark.js';
 
 const def = (id: string, name: string, key: string, dataType = 'TEXT', position = 0): CustomFieldDefinition => ({ id, name, fieldKey: `contact.${key}`, dataType, position, model: 'contact' });
@@ -228,5 +229,18 @@ describe('export flags', () => {
 
   it('--columns takes fields and Header=field renames', () => {
     expect(parseColumnsFlag('email, Colour=customFields.colour ,phone')).toEqual(['email', { header: 'Colour', field: 'customFields.colour' }, 'phone']);
+  });
+});
+
+describe('splitRange', () => {
+  it.each<[number, number, number, number[]]>([
+    [0, 1000, 4, [250, 500, 750]],
+    [0, 1000, 1, []],
+    [5, 5, 4, []],
+    [10, 5, 4, []],
+    [0, 2, 4, [1]],
+    [1_700_000_000_000, 1_700_000_000_003, 2, [1_700_000_000_001]],
+  ])('(%d, %d] in %d parts -> %j', (from, to, parts, bounds) => {
+    expect(splitRange(from, to, parts)).toEqual(bounds);
   });
 });

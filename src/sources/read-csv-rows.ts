@@ -180,6 +180,7 @@ class RecordReader {
   /** Physical line of the byte at `window.start`. */
   private line = 1;
   private headers: readonly string[] | undefined;
+  private protoHeader = false;
   private records = 0;
   /** A failed line ran past what had been read: drop bytes up to its end. */
   private skipping = false;
@@ -295,9 +296,16 @@ class RecordReader {
       this.out.push({ kind: 'bad-row', record, line, raw: raw(), problem });
       return;
     }
-    const headers = this.headers;
-    const values = Object.fromEntries(headers.map((name, i) => [name, fields[i]!]));
-    this.out.push({ kind: 'row', row: { record, line, values } });
+    this.out.push({ kind: 'row', row: { record, line, values: this.valuesOf(fields) } });
+  }
+
+  /** Cells by header name; a plain loop, as Object.fromEntries costs a pair array per cell (a header named `__proto__` takes the slow way, which defines it as a property). */
+  private valuesOf(fields: readonly string[]): Record<string, string> {
+    const headers = this.headers!;
+    if (this.protoHeader) return Object.fromEntries(headers.map((name, i) => [name, fields[i]!]));
+    const values: Record<string, string> = {};
+    for (let i = 0; i < headers.length; i++) values[headers[i]!] = fields[i]!;
+    return values;
   }
 
   private checkRecord(fields: readonly string[], line: number, invalid: readonly InvalidByte[]): RowProblem | undefined {
@@ -345,6 +353,7 @@ class RecordReader {
       seen.set(name, i);
     }
     this.headers = [...fields];
+    this.protoHeader = this.headers.includes('__proto__');
     const { encoding, delimiter } = this.options;
     this.out.push({ kind: 'header', header: { file, headers: this.headers, line, encoding, delimiter } });
   }

@@ -260,6 +260,18 @@ describe('options', () => {
 });
 
 describe('large and awkward input', () => {
+  it.each([
+    ['ordinary headers', 'a,b\n1,2\n', { a: '1', b: '2' }],
+    ['headers named like Object properties', '__proto__,constructor,toString\nx,y,z\n', { ['__proto__']: 'x', constructor: 'y', toString: 'z' }],
+  ])('%s: each cell is an own property named after its header', async (_name, text, values) => {
+    const file = await temp('proto.csv', Buffer.from(text));
+    const items = await collect(file);
+    expect(items).toHaveLength(1);
+    const got = (items[0] as Extract<SourceItem, { kind: 'row' }>).row.values;
+    expect(Object.entries(got)).toEqual(Object.entries(JSON.parse(JSON.stringify(values)) as object));
+    expect(Object.keys(got)).toEqual(text.split('\n')[0]!.split(','));
+  });
+
   it('reads UTF-16BE with a BOM and a semicolon delimiter', async () => {
     const file = await temp('utf16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode('e;n\r\na@x;Ève\r\n', 'utf16be')]));
     expect(await collect(file)).toEqual([row(1, 2, { e: 'a@x', n: 'Ève' })]);

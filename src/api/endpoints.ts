@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import { phoneLibrary } from '../core/phone-library.js';
 import type { HoopClient } from './client.js';
 import type {
   Appointment,
@@ -345,7 +346,7 @@ export class ContactsApi {
   }
 
   private e164(phone: string): string {
-    const parsed = parsePhoneNumberFromString(phone, this.defaultCountry as CountryCode);
+    const parsed = phoneLibrary().parsePhoneNumberFromString(phone, this.defaultCountry as CountryCode);
     return parsed?.number ?? phone;
   }
 }

@@ -1,4 +1,3 @@
-import { isSupportedCountry } from 'libphonenumber-js';
 import {
   DND_CHANNELS,
   DND_FILTER_FIELD,
@@ -8,6 +7,7 @@ import {
   OPPORTUNITY_OPS,
   STANDARD_FILTER_FIELDS,
 } from '../api/search-grammar.js';
+import { phoneLibrary } from '../core/phone-library.js';
 import { describeValue, formatPath, isWithin, quote, type PathSegment, type SettingPath } from './config-path.js';
 import { suggestClosest } from './did-you-mean.js';
 import { isRelativeDate } from './relative-date.js';
@@ -203,7 +203,7 @@ function checkFieldSpec(spec: Obj, path: SettingPath, field: string | undefined,
   if (spec.dateFormat !== undefined && date < 0) add([...path, 'dateFormat'], 'only used by the date transform');
   if (typeof spec.defaultCountry === 'string') {
     const code = spec.defaultCountry.toUpperCase();
-    if (!isSupportedCountry(code)) {
+    if (!phoneLibrary().isSupportedCountry(code)) {
       const hint = code === 'UK' ? " (did you mean 'GB'?)" : '';
       add([...path, 'defaultCountry'], `expected an ISO 3166 country code such as US, got ${quote(spec.defaultCountry)}${hint}`);
     }

@@ -9,11 +9,13 @@ import {
   type CustomFieldValue,
   type DedupKey,
   type DedupPipeline,
+  type DedupSettings,
   type DueDate,
   type ExportColumn,
   type ExportExtra,
   type ExportPipeline,
   type FieldMapping,
+  type FieldRule,
   type FollowersMapping,
   type ImportPipeline,
   type Mapping,
@@ -78,6 +80,11 @@ export function normalisePipeline(data: Obj, pipelineFile: string): Pipeline {
         dedup: {
           threshold: (d.threshold as number | undefined) ?? PIPELINE_DEFAULTS.threshold,
           survivor: (d.survivor as SurvivorRule | undefined) ?? PIPELINE_DEFAULTS.survivor,
+          ...(d.fieldRule !== undefined && { fieldRule: d.fieldRule as DedupSettings['fieldRule'] }),
+          ...(d.fieldRules !== undefined && { fieldRules: { ...(d.fieldRules as Record<string, FieldRule>) } }),
+          ...(d.emailProviderRules !== undefined && { emailProviderRules: d.emailProviderRules as boolean }),
+          ...(d.fillers !== undefined && { fillers: d.fillers as DedupSettings['fillers'] }),
+          ...(d.deleteLosers !== undefined && { deleteLosers: d.deleteLosers as boolean }),
         },
       } satisfies DedupPipeline;
     }

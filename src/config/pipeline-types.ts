@@ -237,9 +237,28 @@ export interface ExportPipeline extends PipelineBase {
   readonly export: ExportSettings;
 }
 
+export const FIELD_RULES = ['keepSurvivor', 'fillBlanks', 'mostRecent'] as const;
+export type FieldRule = (typeof FIELD_RULES)[number];
+
+/** Fields whose filler values (`-`, `n/a`, `test@test.com`) a dedup job can extend or replace. */
+export const FILLER_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'address1', 'city', 'state', 'postalCode', 'dateOfBirth'] as const;
+export type FillerFieldName = (typeof FILLER_FIELDS)[number];
+
+export type FillerSettingLists = Readonly<Partial<Record<FillerFieldName, readonly string[]>>>;
+
+/** The optional settings are absent when the file leaves them out; the dedup job applies their defaults. */
 export interface DedupSettings {
   readonly threshold: number;
   readonly survivor: SurvivorRule;
+  /** Absent: `fillBlanks`. */
+  readonly fieldRule?: FieldRule;
+  /** Per field (`email`, `address`, `customFields.<id>`), overriding `fieldRule`. */
+  readonly fieldRules?: Readonly<Record<string, FieldRule>>;
+  /** Absent: false. */
+  readonly emailProviderRules?: boolean;
+  readonly fillers?: { readonly extend?: FillerSettingLists; readonly replace?: FillerSettingLists };
+  /** Absent: true (losers are deleted once merged). */
+  readonly deleteLosers?: boolean;
 }
 
 export interface DedupPipeline extends PipelineBase {

@@ -409,20 +409,6 @@ describe('what the file holds', () => {
     expect(refused.stderr).toMatch(/Export failed: .*The previous file/);
     expect(existsSync(join(dir, 'none.csv'))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-
-    // The incremental walk (dateUpdated order, within its since/until range) splits the same way.
-    const incremental = async (parallel: number, name: string) => {
-      const pipeline = exportPipeline(`job: export\nlocation: ${emu.locationId}\nreportDir: runs\nexport: { out: ${name}.csv, state: ${name}.json, pageLimit: 100 }\n`, dir);
-      return runExport({ pipeline, apiFor: () => apiFor(emu), parallel });
-    };
-    const i1 = await incremental(1, 'inc-one');
-    const i4 = await incremental(4, 'inc-four');
-    expect(i4.exported).toBe(6000);
-    expect(i4.locations[0]!.pages).toBeGreaterThan(i1.locations[0]!.pages);
-    expect(readFileSync(join(dir, 'inc-four.csv'), 'utf8')).toBe(readFileSync(join(dir, 'inc-one.csv'), 'utf8'));
-    expect(JSON.parse(readFileSync(join(dir, 'inc-four.json'), 'utf8')).locations[emu.locationId].watermark).toBe(
-      JSON.parse(readFileSync(join(dir, 'inc-one.json'), 'utf8')).locations[emu.locationId].watermark,
-    );
   }, 60_000);
 });
 

@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { describeFailure, EXIT, UsageError, type ExitCode } from '../core/errors.js';
 import type { CommandDef } from './command.js';
 import { apiCommand } from './commands/api.js';
+import { dedupCommand } from './commands/dedup.js';
 import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
@@ -13,7 +14,7 @@ import { importCommand } from './commands/import.js';
 import { runCommand } from './commands/run.js';
 
 /** The command table: every command hoop-etl has, in the order `--help` lists them. */
-export const COMMANDS: ReadonlyArray<CommandDef<never>> = [importCommand, exportCommand, runCommand, apiCommand, emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
+export const COMMANDS: ReadonlyArray<CommandDef<never>> = [importCommand, exportCommand, dedupCommand, runCommand, apiCommand, emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
 
 /**
  * Runs the CLI and resolves to the exit code. The only top-level catch in

@@ -1,8 +1,8 @@
 import type { Argv } from 'yargs';
 import { loadPipeline } from '../../config/index.js';
-import { UsageError } from '../../core/errors.js';
 import type { CommandDef } from '../command.js';
 import { withConnectionOptions } from '../connection-options.js';
+import { executeDedupJob } from './dedup.js';
 import { executeExport } from './export.js';
 import { executeImport, type ImportArgs } from './import.js';
 
@@ -13,7 +13,7 @@ export interface RunArgs extends ImportArgs {
 /** `hoop-etl run <pipeline.yaml>`: the job the file describes, with the same flags as the job's own command. */
 export const runCommand: CommandDef<RunArgs> = {
   command: 'run <pipelineFile>',
-  describe: 'Run the job a pipeline file describes (import and export jobs in this version)',
+  describe: 'Run the job a pipeline file describes (import, export, or a dedup plan)',
   builder: (y: Argv) =>
     withConnectionOptions(
       y
@@ -29,9 +29,8 @@ export const runCommand: CommandDef<RunArgs> = {
     const overrides = locations.length > 1 ? { locations } : locations.length === 1 ? { location: locations[0] } : {};
     const pipeline = await loadPipeline(args.pipelineFile, process.env, { overrides });
     if (pipeline.job === 'export') return executeExport(pipeline, args);
-    if (pipeline.job !== 'import') {
-      throw new UsageError(`${args.pipelineFile} describes a ${pipeline.job} job; this version of hoop-etl runs import and export jobs only`, 'job');
-    }
+    // A dedup job plans only: the merge waits for a review (hoop-etl dedup --apply).
+    if (pipeline.job === 'dedup') return executeDedupJob(pipeline, args);
     return executeImport(pipeline, args);
   },
 };

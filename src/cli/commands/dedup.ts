@@ -1,0 +1,198 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { loadPipeline, parsePipeline, type DedupPipeline, type PipelineOverrides } from '../../config/index.js';
+import { UsageError, type ExitCode } from '../../core/errors.js';
+import type { ApplySummary } from '../../dedup/apply-run.js';
+import type { MergePlan } from '../../dedup/merge-plan.js';
+import type { UndoSummary } from '../../dedup/undo-run.js';
+import type { CommandDef } from '../command.js';
+import { connect, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
+import { progressReporter } from '../progress.js';
+
+export interface DedupArgs extends Omit<ConnectionArgs, 'location'> {
+  location?: string;
+  plan?: string;
+  report?: string;
+  pipeline?: string;
+  threshold?: number;
+  survivor?: string;
+  apply?: string;
+  delete?: boolean;
+  resume?: string;
+  undo?: string;
+  'report-dir'?: string;
+  concurrency: number;
+}
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** The dedup job the flags and the optional pipeline file describe together; flags win. */
+export async function dedupPipeline(args: DedupArgs, env: NodeJS.ProcessEnv): Promise<DedupPipeline> {
+  const overrides: PipelineOverrides = {
+    job: 'dedup',
+    location: args.location,
+    reportDir: args['report-dir'],
+    ...((args.threshold !== undefined || args.survivor !== undefined) && { dedup: { threshold: args.threshold, survivor: args.survivor } }),
+  };
+  const p = args.pipeline ? await loadPipeline(args.pipeline, env, { overrides }) : parsePipeline('', 'command line', env, { overrides, baseDir: process.cwd() });
+  if (p.job !== 'dedup') throw new UsageError(`${args.pipeline} is a ${p.job} pipeline, not a dedup job`, '--pipeline');
+  return p;
+}
+
+export function printPlanSummary(plan: MergePlan, planFile: string, report: string | undefined, say: (line: string) => void): void {
+  const s = plan.summary;
+  say(`Read ${s.contacts} contacts of ${plan.location}: ${s.clusters} duplicate clusters (${s.exactClusters} by exact email or phone, ${s.fuzzyClusters} fuzzy), ${s.contactsInClusters} contacts in them.`);
+  say(`Applying the plan keeps ${s.clusters} survivors and removes ${s.contactsToRemove} contacts${s.largestCluster ? `; the largest cluster has ${s.largestCluster} contacts` : ''}. Nothing was changed.`);
+  say(`Plan: ${planFile}${report ? `; review: ${report}` : ''}`);
+  if (s.clusters) say(`Apply it with: hoop-etl dedup --apply ${planFile}`);
+}
+
+export function printApplySummary(s: ApplySummary, say: (line: string) => void): void {
+  say(
+    `Applied ${s.clusters} clusters: ${s.merged} merged, ${s.stale} skipped as changed since the plan, ${s.failed} failed; ${s.losersDeleted} contacts deleted, ${s.losersTagged} tagged as duplicates, ${s.notesMoved} notes and ${s.tasksMoved} tasks moved.`,
+  );
+  for (const o of s.outcomes) if (o.status !== 'merged' || o.message) say(`  ${o.cluster} (survivor ${o.survivor}): ${o.status}${o.message ? `: ${o.message}` : ''}`);
+  say(`${s.requests} requests (${s.retries} retries, ${s.rateLimited} answered 429) in ${(s.elapsedMs / 1000).toFixed(1)} s.`);
+  say(`Report: ${s.runDir} (succeeded.csv, failed.csv, summary.json); run id ${s.runId}. Undo with: hoop-etl dedup --undo ${s.runId}`);
+}
+
+export function printUndoSummary(s: UndoSummary, say: (line: string) => void): void {
+  say(`Undid run ${s.runId}: ${s.restored} clusters restored, ${s.untouched} had nothing to undo, ${s.failed} failed.`);
+  for (const r of s.recreated) {
+    say(`  ${r.oldId} recreated as ${r.newId}${r.dropped?.length ? ` without its ${r.dropped.join(' and ')} (the survivor holds the same; the location does not allow duplicates)` : ''}`);
+  }
+  for (const o of s.outcomes) if (o.status === 'failed') say(`  ${o.cluster} (survivor ${o.survivor}): ${o.code}: ${o.message}`);
+  say(`Report: ${s.runDir}/undo-summary.json, undo-recreated.csv`);
+}
+
+function modeOf(args: DedupArgs): 'plan' | 'apply' | 'resume' | 'undo' {
+  const given = (['apply', 'resume', 'undo'] as const).filter((k) => args[k] !== undefined);
+  if (given.length > 1) throw new UsageError(`give one of --apply, --resume and --undo, not ${given.map((g) => `--${g}`).join(' and ')}`, `--${given[1]}`);
+  if (given.length === 1) {
+    if (args.plan !== undefined) throw new UsageError(`--plan writes a plan; it does not go with --${given[0]}`, '--plan');
+    if (args.report !== undefined) throw new UsageError(`--report goes with --plan`, '--report');
+    return given[0]!;
+  }
+  return 'plan';
+}
+
+/** Where a run's folders are: the flag, else the pipeline's, else the default. */
+async function reportDirOf(args: DedupArgs): Promise<string> {
+  if (args['report-dir']) return args['report-dir'];
+  if (args.pipeline) return (await dedupPipeline(args, process.env)).reportDir;
+  return 'hoop-etl-runs';
+}
+
+export async function executeDedupPlan(pipeline: DedupPipeline, args: Omit<ConnectionArgs, 'location'>, planFile: string, report: string | undefined): Promise<ExitCode> {
+  const { api, logger } = await connect({ ...args, location: pipeline.location });
+  const { planDedup } = await import('../../dedup/plan-run.js');
+  const { writeFileAtomic } = await import('../../exporter/output.js');
+  const progress = progressReporter(process.stderr);
+  const d = pipeline.dedup;
+  const plan = await planDedup({
+    api,
+    settings: {
+      threshold: d.threshold,
+      survivor: d.survivor,
+      fieldRule: d.fieldRule ?? 'fillBlanks',
+      fieldRules: d.fieldRules ?? {},
+      emailProviderRules: d.emailProviderRules ?? false,
+    },
+    fillers: d.fillers,
+    onProgress: progress.update,
+    say: (l) => logger.info(l),
+  }).finally(progress.done);
+  mkdirSync(dirname(resolve(planFile)), { recursive: true });
+  await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  if (report) {
+    const { renderPlanHtml } = await import('../../dedup/plan-report.js');
+    mkdirSync(dirname(resolve(report)), { recursive: true });
+    await writeFileAtomic(report, renderPlanHtml(plan));
+  }
+  printPlanSummary(plan, planFile, report, out);
+  return 0;
+}
+
+/** `hoop-etl run` of a dedup pipeline: a plan and its review page in a new run folder; applying stays a separate, reviewed step. */
+export async function executeDedupJob(pipeline: DedupPipeline, args: ConnectionArgs): Promise<ExitCode> {
+  const { newRunId } = await import('../../dedup/apply-run.js');
+  const dir = join(pipeline.reportDir, newRunId(Date.now()));
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return executeDedupPlan(pipeline, args, join(dir, 'plan.json'), join(dir, 'plan.html'));
+}
+
+export async function executeDedup(args: DedupArgs): Promise<ExitCode> {
+  const mode = modeOf(args);
+  if (mode === 'plan') {
+    if (!args.plan) throw new UsageError('name the plan file to write with --plan (or apply one with --apply, undo a run with --undo)', '--plan');
+    const pipeline = await dedupPipeline(args, process.env);
+    return executeDedupPlan(pipeline, args, args.plan, args.report);
+  }
+  const reportDir = await reportDirOf(args);
+  const { readPlanFile, runApply } = await import('../../dedup/apply-run.js');
+  if (mode === 'apply') {
+    const plan = readPlanFile(args.apply!);
+    if (args.location && args.location !== plan.location) throw new UsageError(`the plan is for location ${plan.location}, not ${args.location}`, '--location');
+    const deleteLosers = args.delete ?? (args.pipeline ? (await dedupPipeline(args, process.env)).dedup.deleteLosers : undefined) ?? true;
+    const { api } = await connect({ ...args, location: plan.location });
+    const progress = progressReporter(process.stderr);
+    const summary = await runApply({ api, planFile: args.apply!, reportDir, deleteLosers, concurrency: args.concurrency, onProgress: progress.update }).finally(progress.done);
+    printApplySummary(summary, out);
+    return summary.exitCode;
+  }
+  // --resume and --undo name a run: its journal says which location it changed.
+  const runId = (mode === 'resume' ? args.resume : args.undo)!;
+  const journalFile = join(reportDir, runId, 'journal.sqlite');
+  if (!existsSync(journalFile)) throw new UsageError(`no dedup run ${runId} in ${reportDir} (looked for ${journalFile}; pass --report-dir if it is elsewhere)`, `--${mode}`);
+  const { RunJournal } = await import('../../writers/run-journal.js');
+  const journal = RunJournal.open(journalFile);
+  const location = journal.meta().locationId;
+  journal.close();
+  if (!location) throw new UsageError(`run ${runId} has no location in its journal`, `--${mode}`);
+  if (args.location && args.location !== location) throw new UsageError(`run ${runId} changed location ${location}, not ${args.location}`, '--location');
+  const { api } = await connect({ ...args, location });
+  if (mode === 'resume') {
+    const progress = progressReporter(process.stderr);
+    const summary = await runApply({ api, reportDir, resume: runId, concurrency: args.concurrency, onProgress: progress.update }).finally(progress.done);
+    printApplySummary(summary, out);
+    return summary.exitCode;
+  }
+  const { runUndo } = await import('../../dedup/undo-run.js');
+  const summary = await runUndo({ api, reportDir, runId, concurrency: args.concurrency });
+  printUndoSummary(summary, out);
+  return summary.exitCode;
+}
+
+export const dedupCommand: CommandDef<DedupArgs> = {
+  command: 'dedup',
+  describe: 'Find duplicate contacts in a location and plan their merge; apply a reviewed plan; undo an applied run',
+  builder: (y: Argv) =>
+    withConnectionOptions(
+      y
+        .option('plan', { type: 'string', describe: 'Scan the location and write the merge plan (JSON) here; changes nothing' })
+        .option('report', { type: 'string', describe: 'With --plan: also write a review page (one self-contained HTML file)' })
+        .option('pipeline', { type: 'string', describe: 'Pipeline file (YAML) of a dedup job: threshold, survivor and field rules, fillers' })
+        .option('threshold', { type: 'number', describe: 'Match probability (0 to 1] from which two contacts are duplicates (default 0.9)' })
+        .option('survivor', { type: 'string', choices: ['oldest', 'newest', 'mostComplete', 'mostRecentActivity'], describe: 'Which contact of a cluster survives (default oldest)' })
+        .option('apply', { type: 'string', describe: 'Carry out this plan: merge each unchanged cluster into its survivor' })
+        .option('delete', { type: 'boolean', describe: 'With --apply: delete the merged contacts (default); --no-delete tags them duplicate-of-<survivorId> instead' })
+        .option('resume', { type: 'string', describe: 'Continue the apply run with this id after a crash or a stop' })
+        .option('undo', { type: 'string', describe: 'Reverse the apply run with this id: recreate deleted contacts, restore survivors' })
+        .option('report-dir', { type: 'string', describe: 'Folder of the run reports and journals (default hoop-etl-runs)' })
+        .option('concurrency', { type: 'number', default: 4, describe: 'Clusters merged at once (the rate governor paces requests)' })
+        .example('$0 dedup --location LOC --plan plan.json --report plan.html', 'Find duplicates and write a plan to review')
+        .example('$0 dedup --apply plan.json', 'Merge the clusters of a reviewed plan')
+        .example('$0 dedup --apply plan.json --no-delete', 'Merge, but only tag the duplicates')
+        .example('$0 dedup --resume 20261128T010203-ab12cd', 'Continue an interrupted apply')
+        .example('$0 dedup --undo 20261128T010203-ab12cd', 'Reverse an applied run'),
+      false,
+    ),
+  async handler(args) {
+    if (args.threshold !== undefined && !(args.threshold > 0 && args.threshold <= 1)) {
+      throw new UsageError(`--threshold must be a number in (0, 1], got ${args.threshold}`, '--threshold');
+    }
+    if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError(`--concurrency must be an integer >= 1, got ${args.concurrency}`, '--concurrency');
+    return executeDedup(args);
+  },
+};

@@ -1,0 +1,206 @@
+import type { DuplicateCluster, DuplicatePair, FindDuplicatesStats } from './find-duplicates.js';
+import type { MatchContact } from './prepare-contact.js';
+import { planClusterMerge, type FieldChange, type FieldRule, type MergedValue, type SurvivorContact, type SurvivorRule } from './survivor.js';
+
+/**
+ * The merge plan of a location: what `hoop-etl dedup --plan` writes and
+ * `--apply` carries out. Pure: contacts (as GET returns them) and clusters
+ * in, the plan out. The plan holds every member's before-image, so that the
+ * apply step can tell a cluster that changed since (its `dateUpdated`) and
+ * the reviewer sees what each contact holds.
+ */
+
+export const PLAN_VERSION = 1;
+export const PLAN_KIND = 'hoop-etl dedup plan';
+
+/** How a cluster was found: every link an exact key (email or phone), or at least one by score alone. */
+export type ClusterKind = 'exact' | 'fuzzy';
+
+export interface PlanCluster {
+  /** `c1`, `c2`, ... in plan order; the survivor's id is the cluster's key in the run journal. */
+  readonly id: string;
+  readonly kind: ClusterKind;
+  readonly ids: readonly string[];
+  readonly survivor: string;
+  readonly losers: readonly string[];
+  /** Each member as it was read when planning (GET /contacts/:id), survivor first. */
+  readonly contacts: readonly SurvivorContact[];
+  /** The links that joined the cluster, with their reasons field by field. */
+  readonly pairs: readonly DuplicatePair[];
+  /** The survivor's values after the merge (blank fields left out) and where each came from. */
+  readonly merged: { readonly fields: Readonly<Record<string, MergedValue>>; readonly customFields: Readonly<Record<string, MergedValue>> };
+  /** The update of the survivor: each field that changes, before and after. */
+  readonly changes: readonly FieldChange[];
+  /** Every member's tags, unioned. */
+  readonly tags: readonly string[];
+  /** The tags the survivor gains. */
+  readonly tagsToAdd: readonly string[];
+}
+
+export interface PlanSettings {
+  readonly threshold: number;
+  readonly survivor: SurvivorRule;
+  readonly fieldRule: FieldRule;
+  readonly fieldRules: Readonly<Record<string, FieldRule>>;
+  readonly emailProviderRules: boolean;
+}
+
+export interface PlanSummary {
+  readonly contacts: number;
+  readonly clusters: number;
+  readonly contactsInClusters: number;
+  /** Losers: the contacts an apply removes (or tags, with --no-delete). */
+  readonly contactsToRemove: number;
+  readonly exactClusters: number;
+  readonly fuzzyClusters: number;
+  readonly largestCluster: number;
+}
+
+export interface MergePlan {
+  readonly kind: typeof PLAN_KIND;
+  readonly version: typeof PLAN_VERSION;
+  readonly location: string;
+  readonly createdAt: string;
+  readonly threshold: number;
+  readonly settings: PlanSettings;
+  readonly summary: PlanSummary;
+  readonly matching: FindDuplicatesStats;
+  readonly clusters: readonly PlanCluster[];
+}
+
+export interface BuildPlanInput {
+  readonly location: string;
+  readonly createdAt: string;
+  readonly settings: PlanSettings;
+  readonly clusters: readonly DuplicateCluster[];
+  readonly stats: FindDuplicatesStats;
+  /** Every cluster member as GET returns it; a member missing here (deleted since the scan) drops out of its cluster. */
+  readonly contacts: ReadonlyMap<string, SurvivorContact>;
+}
+
+/** `exact` when the exact-key links alone join every member (a score link may join them too); else `fuzzy`. */
+export function clusterKind(ids: readonly string[], pairs: readonly DuplicatePair[]): ClusterKind {
+  const root = new Map(ids.map((id) => [id, id]));
+  const find = (id: string): string => {
+    let r = id;
+    while (root.get(r) !== r) r = root.get(r) as string;
+    return r;
+  };
+  let sets = ids.length;
+  for (const p of pairs) {
+    if (!p.linkedBy.some((r) => r === 'email' || r === 'phone')) continue;
+    const a = find(p.a);
+    const b = find(p.b);
+    if (a !== b) {
+      root.set(a, b);
+      sets--;
+    }
+  }
+  return sets === 1 ? 'exact' : 'fuzzy';
+}
+
+export function buildMergePlan(input: BuildPlanInput): MergePlan {
+  const { settings } = input;
+  const clusters: PlanCluster[] = [];
+  for (const cluster of input.clusters) {
+    const members = cluster.ids.map((id) => input.contacts.get(id)).filter((c): c is SurvivorContact => c !== undefined);
+    if (members.length < 2) continue;
+    const present = new Set(members.map((c) => c.id));
+    const pairs = cluster.pairs.filter((p) => present.has(p.a) && present.has(p.b));
+    const merge = planClusterMerge(members, { survivor: settings.survivor, fieldRule: settings.fieldRule, fieldRules: settings.fieldRules });
+    const survivor = members.find((c) => c.id === merge.survivorId) as SurvivorContact;
+    clusters.push({
+      id: `c${clusters.length + 1}`,
+      kind: clusterKind(members.map((c) => c.id), pairs),
+      ids: members.map((c) => c.id),
+      survivor: merge.survivorId,
+      losers: merge.losers,
+      contacts: [survivor, ...members.filter((c) => c !== survivor)],
+      pairs,
+      merged: { fields: merge.fields, customFields: merge.customFields },
+      changes: merge.changes,
+      tags: merge.tags,
+      tagsToAdd: merge.tagsToAdd,
+    });
+  }
+  return {
+    kind: PLAN_KIND,
+    version: PLAN_VERSION,
+    location: input.location,
+    createdAt: input.createdAt,
+    threshold: settings.threshold,
+    settings,
+    summary: summarisePlan(input.stats.contacts, clusters),
+    matching: input.stats,
+    clusters,
+  };
+}
+
+export function summarisePlan(contacts: number, clusters: readonly PlanCluster[]): PlanSummary {
+  let inClusters = 0;
+  let largest = 0;
+  for (const c of clusters) {
+    inClusters += c.ids.length;
+    largest = Math.max(largest, c.ids.length);
+  }
+  return {
+    contacts,
+    clusters: clusters.length,
+    contactsInClusters: inClusters,
+    contactsToRemove: inClusters - clusters.length,
+    exactClusters: clusters.filter((c) => c.kind === 'exact').length,
+    fuzzyClusters: clusters.filter((c) => c.kind === 'fuzzy').length,
+    largestCluster: largest,
+  };
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+
+/**
+ * A search hit as matching reads it. Hits call the street `address`, and
+ * carry the names as typed in `firstNameRaw` where the platform has them,
+ * else only the lower-case copies (matching folds case anyway).
+ */
+export function matchContactOfHit(hit: Readonly<Record<string, unknown>>): MatchContact {
+  return {
+    id: String(hit.id),
+    firstName: text(hit.firstName) ?? text(hit.firstNameRaw) ?? text(hit.firstNameLowerCase),
+    lastName: text(hit.lastName) ?? text(hit.lastNameRaw) ?? text(hit.lastNameLowerCase),
+    email: text(hit.email),
+    phone: text(hit.phone),
+    address1: text(hit.address1) ?? text(hit.address),
+    city: text(hit.city),
+    state: text(hit.state),
+    postalCode: text(hit.postalCode),
+    dateOfBirth: text(hit.dateOfBirth),
+    dateAdded: text(hit.dateAdded),
+    dateUpdated: text(hit.dateUpdated),
+  };
+}
+
+/** The checks a plan file must pass before an apply trusts it; the message names what is wrong. */
+export function checkPlan(value: unknown): MergePlan {
+  const fail = (why: string): never => {
+    throw new TypeError(`not a hoop-etl dedup plan: ${why}`);
+  };
+  if (value === null || typeof value !== 'object') fail('expected a JSON object');
+  const p = value as Record<string, unknown>;
+  if (p.kind !== PLAN_KIND) fail(`"kind" is ${JSON.stringify(p.kind)}, expected "${PLAN_KIND}"`);
+  if (p.version !== PLAN_VERSION) fail(`version ${JSON.stringify(p.version)} is not supported (this hoop-etl reads version ${PLAN_VERSION})`);
+  if (typeof p.location !== 'string' || p.location === '') fail('no location');
+  if (!Array.isArray(p.clusters)) fail('no clusters list');
+  const seen = new Set<string>();
+  (p.clusters as unknown[]).forEach((raw, i) => {
+    const c = raw as Record<string, unknown>;
+    if (!c || typeof c.survivor !== 'string' || !Array.isArray(c.losers) || !Array.isArray(c.contacts) || !Array.isArray(c.changes) || !Array.isArray(c.tagsToAdd)) {
+      fail(`clusters[${i}] lacks survivor, losers, contacts, changes or tagsToAdd`);
+    }
+    const ids = [c.survivor as string, ...(c.losers as string[])];
+    for (const id of ids) {
+      if (seen.has(id)) fail(`contact ${id} is in two clusters`);
+      seen.add(id);
+      if (!(c.contacts as Array<{ id?: unknown }>).some((m) => m && m.id === id)) fail(`clusters[${i}] has no before-image of ${id}`);
+    }
+  });
+  return value as MergePlan;
+}

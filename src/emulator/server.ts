@@ -208,6 +208,8 @@ export function createEmulatorServer(state: EmulatorState): Server {
   };
 
   const server = createServer((req, res) => {
+    // The Date header follows the emulator's clock (a test clock included), as the platform's follows its own.
+    res.setHeader('date', new Date(state.store.now()).toUTCString());
     handle(req, res).catch((e: unknown) => {
       state.log(`unhandled: ${(e as Error).stack ?? String(e)}`);
       if (!res.headersSent) send(res, 500, { statusCode: 500, message: 'Internal server error' });

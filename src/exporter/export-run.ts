@@ -151,6 +151,8 @@ interface LocationPlan {
   readonly filters: SearchFilter[];
   readonly incremental: boolean;
   readonly since: number | undefined;
+  /** The end of the range an incremental walk covers: the platform's clock when the run started. */
+  readonly until: number;
   readonly tracker: WatermarkTracker;
 }
 
@@ -185,7 +187,11 @@ export async function runExport(options: RunExportOptions): Promise<ExportSummar
     const filters = resolveFilters(settings.filter, defs, started);
     const prev = state.locations[locationId];
     const since = settings.since !== undefined ? Date.parse(settings.since) : settings.state !== undefined ? lowerBound(prev, settings.overlapMs) : undefined;
-    plans.push({ locationId, api, columns, filters, incremental, since, tracker: new WatermarkTracker(settings.state ? prev : undefined, settings.overlapMs) });
+    // The platform's clock (the Date header of the first answer, whole seconds), not this machine's:
+    // a contact updated after this instant is out of the range, so it cannot come through twice.
+    const serverNow = api.client.lastServerDate;
+    const until = serverNow !== undefined ? serverNow - 1 : started;
+    plans.push({ locationId, api, columns, filters, incremental, since, until, tracker: new WatermarkTracker(settings.state ? prev : undefined, settings.overlapMs) });
   }
 
   // One file for all: the union of the locations' headers, in order of appearance.
@@ -205,12 +211,11 @@ export async function runExport(options: RunExportOptions): Promise<ExportSummar
     return out;
   };
 
-  const until = started;
   const progress = { exported: 0, total: 0, totalsKnown: 0 };
   const summaries: LocationSummary[] = [];
   try {
     for (const p of plans) await openFor(p.locationId);
-    const results = await Promise.allSettled(plans.map((p) => exportLocation(p, until)));
+    const results = await Promise.allSettled(plans.map((p) => exportLocation(p, p.until)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     for (const r of results) if (r.status === 'fulfilled') summaries.push(r.value);
@@ -225,7 +230,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportSummar
   if (settings.state) {
     const locations: Record<string, LocationWatermark> = { ...state.locations };
     const finished = now();
-    for (const p of plans) locations[p.locationId] = p.tracker.result(until, finished);
+    for (const p of plans) locations[p.locationId] = p.tracker.result(p.until, finished);
     await writeFileAtomic(settings.state, `${JSON.stringify({ version: 1, locations } satisfies ExportState, null, 1)}\n`);
   }
 

@@ -207,6 +207,44 @@ describe('incremental runs', () => {
   }, 60_000);
 });
 
+describe('clock skew', () => {
+  it('with this machine\'s clock ahead of the platform\'s, a contact updated during a run is written once; the next run has its new version', async () => {
+    // The platform's clock is an hour behind ours: a contact updated during the run stays inside the run's range.
+    const emu = await emulator({ now: () => Date.now() - 3_600_000 });
+    const ids = await seed(emu, Array.from({ length: 300 }, (_, i) => ({ firstName: `S${i}`, email: `s${i}@skew.example`, dateAdded: '2026-10-01T00:00:00.000Z' })));
+    const byId = [...ids].sort();
+    const api = apiFor(emu);
+    const dir = freshDir('skew');
+    const pipeline = (out: string) => exportPipeline(`job: export\nlocation: ${emu.locationId}\nreportDir: runs\nexport: { out: ${out}, state: state.json, pageLimit: 100, columns: [id, firstName] }\n`, dir);
+    let gate: Promise<unknown> | undefined;
+    const gated = new (class extends ContactsApi {
+      override async searchContacts(request: Parameters<ContactsApi['searchContacts']>[0]) {
+        await gate;
+        return super.searchContacts(request);
+      }
+    })(api.client);
+    const first = await runExport({
+      pipeline: pipeline('a.csv'),
+      apiFor: () => gated,
+      parallel: 1,
+      onProgress: () => {
+        gate ??= api.updateContact(byId[0]!, { firstName: 'Moved' });
+      },
+    });
+    const rows = readCsv(join(dir, 'a.csv'));
+    expect(rows).toHaveLength(300);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(300);
+    expect(rows.find((r) => r.id === byId[0])!.firstName).toBe('S' + ids.indexOf(byId[0]!));
+    expect(first.exported).toBe(300);
+    // The range ended at the platform's clock, an hour behind ours.
+    expect(Date.parse(first.locations[0]!.until!)).toBeLessThan(Date.now() - 3_500_000);
+
+    const second = await runExport({ pipeline: pipeline('b.csv'), apiFor: () => api, parallel: 1 });
+    expect(readCsv(join(dir, 'b.csv'))).toEqual([{ id: byId[0], firstName: 'Moved' }]);
+    expect(second.exported).toBe(1);
+  }, 60_000);
+});
+
 describe('a failed run', () => {
   it('killed in the middle, it leaves the previous file and state untouched; the next run completes', async () => {
     const emu = await emulator({ rateLimit: { max: 4, intervalMs: 1000 } });

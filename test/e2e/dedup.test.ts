@@ -174,6 +174,7 @@ function seedContacts(): Array<Record<string, unknown>> {
     { id: D1, firstName: 'Dan', lastName: 'Brown', email: 'dan@example.com', dateAdded: '2021-01-01T00:00:00Z' },
     { id: D2, firstName: 'Daniel', lastName: 'Brown', email: 'dan@example.com', phone: '+13125550100', dateAdded: '2021-02-02T00:00:00Z' },
     ...SINGLES.map(([firstName, lastName, email, phone, dateOfBirth], i) => ({
+      id: id(`dupSingle${String.fromCharCode(65 + i)}`),
       firstName,
       lastName,
       email,
@@ -427,4 +428,110 @@ describe('hoop-etl dedup: plan, apply, undo', () => {
     expect(undone.stdout).toContain(`${A2} recreated as`);
     expect(undone.stdout).toMatch(new RegExp(`${A2} recreated as \\w+ without its email`));
   }, 90_000);
+});
+
+describe('hoop-etl dedup --apply: kill -9 and --resume', () => {
+  const D_MERGED: Essence = { ...BLANK, id: D1, firstName: 'Dan', lastName: 'Brown', email: 'dan@example.com', phone: '+13125550100', tags: [] };
+
+  async function planned(emu: RunningEmulator, name: string): Promise<{ dir: string; plan: string; reports: string }> {
+    const dir = freshDir(name);
+    const r = await runCli(planArgs(emu, dir), envFor(emu));
+    expect(r.status, r.stderr).toBe(0);
+    return { dir, plan: join(dir, 'plan.json'), reports: join(dir, 'runs') };
+  }
+
+  it('after SIGKILL mid-apply, --resume ends in the state of an uninterrupted apply, nothing doubled or lost', async () => {
+    // The uninterrupted apply.
+    const base = await seededEmulator();
+    const b = await planned(base, 'kill-base');
+    const whole = await runCli(['dedup', '--apply', b.plan, '--report-dir', b.reports], envFor(base));
+    expect(whole.status, whole.stderr).toBe(0);
+    const baseline = await essence(base);
+    expect(baseline.filter((c) => [A1, B1, C1, D1].includes(c.id))).toEqual(sortBy([MERGED_A, MERGED_B, MERGED_C, D_MERGED], (c) => `${c.lastName ?? ''} ${c.firstName ?? ''} ${c.email ?? ''} ${c.id}`));
+
+    // The same apply, killed half-way: slow requests, one cluster at a time.
+    const emu = await seededEmulator({ faults: { latencyMs: 40 } });
+    const p = await planned(emu, 'kill');
+    const args = ['dedup', '--apply', p.plan, '--report-dir', p.reports, '--concurrency', '1'];
+    const child = spawn(process.execPath, [CLI, ...args], { env: envFor(emu), stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let childErr = '';
+    child.stderr!.on('data', (d: Buffer) => (childErr += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
+    let finished = false;
+    void exited.then(() => (finished = true));
+    const deletedNow = async (): Promise<number> => ((await admin(emu, 'GET', `/locations/${emu.locationId}/contacts`)).deleted as string[]).length;
+    const deadline = Date.now() + 60_000;
+    while (!finished && (await deletedNow()) === 0 && Date.now() < deadline) await sleep(10);
+    expect(finished, `the apply ended before it could be killed: ${childErr}`).toBe(false);
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const atKill = await deletedNow();
+    expect(atKill).toBeGreaterThan(0);
+    expect(atKill, 'killed after every loser was gone: nothing left to resume').toBeLessThan(5);
+
+    const runId = onlyRun(p.dir);
+    const resumed = await runCli(['dedup', '--resume', runId, '--report-dir', p.reports], envFor(emu));
+    expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('Applied 4 clusters: 4 merged, 0 skipped as changed since the plan, 0 failed; 5 contacts deleted');
+    expect(withoutIds(await essence(emu))).toEqual(withoutIds(baseline));
+    expect(await essence(emu)).toEqual(baseline);
+    expect(readdirSync(p.reports)).toEqual([runId]);
+  }, 180_000);
+
+  it('a note create in flight at the kill is looked up on resume, never doubled', async () => {
+    const emu = await seededEmulator();
+    const p = await planned(emu, 'inflight');
+    // Latency is half on the way in, half on the way out: the note is created after 2 s and
+    // answered 2 s later. The CLI is killed in between, with the step journaled as begun.
+    await admin(emu, 'POST', '/faults', { faults: [{ fault: 'latency=4000', operation: 'create-note', count: 1 }] });
+    const args = ['dedup', '--apply', p.plan, '--report-dir', p.reports, '--concurrency', '1'];
+    const child = spawn(process.execPath, [CLI, ...args], { env: envFor(emu), stdio: ['ignore', 'ignore', 'ignore'] });
+    children.push(child);
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
+    const notesOfA1 = async (): Promise<number> => ((await admin(emu, 'GET', `/locations/${emu.locationId}/contacts/${A1}`)).contact.notes as unknown[]).length;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && (await notesOfA1()) < 2) await sleep(20);
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(await notesOfA1()).toBe(2);
+
+    const runId = onlyRun(p.dir);
+    const journal = new Database(join(p.reports, runId, 'journal.sqlite'), { readonly: true });
+    const inFlight = journal.prepare("SELECT state FROM steps WHERE unit = ? AND step LIKE 'note:%'").all(A1) as Array<{ state: string }>;
+    journal.close();
+    expect(inFlight).toEqual([{ state: 'begun' }]);
+
+    const resumed = await runCli(['dedup', '--resume', runId, '--report-dir', p.reports], envFor(emu));
+    expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
+    const a = (await essence(emu)).find((c) => c.id === A1)!;
+    expect(a).toEqual(MERGED_A);
+  }, 60_000);
+});
+
+describe('hoop-etl dedup --apply --no-delete', () => {
+  it('merges into the survivor and tags the others duplicate-of-<survivorId>, leaving their email and phone where they are', async () => {
+    const emu = await seededEmulator();
+    const dir = freshDir('nodelete');
+    expect((await runCli(planArgs(emu, dir), envFor(emu))).status).toBe(0);
+    const r = await runCli(['dedup', '--apply', join(dir, 'plan.json'), '--no-delete', '--report-dir', join(dir, 'runs')], envFor(emu));
+    // The phone of A2, C2 and D2 cannot move while they hold it: the run says so and exits 3.
+    expect(r.status, r.stdout + r.stderr).toBe(3);
+    expect(r.stdout).toContain('4 merged, 0 skipped as changed since the plan, 0 failed; 0 contacts deleted, 5 tagged as duplicates');
+    expect(r.stdout).toContain('phone, companyName not written: the kept duplicate still holds the value');
+    const after = await essence(emu);
+    expect(after).toHaveLength(10 + SINGLES.length);
+    const byId = new Map(after.map((c) => [c.id, c]));
+    expect(byId.get(A2)!.tags).toEqual(['duplicate-of-dupadaold00000000000', 'newsletter', 'vip']);
+    expect(byId.get(B2)!.tags).toEqual(['conference', 'duplicate-of-dupgraceone000000000', 'lead']);
+    expect(byId.get(B3)!.tags).toEqual(['duplicate-of-dupgraceone000000000']);
+    expect(byId.get(A1)).toEqual({ ...MERGED_A, phone: null, companyName: null });
+    // Undo takes the tags off again and gives the survivors their own values back.
+    const runId = onlyRun(dir);
+    const undone = await runCli(['dedup', '--undo', runId, '--report-dir', join(dir, 'runs')], envFor(emu));
+    expect(undone.status, undone.stdout + undone.stderr).toBe(0);
+    const restored = await essence(emu);
+    const seeded = await seededEmulator();
+    expect(restored).toEqual(await essence(seeded));
+  }, 60_000);
 });

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { DuplicatePair } from '../../../src/dedup/find-duplicates.js';
+import { findDuplicates } from '../../../src/dedup/find-duplicates.js';
+import { buildMergePlan, checkPlan, clusterKind, matchContactOfHit, type PlanSettings } from '../../../src/dedup/merge-plan.js';
+import { escapeHtml, renderPlanHtml } from '../../../src/dedup/plan-report.js';
+import type { SurvivorContact } from '../../../src/dedup/survivor.js';
+
+/** The merge plan (pure): clusters and contacts in, survivors, changes, tag deltas and the review page out. */
+
+const pair = (a: string, b: string, ...linkedBy: Array<'email' | 'phone' | 'score'>): DuplicatePair => ({ a, b, linkedBy, weight: 10, probability: 0.999, swappedNames: false, fields: [] });
+
+describe('clusterKind', () => {
+  it.each([
+    ['one email link', ['a', 'b'], [pair('a', 'b', 'email')], 'exact'],
+    ['exact links through a third contact', ['a', 'b', 'c'], [pair('a', 'b', 'phone'), pair('a', 'c', 'email')], 'exact'],
+    ['a score link the exact links also cover', ['a', 'b', 'c'], [pair('a', 'b', 'phone'), pair('a', 'c', 'phone'), pair('b', 'c', 'score')], 'exact'],
+    ['a member joined by score alone', ['a', 'b', 'c'], [pair('a', 'b', 'phone'), pair('b', 'c', 'score')], 'fuzzy'],
+    ['score only', ['a', 'b'], [pair('a', 'b', 'score')], 'fuzzy'],
+  ] as const)('%s: %s', (_name, ids, pairs, expected) => {
+    expect(clusterKind(ids, pairs)).toBe(expected);
+  });
+});
+
+describe('matchContactOfHit', () => {
+  it('reads the street from `address` and the names from their raw or lower-case copies', () => {
+    expect(matchContactOfHit({ id: 'x', address: '1 Main St', firstNameRaw: 'Ada', lastNameLowerCase: 'lovelace', email: '', city: 'London', dateUpdated: '2020-01-01' })).toEqual({
+      id: 'x',
+      firstName: 'Ada',
+      lastName: 'lovelace',
+      email: undefined,
+      phone: undefined,
+      address1: '1 Main St',
+      city: 'London',
+      state: undefined,
+      postalCode: undefined,
+      dateOfBirth: undefined,
+      dateAdded: undefined,
+      dateUpdated: '2020-01-01',
+    });
+  });
+});
+
+const SETTINGS: PlanSettings = { threshold: 0.9, survivor: 'oldest', fieldRule: 'fillBlanks', fieldRules: {}, emailProviderRules: false };
+
+function contacts(): SurvivorContact[] {
+  return [
+    { id: 'old', firstName: 'Ada', email: 'ada@example.com', tags: ['vip'], dateAdded: '2020-01-01T00:00:00Z', dateUpdated: '2020-01-01T00:00:00Z' },
+    { id: 'new', firstName: 'Ada', email: 'ada@example.com', city: 'London', tags: ['VIP', 'newsletter'], dateAdded: '2021-01-01T00:00:00Z', dateUpdated: '2021-01-01T00:00:00Z' },
+    { id: 'solo', firstName: 'Bob', email: 'bob@example.com', tags: [], dateAdded: '2019-01-01T00:00:00Z' },
+  ];
+}
+
+function plan(list = contacts(), gone: string[] = []) {
+  const found = findDuplicates(list.map((c) => ({ id: c.id, firstName: c.firstName as string, email: c.email as string })));
+  return buildMergePlan({
+    location: 'loc1',
+    createdAt: '2026-11-28T00:00:00.000Z',
+    settings: SETTINGS,
+    clusters: found.clusters,
+    stats: found.stats,
+    contacts: new Map(list.filter((c) => !gone.includes(c.id)).map((c) => [c.id, c])),
+  });
+}
+
+describe('buildMergePlan', () => {
+  it('plans each cluster: survivor by the rule, before-images survivor first, changes and the tag delta', () => {
+    const p = plan();
+    expect(p.summary).toEqual({ contacts: 3, clusters: 1, contactsInClusters: 2, contactsToRemove: 1, exactClusters: 1, fuzzyClusters: 0, largestCluster: 2 });
+    expect(p.clusters).toHaveLength(1);
+    const c = p.clusters[0]!;
+    expect({ id: c.id, kind: c.kind, survivor: c.survivor, losers: c.losers, order: c.contacts.map((x) => x.id) }).toEqual({ id: 'c1', kind: 'exact', survivor: 'old', losers: ['new'], order: ['old', 'new'] });
+    expect(c.changes).toEqual([{ field: 'city', before: null, after: 'London', from: 'new' }]);
+    expect(c.tags).toEqual(['vip', 'newsletter']);
+    expect(c.tagsToAdd).toEqual(['newsletter']);
+    expect(checkPlan(JSON.parse(JSON.stringify(p)))).toEqual(p);
+  });
+
+  it('drops a member deleted between the scan and the read, and the cluster when one is left', () => {
+    expect(plan(contacts(), ['new']).clusters).toEqual([]);
+  });
+});
+
+describe('checkPlan', () => {
+  const good = () => JSON.parse(JSON.stringify(plan()));
+  it.each([
+    ['another file', () => ({ hello: 1 }), '"kind" is undefined'],
+    ['a newer version', () => ({ ...good(), version: 2 }), 'version 2 is not supported'],
+    ['a contact in two clusters', () => ({ ...good(), clusters: [good().clusters[0], good().clusters[0]] }), 'contact old is in two clusters'],
+    ['a loser without its before-image', () => ({ ...good(), clusters: [{ ...good().clusters[0], contacts: [good().clusters[0].contacts[0]] }] }), 'has no before-image of new'],
+  ])('refuses %s', (_name, make, message) => {
+    expect(() => checkPlan(make())).toThrow(message);
+  });
+});
+
+describe('renderPlanHtml', () => {
+  it('escapes every value', () => {
+    expect(escapeHtml(`<img src=x onerror="alert('1')">&`)).toBe('&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;&amp;');
+  });
+
+  it('lists every cluster with its members side by side, the survivor and the merged values', () => {
+    const list = contacts();
+    (list[1] as Record<string, unknown>).city = '<script>alert(1)</script>';
+    const html = renderPlanHtml(plan(list));
+    expect(html).toContain('<section class="cluster" id="cluster-c1" data-cluster="c1">');
+    expect(html).toContain('<th scope="col" class="survivor">old<br><small>survivor</small></th>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>');
+    expect(html).toMatch(/<tr class="agreed"><th scope="row">email <small>\(agreed\)<\/small><\/th>/);
+    expect(html).toContain('<td class="merged changed">&lt;script&gt;');
+  });
+});

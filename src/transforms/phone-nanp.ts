@@ -4,7 +4,8 @@ import metadataJson from 'libphonenumber-js/min/metadata';
 /**
  * libphonenumber-js's answer for the commonest numbers of a North American
  * export, computed without its per-call cost: `+1` and ten digits, or ten
- * digits read with a default country whose calling code is 1.
+ * digits, or `1` and ten digits, read with a default country whose calling
+ * code is 1.
  *
  * The library (1.13, min metadata: the metadata `parsePhoneNumberFromString`
  * uses) spends ~12 µs on such a number, most of it building the same RegExp
@@ -35,6 +36,8 @@ interface PlanMeta {
   type(type: string): TypeMeta | undefined;
   IDDPrefix(): string | undefined;
   nationalPrefixForParsing(): string | undefined;
+  nationalPrefixTransformRule(): string | undefined;
+  possibleLengths(): number[] | undefined;
 }
 interface MetadataApi {
   selectNumberingPlan(country: string): void;
@@ -53,6 +56,8 @@ interface Plan {
   readonly types: ReadonlyArray<{ readonly pattern: RegExp; readonly lengths: readonly number[] | undefined }>;
   readonly idd: RegExp | undefined;
   readonly nationalPrefix: RegExp | undefined;
+  readonly transformRule: string | undefined;
+  readonly possibleLengths: readonly number[] | undefined;
 }
 
 const compiled = new Map<string, RegExp>();
@@ -88,6 +93,8 @@ function planOf(country: string): Plan {
     types,
     idd: idd === undefined ? undefined : new RegExp(idd),
     nationalPrefix: npp ? new RegExp(`^(?:${npp})`) : undefined,
+    transformRule: p.nationalPrefixTransformRule(),
+    possibleLengths: p.possibleLengths(),
   };
   plans.set(country, plan);
   return plan;
@@ -122,8 +129,41 @@ function isValid(national: string, country: string | undefined): boolean {
   return plan.hasTypes ? hasNumberType(national, plan) : plan.whole.test(national);
 }
 
+/** checkNumberLength without a type: by the plan's possible lengths (the country's, when there is one). */
+function numberLength(national: string, plan: Plan): 'IS_POSSIBLE' | 'TOO_SHORT' | 'TOO_LONG' | 'INVALID_LENGTH' {
+  const lengths = plan.possibleLengths;
+  if (!lengths) return 'IS_POSSIBLE';
+  const n = national.length;
+  if (lengths[0] === n) return 'IS_POSSIBLE';
+  if (lengths[0]! > n) return 'TOO_SHORT';
+  if (lengths[lengths.length - 1]! < n) return 'TOO_LONG';
+  return lengths.indexOf(n, 1) >= 0 ? 'IS_POSSIBLE' : 'INVALID_LENGTH';
+}
+
+/**
+ * extractNationalNumber (with extractNationalNumberFromPossiblyIncompleteNumber)
+ * under `plan`, for a national prefix without captured groups; `null` for
+ * one with groups (a carrier code or a transform rule), which is left to the library.
+ */
+function extractNational(number: string, plan: Plan): string | null {
+  const match = plan.nationalPrefix?.exec(number);
+  if (!match) return number;
+  if (match.length > 1 && match[match.length - 1]) return null;
+  const national = number.slice(match[0].length);
+  if (national === number) return number;
+  // shouldHaveExtractedNationalPrefix
+  if (plan.whole.test(number) && !plan.whole.test(national)) return number;
+  if (plan.possibleLengths) {
+    const country = countryOf(national);
+    const length = numberLength(national, country ? planOf(country) : plan);
+    if (length === 'TOO_SHORT' || length === 'INVALID_LENGTH') return number;
+  }
+  return national;
+}
+
 const PLUS_ONE_TEN = /^\+1[2-9]\d{9}$/;
 const TEN = /^[2-9]\d{9}$/;
+const ONE_TEN = /^1[2-9]\d{9}$/;
 
 /**
  * The E.164 number libphonenumber-js gives `digits` (a `+` and digits, or
@@ -147,6 +187,24 @@ export function parseNanpDigits(digits: string, defaultCountry: CountryCode): st
     if (plan.nationalPrefix?.test(digits)) return null;
     national = digits;
     fallback = defaultCountry;
+  } else if (ONE_TEN.test(digits)) {
+    // `1` and ten digits: the calling code written without `+`, or the national prefix.
+    const plan = planOf(defaultCountry);
+    if (plan.callingCode !== '1') return null;
+    if (!plan.idd || digits.search(plan.idd) === 0) return null;
+    // extractCountryCallingCodeFromInternationalNumberWithoutPlusSign
+    const shorter = extractNational(digits.slice(1), plan);
+    const whole = extractNational(digits, plan);
+    if (shorter === null || whole === null) return null;
+    if ((!plan.whole.test(whole) && plan.whole.test(shorter)) || numberLength(whole, plan) === 'TOO_LONG') {
+      // Read as `+1` and the rest, under the calling code's main plan.
+      const rest = extractNational(digits.slice(1), planOf(NANP_COUNTRIES[0]!));
+      if (rest === null) return null;
+      national = rest;
+    } else {
+      national = whole;
+      fallback = defaultCountry;
+    }
   } else return null;
   const country = countryOf(national) ?? fallback;
   return isValid(national, country) ? `+1${national}` : undefined;

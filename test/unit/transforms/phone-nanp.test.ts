@@ -37,8 +37,10 @@ describe('parseNanpDigits answers as libphonenumber-js does', () => {
     ['+12684601234', 'GB', '+12684601234'],
     ['2222222222', 'US', undefined],
     ['+12222222222', 'US', undefined],
+    ['14155550101', 'US', '+14155550101'],
+    ['12684601234', 'AG', '+12684601234'],
     // Not covered: the library's answer is asked for.
-    ['14155550101', 'US', null],
+    ['14155550101', 'GB', null],
     ['0114155550101', 'US', null],
     ['4155550101', 'GB', null],
     ['+442079460958', 'US', null],
@@ -48,7 +50,7 @@ describe('parseNanpDigits answers as libphonenumber-js does', () => {
     if (expected !== null) expect(library(digits, country)).toBe(expected);
   });
 
-  it('on every area code, written with +1 and without, for every NANP default country', () => {
+  it('on every area code, written with +1, with 1 and bare, for every NANP default country', () => {
     const rnd = prng(20261127);
     let compared = 0;
     for (let area = 200; area <= 999; area++) {
@@ -56,7 +58,7 @@ describe('parseNanpDigits answers as libphonenumber-js does', () => {
         const rest = String(Math.floor(rnd() * 10_000_000)).padStart(7, '0');
         const national = `${area}${rest}`;
         for (const country of ['US', 'GB', ...(k === 0 ? NANP : [NANP[Math.floor(rnd() * NANP.length)]!])] as CountryCode[]) {
-          for (const digits of [national, `+1${national}`]) {
+          for (const digits of [national, `+1${national}`, `1${national}`]) {
             const ours = parseNanpDigits(digits, country);
             if (ours === null) continue;
             compared++;
@@ -66,7 +68,7 @@ describe('parseNanpDigits answers as libphonenumber-js does', () => {
       }
     }
     // Everything but the non-NANP default country's ten digits was covered.
-    expect(compared).toBeGreaterThan(800 * 3 * 3);
+    expect(compared).toBeGreaterThan(800 * 3 * 5);
   });
 
   it('on exchanges and lines that leading-digit and type patterns single out', () => {
@@ -75,7 +77,7 @@ describe('parseNanpDigits answers as libphonenumber-js does', () => {
       for (let exchange = 200; exchange <= 999; exchange += 7) {
         const national = `${area}${exchange}${String(Math.floor(rnd() * 10_000)).padStart(4, '0')}`;
         for (const country of ['US', 'CA', NANP[Math.floor(rnd() * NANP.length)]!] as CountryCode[]) {
-          for (const digits of [national, `+1${national}`]) {
+          for (const digits of [national, `+1${national}`, `1${national}`]) {
             const ours = parseNanpDigits(digits, country);
             expect(ours).not.toBeNull();
             expect({ digits, country, value: ours }).toEqual({ digits, country, value: library(digits, country) });

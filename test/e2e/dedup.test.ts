@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -534,4 +534,45 @@ describe('hoop-etl dedup --apply --no-delete', () => {
     const seeded = await seededEmulator();
     expect(restored).toEqual(await essence(seeded));
   }, 60_000);
+});
+
+/**
+ * The review page in a real browser (Debian's `chromium`, when installed):
+ * it opens, its DOM lists every cluster of the plan, and the console stays
+ * silent (a CSP violation, such as an external asset, would be logged there).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+
+function headless(file: string): Promise<{ dom: string; console: string[] }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      CHROMIUM,
+      ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--v=0', '--dump-dom', `file://${file}`],
+      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(err);
+        else resolve({ dom: stdout, console: stderr.split('\n').filter((l) => l.includes(':CONSOLE')) });
+      },
+    );
+  });
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('hoop-etl dedup --report in headless Chromium', () => {
+  it('opens, lists every cluster, and logs nothing to the console', async () => {
+    const emu = await seededEmulator();
+    const dir = freshDir('chromium');
+    const r = await runCli(planArgs(emu, dir), envFor(emu));
+    expect(r.status, r.stderr).toBe(0);
+    const plan = readJson(join(dir, 'plan.json'));
+    const page = await headless(join(dir, 'plan.html'));
+    const sections = [...page.dom.matchAll(/<section class="cluster" id="cluster-(c\d+)"/g)].map((m) => m[1]);
+    expect(sections).toEqual(plan.clusters.map((c: any) => c.id));
+    for (const c of plan.clusters) for (const member of c.ids) expect(page.dom).toContain(member);
+    expect(page.console).toEqual([]);
+
+    // The console check sees what a broken page would log.
+    const broken = join(dir, 'broken.html');
+    writeFileSync(broken, '<!DOCTYPE html><html><body><script>console.error("broken page")</script></body></html>');
+    expect((await headless(broken)).console.join('\n')).toContain('broken page');
+  }, 120_000);
 });

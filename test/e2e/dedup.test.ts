@@ -576,3 +576,46 @@ describe.skipIf(!existsSync(CHROMIUM))('hoop-etl dedup --report in headless Chro
     expect((await headless(broken)).console.join('\n')).toContain('broken page');
   }, 120_000);
 });
+
+describe('hoop-etl run pipelines/dedup-cleanup.yaml, and mistakes', () => {
+  it('plans into a new run folder (plan.json and plan.html) and changes nothing', async () => {
+    const emu = await seededEmulator();
+    const dir = freshDir('run');
+    const before = await essence(emu);
+    const r = await runCli(['run', join(process.cwd(), 'pipelines/dedup-cleanup.yaml')], { ...envFor(emu), HOOPAI_LOCATION: emu.locationId, HOOPAI_REPORT_DIR: join(dir, 'runs') });
+    expect(r.status, r.stderr).toBe(0);
+    const runDir = join(dir, 'runs', onlyRun(dir));
+    const plan = readJson(join(runDir, 'plan.json'));
+    expect(plan.settings).toEqual({ threshold: 0.9, survivor: 'oldest', fieldRule: 'fillBlanks', fieldRules: { address: 'mostRecent', phone: 'mostRecent' }, emailProviderRules: false });
+    expect(plan.summary).toMatchObject({ clusters: 4, contactsToRemove: 5 });
+    // mostRecent address: B3 (added last) holds only a city, so B1 gets the city of New York and no street.
+    const b = plan.clusters.find((c: any) => c.survivor === B1);
+    expect(b.merged.fields.city).toEqual({ value: 'New York', from: B3 });
+    expect(b.merged.fields.address1).toBeUndefined();
+    expect(existsSync(join(runDir, 'plan.html'))).toBe(true);
+    expect(r.stdout).toContain(`Apply it with: hoop-etl dedup --apply ${join(runDir, 'plan.json')}`);
+    expect(await essence(emu)).toEqual(before);
+  }, 60_000);
+
+  it.each([
+    ['no mode', (_d: string) => ['dedup', '--location', 'hoopDemoLocation0001'], '--plan'],
+    ['two modes', (d: string) => ['dedup', '--apply', join(d, 'p.json'), '--undo', 'x'], '--undo'],
+    ['--plan with --apply', (d: string) => ['dedup', '--apply', join(d, 'p.json'), '--plan', join(d, 'q.json')], '--plan'],
+    ['a file that is not a plan', (d: string) => ['dedup', '--apply', join(d, 'not-a-plan.json')], 'not a hoop-etl dedup plan'],
+    ['an unknown run', (d: string) => ['dedup', '--undo', 'nope', '--report-dir', d], 'no dedup run nope'],
+    ['a threshold above 1', (_d: string) => ['dedup', '--location', 'hoopDemoLocation0001', '--plan', 'x.json', '--threshold', '90'], '--threshold'],
+  ])('%s: exit 2 with the reason, nothing read or written', async (_name, args, message) => {
+    const emu = await seededEmulator();
+    const dir = freshDir('usage');
+    writeNotAPlan(dir);
+    const r = await runCli(args(dir), envFor(emu));
+    expect(r.status, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toContain('\n    at ');
+    expect((await admin(emu, 'GET', '/stats')).requests).toBe(0);
+  }, 30_000);
+});
+
+function writeNotAPlan(dir: string): void {
+  writeFileSync(join(dir, 'not-a-plan.json'), JSON.stringify({ kind: 'something else' }));
+}

@@ -1,7 +1,7 @@
 import type { ImportPipeline, Mapping } from '../config/index.js';
 import type { SourceRow } from '../core/row.js';
 import { matchKeys } from '../dedup/match-keys.js';
-import { mapRow, type MapContext, type MappedContact } from '../transforms/map-row.js';
+import { mapRow, type MapContext } from '../transforms/map-row.js';
 
 /**
  * One source row as the import's first pass needs it: mapped, checked that
@@ -10,8 +10,9 @@ import { mapRow, type MapContext, type MappedContact } from '../transforms/map-r
  * in the mapping worker.
  */
 
+/** `head`: the first two parts of the row's spill entry (keys and mapped row), to which {@link spillEntry} adds the cells. */
 export type ImportRowResult =
-  | { readonly ok: true; readonly keys: readonly string[]; readonly entry: string }
+  | { readonly ok: true; readonly keys: readonly string[]; readonly head: string }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
 export interface ImportRowContext {
@@ -34,12 +35,17 @@ export function prepareImportRow(row: SourceRow, ctx: ImportRowContext): ImportR
   const keys = pipeline.dedup.inFile
     ? matchKeys({ email: pipeline.dedup.keys.includes('email') ? (f.email as string | undefined) : undefined, phone: pipeline.dedup.keys.includes('phone') ? (f.phone as string | undefined) : undefined })
     : [];
-  return { ok: true, keys, entry: spillEntry(keys, mapped.contact, row.values) };
+  return { ok: true, keys, head: `${JSON.stringify(keys)}\t${JSON.stringify(mapped.contact)}` };
 }
 
-/** A spilled row: its match keys, the mapped row and its original cells, as JSON separated by tabs (JSON escapes every tab inside). */
-export function spillEntry(keys: readonly string[], contact: MappedContact, raw: Readonly<Record<string, string>>): string {
-  return `${JSON.stringify(keys)}\t${JSON.stringify(contact)}\t${JSON.stringify(raw)}`;
+/**
+ * A spilled row: its match keys, the mapped row and its original cells, as
+ * JSON separated by tabs (JSON escapes every tab inside). The cells are
+ * added by the thread that read them, which has them at hand: the mapping
+ * worker is the busier of the two.
+ */
+export function spillEntry(head: string, raw: Readonly<Record<string, string>>): string {
+  return `${head}\t${JSON.stringify(raw)}`;
 }
 
 /** One part of a spilled row: 0 the keys, 1 the mapped row, 2 the original cells (each JSON). */

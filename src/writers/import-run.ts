@@ -16,7 +16,7 @@ import { StreamingClusters } from '../dedup/union-find.js';
 import { readCsvHeader, readCsvRows } from '../sources/read-csv-rows.js';
 import { mappingFromHeaders, type MappedContact, type MappedNote, type MappedTask } from '../transforms/map-row.js';
 import { writeOutcomeFiles, writeSummary } from './outcome-files.js';
-import { spillPart } from './import-row.js';
+import { spillEntry, spillPart } from './import-row.js';
 import { RowMapper, type PreparedRow } from './row-mapper.js';
 import { RowSpill } from './row-spill.js';
 import { RunJournal, type RowRecord } from './run-journal.js';
@@ -193,7 +193,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           failRead({ record: row.record, line: row.line, outcome: 'failed', code: result.code, message: result.message, raw: { ...row.values } });
           continue;
         }
-        spill.append(row.record, result.entry);
+        spill.append(row.record, spillEntry(result.head, row.values));
         clusters.add(row.record, result.keys);
       }
     };

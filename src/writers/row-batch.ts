@@ -38,9 +38,9 @@ export function decodeRowBatch(batch: RowBatch, headers: readonly string[]): Sou
   return rows;
 }
 
-/** A result as one string: the spill entry (it starts with the keys' `[`), or `!` and the JSON of code and message. */
+/** A result as one string: the entry's head (it starts with the keys' `[`), or `!` and the JSON of code and message. */
 export function encodeResult(result: ImportRowResult): string {
-  return result.ok ? result.entry : `!${JSON.stringify([result.code, result.message])}`;
+  return result.ok ? result.head : `!${JSON.stringify([result.code, result.message])}`;
 }
 
 export function decodeResult(text: string): ImportRowResult {
@@ -48,5 +48,5 @@ export function decodeResult(text: string): ImportRowResult {
     const [code, message] = JSON.parse(text.slice(1)) as [string, string];
     return { ok: false, code, message };
   }
-  return { ok: true, keys: JSON.parse(spillPart(text, 0)) as string[], entry: text };
+  return { ok: true, keys: JSON.parse(spillPart(text, 0)) as string[], head: text };
 }

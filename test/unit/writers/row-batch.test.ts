@@ -19,8 +19,8 @@ describe('row batches to the mapping worker', () => {
   });
 
   it.each<[string, ImportRowResult]>([
-    ['a prepared row', { ok: true, keys: ['email:a@b.co', 'phone:+14155550101'], entry: '["email:a@b.co","phone:+14155550101"]\t{"record":1}\t{"Email":"a@b.co"}' }],
-    ['a prepared row without keys', { ok: true, keys: [], entry: '[]\t{"record":2}\t{}' }],
+    ['a prepared row', { ok: true, keys: ['email:a@b.co', 'phone:+14155550101'], head: '["email:a@b.co","phone:+14155550101"]\t{"record":1}' }],
+    ['a prepared row without keys', { ok: true, keys: [], head: '[]\t{"record":2}' }],
     ['a failed row', { ok: false, code: 'INVALID_EMAIL', message: "Email is not valid: it has no '@' (column 'E\tmail')" }],
   ])('%s: one string each way', (_name, result) => {
     const text = encodeResult(result);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipeline } from '../../../src/config/index.js';
 import type { SourceRow } from '../../../src/core/row.js';
-import { prepareImportRow, spillPart } from '../../../src/writers/import-row.js';
+import { prepareImportRow, spillEntry, spillPart } from '../../../src/writers/import-row.js';
 import { RowMapper } from '../../../src/writers/row-mapper.js';
 
 const pipeline = (() => {
@@ -41,9 +41,10 @@ describe('prepareImportRow', () => {
     const r = prepareImportRow(input, ctx);
     expect(r).toMatchObject(expected as object);
     if (r.ok) {
-      expect(JSON.parse(spillPart(r.entry, 0))).toEqual(r.keys);
-      expect(JSON.parse(spillPart(r.entry, 1))).toMatchObject({ record: 1, line: 2, fields: { email: 'ada@example.com', phone: '+14155550101', firstName: 'Ada' }, tags: ['vip', 'x'] });
-      expect(JSON.parse(spillPart(r.entry, 2))).toEqual(input.values);
+      const entry = spillEntry(r.head, input.values);
+      expect(JSON.parse(spillPart(entry, 0))).toEqual(r.keys);
+      expect(JSON.parse(spillPart(entry, 1))).toMatchObject({ record: 1, line: 2, fields: { email: 'ada@example.com', phone: '+14155550101', firstName: 'Ada' }, tags: ['vip', 'x'] });
+      expect(JSON.parse(spillPart(entry, 2))).toEqual(input.values);
     } else {
       expect(r.message).toContain(r.code === 'INVALID_EMAIL' ? "(column 'Email')" : 'upsert');
     }

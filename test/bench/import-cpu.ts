@@ -5,8 +5,7 @@
  *   - our rows/s divided by the bare pass's rows/s at least 0.5;
  *   - peak RSS at most 300 MB.
  *
- * Run, after `npm run build` (not needed by this script itself, but the
- * benchmarks are run on a built tree):
+ * Run, after `npm run build` (the `ours` pass runs the built import):
  *   node --import tsx test/bench/import-cpu.ts [--rows 1000000]
  *
  * A CSV of `--rows` rows is generated in a temp dir, streamed to disk: first
@@ -19,21 +18,21 @@
  * Each measured pass runs in its own child process (a fresh heap, so one pass's
  * garbage is not the next one's RSS); this process samples the child's RSS
  * from /proc every 100 ms and the child reports its kernel high-water mark
- * (VmHWM). The passes:
- *   bare   csv-parse (arrays) -> csv-stringify -> /dev/null, streams; run before
- *          and after ours, and the faster of the two is the denominator
- *          (the conservative ratio);
+ * (VmHWM) and its CPU time (every thread). The passes:
+ *   bare   csv-parse (arrays) -> csv-stringify -> /dev/null, streams, one
+ *          thread; run before and after ours, and the faster of the two is
+ *          the denominator (the conservative ratio);
  *   source readCsvRows alone (our CSV source: line numbers, UTF-8 check,
  *          rows as objects), info only, to split the cost;
- *   ours   runImport's two-pass shape from its building blocks: readCsvRows ->
- *          mapRow (pipeline from parsePipeline) -> matchKeys -> UnionFind
- *          clusters; then readCsvRows -> mapRow again -> mergeRows per cluster
- *          once its last row is read, with the dry run's per-cluster work
- *          (write body, judge against an empty snapshot, request plan);
- *   dryrun runImport itself with `dryRun: true` and an in-memory stub of the
- *          API (an empty location: no network at all), info only, to check
- *          that `ours` is what the real dry run costs (it adds the p-queue).
- *          Skip with --skip-dryrun.
+ *   ours   runImport itself (the built one, dist/) with `dryRun: true` and an
+ *          in-memory stub of the API (an empty location: no network at all):
+ *          pass 1 reads the CSV on the import's thread while the mapping
+ *          worker (RowMapper) maps, normalises and keys the rows, then spills
+ *          and clusters them; pass 2 reads the spill back and merges and plans
+ *          each cluster. Two threads: say so when comparing with `bare`.
+ * On a machine other processes keep busy, wall times (and so the ratio) move
+ * with their load; the CPU µs/row and the load averages printed beside them
+ * tell how much.
  * rows/s is data rows (header excluded) over the pass's wall time, module
  * loading excluded. The temp dir is deleted at the end. It exits 0 whether or
  * not the goals are met; 1 only when it cannot run. No network is used.
@@ -41,12 +40,11 @@
  * Options:
  *   --rows N              rows in the generated CSV (default 1000000)
  *   --seed N              PRNG seed of the data (default 1)
- *   --skip-dryrun         do not run the runImport dry-run cross-check
- *   --only bare|source|ours|dryrun   run one pass (e.g. to profile it)
+ *   --only bare|source|ours   run one pass (e.g. to profile it)
  *   --child-node-args=FLAGS   extra node flags for the pass children (note the `=`),
  *                         e.g. --child-node-args="--cpu-prof --cpu-prof-dir=/tmp/import-prof";
- *                         with --expose-gc the heap sizes `ours` reports after pass 1,
- *                         after clustering and at the end are live sizes (after a full GC)
+ *                         with --expose-gc the heap size `ours` reports at the end is the
+ *                         live size (after a full GC)
  *   --keep                keep the temp dir (its path is printed)
  *   --timeout-s N         hard stop for the whole run (default 900)
  */
@@ -264,7 +262,7 @@ async function generateCsv(file: string, rows: number, seed: number): Promise<Ge
   return { rows, persons, invalidPersons, invalidRows, duplicateRows, bytes: statSync(file).size, ms: performance.now() - t0 };
 }
 
-/** The pipeline the `ours` and `dryrun` passes read the file with. */
+/** The pipeline the `ours` pass reads the file with. */
 function pipelineYaml(file: string, reportDir: string): string {
   return `job: import
 location: ${LOCATION}
@@ -301,6 +299,8 @@ interface PassResult {
   startRss: number;
   innerPeakRss: number;
   hwm: number | undefined;
+  /** CPU time of the pass, every thread of the process (user + system). */
+  cpuMs: number;
   detail: Record<string, number>;
 }
 
@@ -378,6 +378,7 @@ async function runChildPhase(phase: Phase): Promise<void> {
     innerPeakRss = Math.max(innerPeakRss, process.memoryUsage.rss());
   }, SAMPLE_MS);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = await (phase === 'bare'
     ? barePass(opts.file!)
     : phase === 'source'
@@ -385,8 +386,9 @@ async function runChildPhase(phase: Phase): Promise<void> {
       : oursPass(opts.pipeline!)
   ).finally(() => clearInterval(sampler));
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   innerPeakRss = Math.max(innerPeakRss, process.memoryUsage.rss());
-  const result: PassResult = { phase, rows: r.rows, ms, startRss, innerPeakRss, hwm: vmHwm(), detail: r.detail };
+  const result: PassResult = { phase, rows: r.rows, ms, startRss, innerPeakRss, hwm: vmHwm(), cpuMs: (cpu.user + cpu.system) / 1000, detail: r.detail };
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }
 
@@ -449,6 +451,7 @@ function runPass(phase: Phase, args: string[], childNodeArgs: string[]): Promise
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
 const mb = (b: number | undefined): string => (b === undefined ? '-' : `${fmt(b / MB, 0)} MB`);
 const rate = (m: Measured): number => (m.rows / m.ms) * 1000;
+const cpuPerRow = (m: Measured): number => (m.cpuMs * 1000) / m.rows;
 
 async function main(): Promise<void> {
   const ROWS = intOpt('rows', opts.rows, 100);
@@ -496,7 +499,7 @@ async function main(): Promise<void> {
       log(`pass ${label}...`);
       const m = await runPass(phase, passArgs(phase), childNodeArgs);
       res.set(label, m);
-      log(`  ${fmt(m.rows)} rows in ${fmt(m.ms / 1000, 2)} s = ${fmt(rate(m))} rows/s; peak RSS ${mb(m.outerPeakRss)} (sampled), VmHWM ${mb(m.hwm)}`);
+      log(`  ${fmt(m.rows)} rows in ${fmt(m.ms / 1000, 2)} s = ${fmt(rate(m))} rows/s, CPU ${fmt(cpuPerRow(m), 1)} µs/row; peak RSS ${mb(m.outerPeakRss)} (sampled), VmHWM ${mb(m.hwm)}; load average ${os.loadavg()[0]!.toFixed(2)}`);
     }
 
     // ---------------------------------------------------------------- report
@@ -508,11 +511,11 @@ async function main(): Promise<void> {
 
     const rows: Array<[string, string, string, string]> = [];
     for (const [label, m] of [...res].filter(([, m]) => m.phase === 'bare')) {
-      rows.push([`bare csv-parse -> csv-stringify -> /dev/null, rows/s (${label})`, fmt(rate(m)), '-', '-']);
+      rows.push([`bare csv-parse -> csv-stringify -> /dev/null, rows/s (${label}); CPU µs/row`, `${fmt(rate(m))}; ${fmt(cpuPerRow(m), 1)}`, '-', '-']);
     }
     if (source) rows.push(['readCsvRows alone (our CSV source), rows/s', fmt(rate(source)), '-', fmt(rate(source) / bestBare, 3)]);
     if (ours) {
-      rows.push(['ours: parse, map, normalise, dedup, merge (2 passes), rows/s', fmt(rate(ours)), '-', '-']);
+      rows.push(['ours: parse, map, normalise, dedup, merge (2 passes), rows/s; CPU µs/row (both threads)', `${fmt(rate(ours))}; ${fmt(cpuPerRow(ours), 1)}`, '-', '-']);
       rows.push(['ours / bare (best bare run), rows/s', `${fmt(rate(ours))} / ${fmt(bestBare)}`, `>= ${GOAL_RATIO}`, fmt(rate(ours) / bestBare, 3)]);
       rows.push([`ours: peak RSS, sampled every ${SAMPLE_MS} ms`, mb(peakOf(ours)), `<= ${GOAL_RSS_MB} MB`, fmt(peakOf(ours) / (GOAL_RSS_MB * MB), 2)]);
       rows.push(['ours: kernel high-water mark (VmHWM)', mb(ours.hwm), `(<= ${GOAL_RSS_MB} MB)`, ours.hwm === undefined ? '-' : fmt(ours.hwm / (GOAL_RSS_MB * MB), 2)]);
@@ -522,7 +525,7 @@ async function main(): Promise<void> {
     const out = (s = ''): void => void process.stdout.write(`${s}\n`);
     out('');
     out(`Import CPU: ${fmt(ROWS)}-row generated CSV (${fmt(gen.bytes / MB, 1)} MB), no API; each pass in its own child process, RSS sampled from /proc every ${SAMPLE_MS} ms`);
-    out(`Machine: ${machine}; load average at start ${loadAvg}; ${new Date().toISOString()}`);
+    out(`Machine: ${machine}; load average at start ${loadAvg}, at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; ${new Date().toISOString()}`);
     out('');
     out('| metric | measured | goal | ratio |');
     out('|---|---:|---:|---:|');
@@ -540,7 +543,8 @@ async function main(): Promise<void> {
           `; RSS at start ${mb(m.startRss)}, VmHWM ${mb(m.hwm)}${ok ? '' : '; PROBLEM: the counts differ from the file'}`,
       );
     }
-    out('- bare pass: csv-parse (records as arrays; record_delimiter CRLF/LF/CR as our source sets it, since the file mixes line endings), csv-stringify, written to /dev/null; the faster bare run is the denominator');
+    out('- bare pass: csv-parse (records as arrays; record_delimiter CRLF/LF/CR as our source sets it, since the file mixes line endings), csv-stringify, written to /dev/null, one thread; the faster bare run is the denominator');
+    out(`- ours runs on two threads: the import's thread reads and parses the CSV while RowMapper's worker maps and normalises the rows read before (this machine has ${cores} cores); CPU µs/row counts both threads, so it shows the work whatever the load of the machine`);
     out('');
     if (ours) {
       const r = rate(ours) / bestBare;

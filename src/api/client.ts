@@ -99,8 +99,8 @@ export class HoopClient {
   readonly locationId: string;
   readonly governor: RateGovernor;
   readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, reconciled: 0 };
-  /** The platform's clock as the last answer's `Date` header gave it (whole seconds), for ranges that must not run ahead of it. */
-  lastServerDate: number | undefined;
+  /** The platform's clock as the last answer's `Date` header gave it (whole seconds), and when that answer came (this client's clock). */
+  lastServerDate: { date: number; receivedAt: number } | undefined;
   private readonly http: Got;
   private readonly retry: RetryOptions;
   private readonly logger: Logger | undefined;
@@ -180,7 +180,7 @@ export class HoopClient {
 
       if (response) {
         const date = typeof response.headers.date === 'string' ? Date.parse(response.headers.date) : NaN;
-        if (!Number.isNaN(date)) this.lastServerDate = date;
+        if (!Number.isNaN(date)) this.lastServerDate = { date, receivedAt: this.now() };
         lastResponse = { status: response.statusCode, body: parseBody(response.body), headers: response.headers };
         if (response.statusCode < 400) return { body: lastResponse.body as T, status: response.statusCode, attempts: attempt, reconciled: false };
         if (response.statusCode === 429) this.stats.rateLimited++;

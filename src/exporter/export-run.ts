@@ -114,7 +114,8 @@ async function loadState(path: string | undefined): Promise<ExportState> {
 /** The location's contact custom fields; without the scope to read them, custom columns are headed by id. */
 async function definitionsOf(api: ContactsApi, say: (l: string) => void): Promise<{ defs: CustomFieldDefinition[]; readable: boolean }> {
   try {
-    const map = await api.customFieldMap();
+    // Read again for every run: a long-lived process must see fields added since the last one.
+    const map = await api.customFieldMap({ refresh: true });
     return { defs: [...map.values()].filter((d) => d.model === undefined || d.model === 'contact'), readable: true };
   } catch (e) {
     if (e instanceof HoopApiError && (e.status === 401 || e.status === 403)) {
@@ -187,10 +188,12 @@ export async function runExport(options: RunExportOptions): Promise<ExportSummar
     const filters = resolveFilters(settings.filter, defs, started);
     const prev = state.locations[locationId];
     const since = settings.since !== undefined ? Date.parse(settings.since) : settings.state !== undefined ? lowerBound(prev, settings.overlapMs) : undefined;
-    // The platform's clock (the Date header of the first answer, whole seconds), not this machine's:
-    // a contact updated after this instant is out of the range, so it cannot come through twice.
-    const serverNow = api.client.lastServerDate;
-    const until = serverNow !== undefined ? serverNow - 1 : started;
+    // This machine's clock, unless it runs ahead of the platform's (the first answer's Date header,
+    // whole seconds): then the platform's. A contact updated after the range's end is out of the
+    // range, so it cannot come through twice; the next run has it.
+    const answer = api.client.lastServerDate;
+    const serverNow = answer !== undefined && answer.receivedAt >= started ? answer.date : undefined;
+    const until = serverNow !== undefined && started > serverNow + 999 ? serverNow - 1 : started;
     plans.push({ locationId, api, columns, filters, incremental, since, until, tracker: new WatermarkTracker(settings.state ? prev : undefined, settings.overlapMs) });
   }
 

@@ -429,7 +429,11 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       const members = records.map((r) => JSON.parse(spillPart(r === record ? entry : spill.read(r), 1)) as MappedContact);
       if (!journal) {
         // Dry run: planned at once, nothing to wait for, so no queue.
-        writeCluster(root, members);
+        try {
+          writeCluster(root, members);
+        } catch (e) {
+          stop ??= e as Error;
+        }
         continue;
       }
       await queue.onSizeLessThan((options.concurrency ?? 8) * 2);

@@ -34,8 +34,43 @@ export class PipelineConfigError extends ConfigError {
   }
 }
 
+/** The name a command built from flags alone gives the parser instead of a file name. */
+export const COMMAND_LINE = 'command line';
+
+/** Flags that set a pipeline setting, for problems of a command run without a pipeline file. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  location: '--location',
+  locations: '--location',
+  'source.file': 'the CSV file argument',
+  mode: '--mode',
+  reportDir: '--report-dir',
+  maxErrors: '--max-errors',
+  'export.out': '--out',
+  'export.filter': '--filter',
+  'export.columns': '--columns',
+  'export.since': '--since',
+  'export.state': '--state',
+  'export.overlap': '--overlap',
+  'export.extras': '--extras',
+};
+
+function flagOf(path: string): string | undefined {
+  for (let p = path; p !== ''; p = p.replace(/(\.[^.[]+|\[\d+\])$/, '') || '') {
+    if (FLAG_OF[p]) return FLAG_OF[p];
+    if (!/[.[]/.test(p)) break;
+  }
+  return undefined;
+}
+
 export function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  if (file === COMMAND_LINE) {
+    const lines = problems.map((p) => {
+      const flag = flagOf(p.path);
+      return `  ${p.message}${!flag ? '' : p.message.startsWith('Missing') ? ` (give ${flag})` : ` (from ${flag})`}`;
+    });
+    return [`Invalid command line (${count}):`, ...lines].join('\n');
+  }
   const lines = problems.map((p) => `  ${p.line !== undefined ? `line ${p.line}, column ${p.column ?? 1}: ` : ''}${p.message}`);
   return [`Invalid pipeline file ${file} (${count}):`, ...lines].join('\n');
 }

@@ -204,3 +204,21 @@ describe('pipeline file mistakes', () => {
     expect(problems).toEqual([{ path: 'mode', message: "mode: expected one of upsert, create, update, got 'bulk'" }]);
   });
 });
+
+describe('a command run without a pipeline file', () => {
+  it('names the flags, not a file', () => {
+    let error: unknown;
+    try {
+      parsePipeline('', 'command line', {}, { overrides: { job: 'export', export: { filter: [{ field: 'emial', operator: 'eq', value: 'x' }] } } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PipelineConfigError);
+    expect((error as Error).message.split('\n')).toEqual([
+      'Invalid command line (3 problems):',
+      "  Missing required setting 'export.out' (give --out)",
+      "  Missing required setting 'location' (give --location)",
+      expect.stringMatching(/^ {2}export\.filter\[0\]\.field: unknown field 'emial' \(did you mean 'email'\?\).* \(from --filter\)$/),
+    ]);
+  });
+});

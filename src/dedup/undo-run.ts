@@ -260,10 +260,16 @@ async function recreateLoser(
         return { id: found.id, dropped };
       }
     }
+    let mistaken = 0;
     for (;;) {
       try {
         const { contact } = await api.createContact(body);
-        if (exclude.has(contact.id)) throw new HoopError('UNDO_AMBIGUOUS', `recreating ${loser.id}: the create's answer was lost and the lookup found ${contact.id}, which is not it`);
+        if (exclude.has(contact.id)) {
+          // The create's answer was lost and the client's look-up by email or phone found the survivor,
+          // which shares them. Where duplicates are refused the create cannot have happened: try again.
+          if (++mistaken < 5) continue;
+          throw new HoopError('UNDO_AMBIGUOUS', `recreating ${loser.id}: the create's answer was lost ${mistaken} times and the lookup found ${contact.id}, which is not it`);
+        }
         return { id: contact.id, dropped };
       } catch (e) {
         // The location refuses a second contact with the survivor's email or phone: the loser comes back without it.

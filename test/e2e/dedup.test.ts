@@ -619,3 +619,40 @@ describe('hoop-etl run pipelines/dedup-cleanup.yaml, and mistakes', () => {
 function writeNotAPlan(dir: string): void {
   writeFileSync(join(dir, 'not-a-plan.json'), JSON.stringify({ kind: 'something else' }));
 }
+
+describe('hoop-etl dedup with faults on', () => {
+  it('plan, apply and undo through 5xx answers, dropped connections and ambiguous writes end as they do without', async () => {
+    const emu = await seededEmulator({ faults: { failRate: 0.06, dropRate: 0.02, ambiguousRate: 0.08, rateLimitRate: 0, seed: 7 } });
+    const dir = freshDir('faults');
+    const env = envFor(emu);
+    const original = await essence(emu);
+    const untilDone = async (args: string[]): Promise<Run> => {
+      let last: Run | undefined;
+      for (let attempt = 0; attempt < 6; attempt++) {
+        last = await runCli(args, env, 120_000);
+        expect(last.stderr).not.toContain('\n    at ');
+        if (last.status !== 1) return last;
+        // Stopped after the client's retries: the message names the command that continues.
+        expect(last.stderr).toMatch(/continue with hoop-etl dedup --resume|run hoop-etl dedup --undo .* again|Unexpected|UNAVAILABLE|unavailable/);
+        const resume = /--resume (\S+)/.exec(last.stderr);
+        if (resume && args.includes('--apply')) args = ['dedup', '--resume', resume[1]!, '--report-dir', join(dir, 'runs')];
+      }
+      return last!;
+    };
+    const planned = await untilDone(planArgs(emu, dir));
+    expect(planned.status, planned.stderr).toBe(0);
+    expect(readJson(join(dir, 'plan.json')).summary).toMatchObject({ clusters: 4, exactClusters: 3, fuzzyClusters: 1, contactsToRemove: 5 });
+    const applied = await untilDone(['dedup', '--apply', join(dir, 'plan.json'), '--report-dir', join(dir, 'runs')]);
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    const D_MERGED: Essence = { ...BLANK, id: D1, firstName: 'Dan', lastName: 'Brown', email: 'dan@example.com', phone: '+13125550100', tags: [] };
+    const untouched = original.filter((c) => ![A1, A2, B1, B2, B3, C1, C2, D1, D2].includes(c.id));
+    expect(await essence(emu)).toEqual(sortBy([...untouched, MERGED_A, MERGED_B, MERGED_C, D_MERGED], (c) => `${c.lastName ?? ''} ${c.firstName ?? ''} ${c.email ?? ''} ${c.id}`));
+    const stats = await admin(emu, 'GET', '/stats');
+    expect(stats.faults.status + stats.faults.drop + stats.faults.ambiguous + stats.faults.rateLimit).toBeGreaterThan(0);
+
+    const undone = await untilDone(['dedup', '--undo', onlyRun(dir), '--report-dir', join(dir, 'runs')]);
+    expect(undone.status, undone.stdout + undone.stderr).toBe(0);
+    const refused: Record<string, Partial<Essence>> = { [A2]: { email: null }, [B2]: { phone: null }, [B3]: { phone: null }, [D2]: { email: null } };
+    expect(withoutIds(await essence(emu))).toEqual(withoutIds(original.map((c) => ({ ...c, ...refused[c.id] }))));
+  }, 300_000);
+});

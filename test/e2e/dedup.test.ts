@@ -656,3 +656,31 @@ describe('hoop-etl dedup with faults on', () => {
     expect(withoutIds(await essence(emu))).toEqual(withoutIds(original.map((c) => ({ ...c, ...refused[c.id] }))));
   }, 300_000);
 });
+
+describe('hoop-etl dedup --apply: a stop', () => {
+  it('the daily budget running out mid-apply exits 1 with the --resume command; resuming after the reset finishes the merge', async () => {
+    const emu = await seededEmulator();
+    const dir = freshDir('budget');
+    const env = envFor(emu);
+    expect((await runCli(planArgs(emu, dir), env)).status).toBe(0);
+    const used = (await admin(emu, 'GET', '/stats')).requests as number;
+    await admin(emu, 'PATCH', '/config', { rateLimit: { dailyLimit: used + 25 } });
+    const stopped = await runCli(['dedup', '--apply', join(dir, 'plan.json'), '--report-dir', join(dir, 'runs'), '--concurrency', '1'], env);
+    expect(stopped.status, stopped.stdout + stopped.stderr).toBe(1);
+    const runId = onlyRun(dir);
+    expect(stopped.stderr).toContain(`continue with hoop-etl dedup --resume ${runId}`);
+    expect(stopped.stderr).toContain('daily request budget');
+    expect(readJson(join(dir, 'runs', runId, 'summary.json')).stopped).toContain('daily request budget');
+    const half = ((await admin(emu, 'GET', `/locations/${emu.locationId}/contacts`)).deleted as string[]).length;
+    expect(half).toBeLessThan(5);
+
+    await admin(emu, 'PATCH', '/config', { rateLimit: { dailyLimit: 0 } });
+    await admin(emu, 'POST', '/daily-reset');
+    const resumed = await runCli(['dedup', '--resume', runId, '--report-dir', join(dir, 'runs')], env);
+    expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
+    const D_MERGED: Essence = { ...BLANK, id: D1, firstName: 'Dan', lastName: 'Brown', email: 'dan@example.com', phone: '+13125550100', tags: [] };
+    const after = await essence(emu);
+    expect(after.filter((c) => [A1, B1, C1, D1].includes(c.id))).toEqual(sortBy([MERGED_A, MERGED_B, MERGED_C, D_MERGED], (c) => `${c.lastName ?? ''} ${c.firstName ?? ''} ${c.email ?? ''} ${c.id}`));
+    expect(after).toHaveLength(10 + SINGLES.length - 5);
+  }, 60_000);
+});

@@ -60,6 +60,7 @@ export function checkPipeline(data: unknown, reported: readonly RawProblem[]): R
   // Sections of another job are reported as such above, and not checked further.
   if (job === 'import') checkImportSections(data, add, clean);
   if (job === 'export') checkExportSections(data, add, clean);
+  if (job === 'dedup') checkLocationOrLocations(data, add);
   return problems;
 }
 
@@ -140,9 +141,14 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function checkExportSections(data: Obj, add: Add, clean: (path: SettingPath) => boolean): void {
+/** Export and dedup jobs name one location or several. */
+function checkLocationOrLocations(data: Obj, add: Add): void {
   if (data.location !== undefined && data.locations !== undefined) add(['locations'], 'give location or locations, not both', 'key');
   else if (data.location === undefined && data.locations === undefined) add.missing(['location']);
+}
+
+function checkExportSections(data: Obj, add: Add, clean: (path: SettingPath) => boolean): void {
+  checkLocationOrLocations(data, add);
   const e = data.export;
   if (!isObj(e)) return;
   if (e.since !== undefined && e.state !== undefined && clean(['export', 'since'])) {
@@ -162,7 +168,7 @@ function checkJobSettings(data: Obj, job: unknown, problems: RawProblem[]): void
   const wrong = (key: string, owner: string): void => {
     problems.push({ path: [key], message: `Setting '${key}' applies to ${owner} only (this is ${job === 'dedup' ? 'a' : 'an'} ${job} job)`, at: 'key' });
   };
-  if (job !== 'export' && 'locations' in data) wrong('locations', 'export jobs');
+  if (job === 'import' && 'locations' in data) wrong('locations', 'export and dedup jobs');
   if (job !== 'import') for (const key of IMPORT_ONLY) if (key in data) wrong(key, 'import jobs');
   if (job !== 'export' && 'export' in data) wrong('export', 'export jobs');
   if (job === 'export' && 'dedup' in data) wrong('dedup', 'import and dedup jobs');

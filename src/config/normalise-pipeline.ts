@@ -74,9 +74,11 @@ export function normalisePipeline(data: Obj, pipelineFile: string): Pipeline {
     }
     case 'dedup': {
       const d = (data.dedup as Obj | undefined) ?? {};
+      const locations = data.locations as string[] | undefined;
       return {
         job: 'dedup',
         ...base,
+        ...(locations && { location: locations[0]!, locations }),
         dedup: {
           threshold: (d.threshold as number | undefined) ?? PIPELINE_DEFAULTS.threshold,
           survivor: (d.survivor as SurvivorRule | undefined) ?? PIPELINE_DEFAULTS.survivor,

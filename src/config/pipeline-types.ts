@@ -263,6 +263,8 @@ export interface DedupSettings {
 
 export interface DedupPipeline extends PipelineBase {
   readonly job: 'dedup';
+  /** Present when the file (or --location A,B) names several: people across them are reported, never merged; `location` is the first. */
+  readonly locations?: readonly string[];
   readonly dedup: DedupSettings;
 }
 

@@ -684,3 +684,45 @@ describe('hoop-etl dedup --apply: a stop', () => {
     expect(after).toHaveLength(10 + SINGLES.length - 5);
   }, 60_000);
 });
+
+describe('hoop-etl dedup --location A,B', () => {
+  it('reports the people present in both locations, each location read with its own token, and merges nothing', async () => {
+    const emu = await seededEmulator();
+    const other = 'dupOtherLocation0001';
+    await admin(emu, 'POST', '/locations', { id: other });
+    const { token } = await admin(emu, 'POST', '/tokens', { locationId: other });
+    await admin(emu, 'POST', `/locations/${other}/contacts`, {
+      contacts: [
+        { id: id('otherAda'), firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', dateAdded: '2024-01-01T00:00:00Z' },
+        { id: id('otherAlan'), firstName: 'Alan', lastName: 'Turing', phone: '+441234567890', dateAdded: '2024-01-02T00:00:00Z' },
+        { id: id('otherNobody'), firstName: 'Nobody', lastName: 'Else', email: 'nobody@else.example', dateAdded: '2024-01-03T00:00:00Z' },
+      ],
+    });
+    const dir = freshDir('across');
+    const before = await essence(emu);
+    const r = await runCli(
+      ['dedup', '--location', `${emu.locationId},${other}`, '--plan', join(dir, 'people.json'), '--report', join(dir, 'people.html')],
+      { ...envFor(emu), [`HOOPAI_TOKEN_${other}`]: token },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Read ${10 + SINGLES.length + 3} contacts in 2 locations: 2 people are in more than one location. Nothing is merged across locations.`);
+    const report = readJson(join(dir, 'people.json'));
+    expect(report.kind).toBe('hoop-etl dedup across locations');
+    const people = report.people.map((p: any) => p.contacts.map((c: any) => `${c.locationId}/${c.contactId}`).sort());
+    expect(sortBy(people, (p: string[]) => p.join())).toEqual(
+      sortBy(
+        [
+          [`${emu.locationId}/${A1}`, `${emu.locationId}/${A2}`, `${other}/${id('otherAda')}`].sort(),
+          [`${emu.locationId}/${id('dupSingleA')}`, `${other}/${id('otherAlan')}`].sort(),
+        ],
+        (p) => p.join(),
+      ),
+    );
+    expect(readFileSync(join(dir, 'people.html'), 'utf8').match(/<section class="person"/g)).toHaveLength(2);
+    expect(await essence(emu)).toEqual(before);
+    // Not a plan: applying it is refused before any request.
+    const refused = await runCli(['dedup', '--apply', join(dir, 'people.json')], envFor(emu));
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('not a hoop-etl dedup plan');
+  }, 60_000);
+});

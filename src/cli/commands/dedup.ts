@@ -29,9 +29,10 @@ const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** The dedup job the flags and the optional pipeline file describe together; flags win. */
 export async function dedupPipeline(args: DedupArgs, env: NodeJS.ProcessEnv): Promise<DedupPipeline> {
+  const locations = args.location === undefined ? undefined : String(args.location).split(',').map((l) => l.trim()).filter(Boolean);
   const overrides: PipelineOverrides = {
     job: 'dedup',
-    location: args.location,
+    ...(locations && locations.length > 1 ? { locations } : { location: locations?.[0] }),
     reportDir: args['report-dir'],
     ...((args.threshold !== undefined || args.survivor !== undefined) && { dedup: { threshold: args.threshold, survivor: args.survivor } }),
   };
@@ -84,7 +85,36 @@ async function reportDirOf(args: DedupArgs): Promise<string> {
   return 'hoop-etl-runs';
 }
 
+/** Several locations: the people present in more than one, reported and never merged. */
+async function executeAcross(pipeline: DedupPipeline, args: Omit<ConnectionArgs, 'location'>, outFile: string, report: string | undefined): Promise<ExitCode> {
+  const locations = pipeline.locations!;
+  const { HoopClient } = await import('../../api/client.js');
+  const { ContactsApi } = await import('../../api/endpoints.js');
+  const { resolveBaseUrl } = await import('../../api/credentials.js');
+  const { createLogger } = await import('../../core/logger.js');
+  const { resolveLocationTokens } = await import('./export.js');
+  const { reportAcrossLocations, renderAcrossHtml } = await import('../../dedup/across-run.js');
+  const { writeFileAtomic } = await import('../../exporter/output.js');
+  const tokens = await resolveLocationTokens(locations, { ...args, location: locations[0]! }, process.env);
+  const logger = createLogger({ level: args['log-level'] });
+  const baseUrl = resolveBaseUrl(args['base-url'], process.env);
+  const apis = new Map(locations.map((loc) => [loc, new ContactsApi(new HoopClient({ baseUrl, token: tokens.get(loc)!, locationId: loc, logger }))]));
+  const d = pipeline.dedup;
+  const found = await reportAcrossLocations({ apis, threshold: d.threshold, emailProviderRules: d.emailProviderRules ?? false, fillers: d.fillers });
+  mkdirSync(dirname(resolve(outFile)), { recursive: true });
+  await writeFileAtomic(outFile, `${JSON.stringify(found, null, 2)}\n`);
+  if (report) {
+    mkdirSync(dirname(resolve(report)), { recursive: true });
+    await writeFileAtomic(report, renderAcrossHtml(found));
+  }
+  const read = Object.values(found.contacts).reduce((a, b) => a + b, 0);
+  out(`Read ${read} contacts in ${locations.length} locations: ${found.people.length} people are in more than one location. Nothing is merged across locations.`);
+  out(`Report: ${outFile}${report ? `; review: ${report}` : ''}`);
+  return 0;
+}
+
 export async function executeDedupPlan(pipeline: DedupPipeline, args: Omit<ConnectionArgs, 'location'>, planFile: string, report: string | undefined): Promise<ExitCode> {
+  if (pipeline.locations && pipeline.locations.length > 1) return executeAcross(pipeline, args, planFile, report);
   const { api, logger } = await connect({ ...args, location: pipeline.location });
   const { planDedup } = await import('../../dedup/plan-run.js');
   const { writeFileAtomic } = await import('../../exporter/output.js');
@@ -119,7 +149,8 @@ export async function executeDedupJob(pipeline: DedupPipeline, args: ConnectionA
   const { newRunId } = await import('../../dedup/apply-run.js');
   const dir = join(pipeline.reportDir, newRunId(Date.now()));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return executeDedupPlan(pipeline, args, join(dir, 'plan.json'), join(dir, 'plan.html'));
+  const name = pipeline.locations && pipeline.locations.length > 1 ? 'people' : 'plan';
+  return executeDedupPlan(pipeline, args, join(dir, `${name}.json`), join(dir, `${name}.html`));
 }
 
 export async function executeDedup(args: DedupArgs): Promise<ExitCode> {
@@ -170,7 +201,7 @@ export const dedupCommand: CommandDef<DedupArgs> = {
   builder: (y: Argv) =>
     withConnectionOptions(
       y
-        .option('plan', { type: 'string', describe: 'Scan the location and write the merge plan (JSON) here; changes nothing' })
+        .option('plan', { type: 'string', describe: 'Scan the location and write the merge plan (JSON) here; changes nothing. With --location A,B: the people present in several locations (a report, never merged)' })
         .option('report', { type: 'string', describe: 'With --plan: also write a review page (one self-contained HTML file)' })
         .option('pipeline', { type: 'string', describe: 'Pipeline file (YAML) of a dedup job: threshold, survivor and field rules, fillers' })
         .option('threshold', { type: 'number', describe: 'Match probability (0 to 1] from which two contacts are duplicates (default 0.9)' })
@@ -183,6 +214,7 @@ export const dedupCommand: CommandDef<DedupArgs> = {
         .option('concurrency', { type: 'number', default: 4, describe: 'Clusters merged at once (the rate governor paces requests)' })
         .example('$0 dedup --location LOC --plan plan.json --report plan.html', 'Find duplicates and write a plan to review')
         .example('$0 dedup --apply plan.json', 'Merge the clusters of a reviewed plan')
+        .example('$0 dedup --location A,B --plan people.json', 'People present in both locations (report only)')
         .example('$0 dedup --apply plan.json --no-delete', 'Merge, but only tag the duplicates')
         .example('$0 dedup --resume 20261128T010203-ab12cd', 'Continue an interrupted apply')
         .example('$0 dedup --undo 20261128T010203-ab12cd', 'Reverse an applied run'),

@@ -66,3 +66,18 @@ describe('dedup job settings', () => {
     expect(defs.dedupJob.properties.emailProviderRules.default).toBe(false);
   });
 });
+
+describe('dedup job locations', () => {
+  it('takes several locations (people across them are reported), the first as location', () => {
+    const p = parse('job: dedup\nlocations: [locA, locB]\n');
+    if (p.job !== 'dedup') throw new Error('expected a dedup job');
+    expect({ location: p.location, locations: p.locations }).toEqual({ location: 'locA', locations: ['locA', 'locB'] });
+  });
+
+  it.each([
+    ['neither', 'job: dedup\n', "Missing required setting 'location'"],
+    ['both', 'job: dedup\nlocation: a\nlocations: [a, b]\n', 'locations: give location or locations, not both'],
+  ])('refuses %s', (_name, text, message) => {
+    expect(problems(text)).toEqual([expect.stringContaining(message)]);
+  });
+});

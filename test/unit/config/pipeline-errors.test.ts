@@ -122,7 +122,7 @@ const CASES: Array<[string, string, string[]]> = [
   ['unknown dnd channel', 'job: export\nlocation: l\nexport:\n  out: x.csv\n  filter: [{ field: dndSettings.Fax.status, operator: eq, value: active }]\n', ["5:21 export.filter[0].field: unknown channel in 'dndSettings.Fax.status'; allowed: Call, Email, SMS, WhatsApp, GMB, FB, RCS"]],
   ['location and locations', 'job: export\nlocation: l\nlocations: [a, b]\nexport: { out: x.csv }\n', ["3:1 locations: give location or locations, not both"]],
   ['no location at all', 'job: export\nexport: { out: x.csv }\n', ["Missing required setting 'location'"]],
-  ['locations in an import', `${HEAD}mapping: { email: E }\nlocations: [a]\n`, ["5:1 Setting 'locations' applies to export jobs only (this is an import job)"]],
+  ['locations in an import', `${HEAD}mapping: { email: E }\nlocations: [a]\n`, ["5:1 Setting 'locations' applies to export and dedup jobs only (this is an import job)"]],
   ['since with state', 'job: export\nlocation: l\nexport: { out: x.csv, state: s.json, since: "2026-01-01" }\n', ["3:38 export.since: give since or state, not both (state keeps its own watermark)"]],
   ['since that is no date', 'job: export\nlocation: l\nexport: { out: x.csv, since: last week }\n', ["3:30 export.since: 'last week' is not an ISO 8601 date or date-time (e.g. 2026-11-01 or 2026-11-01T00:00:00Z)"]],
   ['overlap that is no duration', 'job: export\nlocation: l\nexport: { out: x.csv, overlap: 5 minutes }\n', [expect.stringMatching(/^3:32 export\.overlap: .*a duration such as 90s, 5m or 1h, or a number of seconds/)]],

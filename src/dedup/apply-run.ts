@@ -103,6 +103,9 @@ export interface ClusterSnapshot {
 }
 
 export const PLAN_COPY = 'plan.json';
+/** The journal's record that an undo of the run began: such a run is never resumed. */
+export const RUN_UNIT = 'run';
+export const UNDO_STEP = 'undo';
 export const JOURNAL_FILE = 'journal.sqlite';
 export const APPLY_MODE = { delete: 'dedup-apply', keep: 'dedup-apply-no-delete' } as const;
 
@@ -157,6 +160,10 @@ export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'rep
     if (meta.locationId !== options.locationId) {
       journal.close();
       throw new ConfigError(`Run ${runId} applied a plan of location ${meta.locationId}, not ${options.locationId}`, '--location');
+    }
+    if (journal.step(RUN_UNIT, UNDO_STEP)) {
+      journal.close();
+      throw new ConfigError(`Run ${runId} has been undone; plan again and apply the new plan instead of resuming it`, '--resume');
     }
     return { runId, runDir, journal, plan: readPlanFile(join(runDir, PLAN_COPY)), deleteLosers: meta.mode === APPLY_MODE.delete };
   }

@@ -5,7 +5,7 @@ import { DuplicateContactError } from '../api/errors.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
 import { csvLine, writeFileAtomic } from '../exporter/output.js';
 import { RunJournal } from '../writers/run-journal.js';
-import { APPLY_MODE, JOURNAL_FILE, ownKey, PLAN_COPY, readPlanFile, removeTagsChecked, RUN_LEVEL, type ClusterSnapshot } from './apply-run.js';
+import { APPLY_MODE, JOURNAL_FILE, ownKey, PLAN_COPY, readPlanFile, removeTagsChecked, RUN_LEVEL, RUN_UNIT, UNDO_STEP, type ClusterSnapshot } from './apply-run.js';
 import type { PlanCluster } from './merge-plan.js';
 import { duplicateOfTag, recreateWrite, restoreWrite, splitSurvivorUpdate } from './merge-writes.js';
 import { forEachLimited } from './plan-run.js';
@@ -103,6 +103,7 @@ export async function runUndo(options: UndoOptions): Promise<UndoSummary> {
     throw new ConfigError(`Run ${runId} changed location ${meta.locationId}, not ${api.locationId}`, '--location');
   }
   const plan = readPlanFile(join(runDir, PLAN_COPY));
+  if (!journal.step(RUN_UNIT, UNDO_STEP)) journal.finish(RUN_UNIT, UNDO_STEP, { startedAt: new Date(started).toISOString() });
   const outcomes = new Map<string, UndoClusterOutcome>();
   let stop: Error | undefined;
   try {

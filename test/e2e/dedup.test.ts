@@ -427,6 +427,14 @@ describe('hoop-etl dedup: plan, apply, undo', () => {
     }
     expect(undone.stdout).toContain(`${A2} recreated as`);
     expect(undone.stdout).toMatch(new RegExp(`${A2} recreated as \\w+ without its email`));
+
+    // An undone run is not resumed (it would merge again what nobody planned twice); undoing again changes nothing.
+    const resumed = await runCli(['dedup', '--resume', runId, '--report-dir', join(dir, 'runs')], env);
+    expect(resumed.status, resumed.stderr).toBe(2);
+    expect(resumed.stderr).toContain('has been undone');
+    const again = await runCli(['dedup', '--undo', runId, '--report-dir', join(dir, 'runs')], env);
+    expect(again.status, again.stderr).toBe(0);
+    expect(await essence(emu)).toEqual(restored);
   }, 90_000);
 });
 

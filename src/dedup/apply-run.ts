@@ -2,12 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContactsApi } from '../api/endpoints.js';
-import type { Contact, Note, Task } from '../api/types.js';
+import type { Contact, ContactWrite, Note, Task } from '../api/types.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
 import { csvLine, writeFileAtomic } from '../exporter/output.js';
 import { RunJournal } from '../writers/run-journal.js';
 import { checkPlan, type MergePlan, type PlanCluster } from './merge-plan.js';
-import { businessToSet, duplicateOfTag, followersToAdd, mergeWrite, splitSurvivorUpdate } from './merge-writes.js';
+import { businessToSet, dndToCarry, duplicateOfTag, followersToAdd, mergeWrite, splitSurvivorUpdate } from './merge-writes.js';
 import { forEachLimited } from './plan-run.js';
 import type { SurvivorContact } from './survivor.js';
 
@@ -318,6 +318,12 @@ async function applyCluster(
   await once(journal, unit, 'update', async () => {
     if (split.now.length) await api.updateContact(unit, mergeWrite(split.now));
     return split.now.map((c) => c.field);
+  });
+
+  await once(journal, unit, 'dnd', async () => {
+    const carry = dndToCarry(survivor, losers);
+    if (carry) await api.updateContact(unit, carry as ContactWrite);
+    return carry ?? null;
   });
 
   await once(journal, unit, 'tags', async () => {

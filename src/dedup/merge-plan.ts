@@ -1,4 +1,5 @@
 import type { DuplicateCluster, DuplicatePair, FindDuplicatesStats } from './find-duplicates.js';
+import { dndToCarry, type DndCarry } from './merge-writes.js';
 import type { MatchContact } from './prepare-contact.js';
 import { planClusterMerge, type FieldChange, type FieldRule, type MergedValue, type SurvivorContact, type SurvivorRule } from './survivor.js';
 
@@ -35,6 +36,8 @@ export interface PlanCluster {
   readonly tags: readonly string[];
   /** The tags the survivor gains. */
   readonly tagsToAdd: readonly string[];
+  /** A "do not disturb" of another member that the survivor takes (absent: none). */
+  readonly dndCarried?: DndCarry;
 }
 
 export interface PlanSettings {
@@ -109,6 +112,7 @@ export function buildMergePlan(input: BuildPlanInput): MergePlan {
     const pairs = cluster.pairs.filter((p) => present.has(p.a) && present.has(p.b));
     const merge = planClusterMerge(members, { survivor: settings.survivor, fieldRule: settings.fieldRule, fieldRules: settings.fieldRules });
     const survivor = members.find((c) => c.id === merge.survivorId) as SurvivorContact;
+    const dnd = dndToCarry(survivor, members.filter((c) => c !== survivor));
     clusters.push({
       id: `c${clusters.length + 1}`,
       kind: clusterKind(members.map((c) => c.id), pairs),
@@ -121,6 +125,7 @@ export function buildMergePlan(input: BuildPlanInput): MergePlan {
       changes: merge.changes,
       tags: merge.tags,
       tagsToAdd: merge.tagsToAdd,
+      ...(dnd && { dndCarried: dnd }),
     });
   }
   return {

@@ -138,3 +138,42 @@ function list(v: unknown): string[] {
 export function duplicateOfTag(survivorId: string): string {
   return `duplicate-of-${survivorId}`.toLowerCase();
 }
+
+type DndSetting = { status?: string; message?: string; code?: string };
+const BLOCKING: readonly string[] = ['active', 'permanent'];
+const blocks = (s: DndSetting | undefined): boolean => BLOCKING.includes(String(s?.status));
+
+export interface DndCarry {
+  readonly dnd?: true;
+  readonly dndSettings?: Readonly<Record<string, DndSetting>>;
+}
+
+/**
+ * A "do not disturb" any member holds carries over to the survivor: a person
+ * who opted out through one record must not be messaged again because another
+ * record survived. Channel by channel, `permanent` before `active`.
+ */
+export function dndToCarry(survivor: SurvivorContact, losers: readonly SurvivorContact[]): DndCarry | undefined {
+  const own = (survivor.dndSettings ?? {}) as Record<string, DndSetting>;
+  const settings: Record<string, DndSetting> = {};
+  for (const l of losers) {
+    for (const [channel, setting] of Object.entries((l.dndSettings ?? {}) as Record<string, DndSetting>)) {
+      if (!blocks(setting) || blocks(own[channel])) continue;
+      if (!settings[channel] || (setting.status === 'permanent' && settings[channel].status !== 'permanent')) settings[channel] = { ...setting };
+    }
+  }
+  const dnd = survivor.dnd !== true && losers.some((l) => l.dnd === true);
+  if (!dnd && Object.keys(settings).length === 0) return undefined;
+  return { ...(dnd && { dnd: true as const }), ...(Object.keys(settings).length && { dndSettings: settings }) };
+}
+
+/** Undo of `dndToCarry`: the survivor's own `dnd` and, for each channel carried, its own setting (or inactive). */
+export function restoreDnd(survivor: SurvivorContact, carried: DndCarry): ContactWrite {
+  const own = (survivor.dndSettings ?? {}) as Record<string, DndSetting>;
+  const body: Record<string, unknown> = {};
+  if (carried.dnd) body.dnd = survivor.dnd === true;
+  if (carried.dndSettings) {
+    body.dndSettings = Object.fromEntries(Object.keys(carried.dndSettings).map((channel) => [channel, own[channel] ? { ...own[channel] } : { status: 'inactive' }]));
+  }
+  return body as ContactWrite;
+}

@@ -38,6 +38,14 @@ function fieldOutcome(pairs: readonly DuplicatePair[], field: string): 'agreed' 
 
 const customValue = (c: SurvivorContact, id: string): unknown => c.customFields?.find((cf) => cf.id === id)?.value;
 
+/** `all` when `dnd` is on, else the channels whose setting blocks messages: `SMS (permanent), Email`. */
+function dndText(c: SurvivorContact): string {
+  const channels = Object.entries((c.dndSettings ?? {}) as Record<string, { status?: string }>)
+    .filter(([, s]) => s?.status === 'active' || s?.status === 'permanent')
+    .map(([ch, s]) => (s.status === 'permanent' ? `${ch} (permanent)` : ch));
+  return [...(c.dnd === true ? ['all'] : []), ...channels].join(', ');
+}
+
 function clusterTable(cluster: PlanCluster): string {
   const contacts = cluster.contacts;
   const changed = new Set(cluster.changes.map((c) => c.field));
@@ -47,6 +55,11 @@ function clusterTable(cluster: PlanCluster): string {
     ...MERGE_FIELDS.map((f) => ({ field: f as string, values: contacts.map((c) => c[f]), merged: cluster.merged.fields[f]?.value })),
     ...customIds.map((id) => ({ field: `customFields.${id}`, values: contacts.map((c) => customValue(c, id)), merged: cluster.merged.customFields[id]?.value })),
     { field: 'tags', values: contacts.map((c) => c.tags ?? []), merged: cluster.tags },
+    {
+      field: 'dnd',
+      values: contacts.map((c) => dndText(c)),
+      merged: dndText({ id: cluster.survivor, ...cluster.contacts[0], ...(cluster.dndCarried?.dnd && { dnd: true }), dndSettings: { ...(cluster.contacts[0]?.dndSettings as object | undefined), ...cluster.dndCarried?.dndSettings } }),
+    },
     { field: 'dateAdded', values: contacts.map((c) => c.dateAdded), merged: undefined },
     { field: 'dateUpdated', values: contacts.map((c) => c.dateUpdated), merged: undefined },
   ];
@@ -59,7 +72,7 @@ function clusterTable(cluster: PlanCluster): string {
       const outcome = fieldOutcome(cluster.pairs, r.field);
       const cls = outcome ? ` class="${outcome}"` : '';
       const cells = r.values.map((v) => `<td>${escapeHtml(cellText(v))}</td>`).join('');
-      const merged = `<td class="merged${changed.has(r.field) || (r.field === 'tags' && cluster.tagsToAdd.length) ? ' changed' : ''}">${escapeHtml(cellText(r.merged))}</td>`;
+      const merged = `<td class="merged${changed.has(r.field) || (r.field === 'tags' && cluster.tagsToAdd.length) || (r.field === 'dnd' && cluster.dndCarried) ? ' changed' : ''}">${escapeHtml(cellText(r.merged))}</td>`;
       return `<tr${cls}><th scope="row">${escapeHtml(r.field)}${outcome ? ` <small>(${outcome})</small>` : ''}</th>${cells}${merged}</tr>`;
     })
     .join('\n');

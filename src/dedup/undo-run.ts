@@ -7,7 +7,7 @@ import { csvLine, writeFileAtomic } from '../exporter/output.js';
 import { RunJournal } from '../writers/run-journal.js';
 import { APPLY_MODE, JOURNAL_FILE, ownKey, PLAN_COPY, readPlanFile, removeTagsChecked, RUN_LEVEL, RUN_UNIT, UNDO_STEP, type ClusterSnapshot } from './apply-run.js';
 import type { PlanCluster } from './merge-plan.js';
-import { duplicateOfTag, recreateWrite, restoreWrite, splitSurvivorUpdate } from './merge-writes.js';
+import { duplicateOfTag, recreateWrite, restoreDnd, restoreWrite, splitSurvivorUpdate, type DndCarry } from './merge-writes.js';
 import { forEachLimited } from './plan-run.js';
 import type { SurvivorContact } from './survivor.js';
 
@@ -176,6 +176,13 @@ async function undoCluster(api: ContactsApi, journal: RunJournal, cluster: PlanC
     if (changed.length) await api.updateContact(unit, restoreWrite(changed));
     return changed.map((c) => c.field);
   });
+  const carried = result<DndCarry | null>('dnd');
+  if (carried) {
+    await once(journal, unit, 'undo:dnd', async () => {
+      await api.updateContact(unit, restoreDnd(survivor, carried));
+      return true;
+    });
+  }
   await once(journal, unit, 'undo:tags', async () => {
     if (touched('tags') && cluster.tagsToAdd.length) await removeTagsChecked(api, [unit], [...cluster.tagsToAdd]);
     return true;

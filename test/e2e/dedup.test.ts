@@ -137,6 +137,8 @@ function seedContacts(): Array<Record<string, unknown>> {
       phone: '+12125550123',
       email: 'ghopper@work.example',
       city: 'New York',
+      // Opted out of texts through this record: the survivor must keep it.
+      dndSettings: { SMS: { status: 'permanent', message: 'STOP' } },
       dateAdded: '2020-07-07T00:00:00Z',
       tasks: [{ title: 'Follow up', dueDate: '2026-12-24T09:00:00.000Z', completed: true, body: 'after the talk' }],
     },
@@ -166,6 +168,7 @@ function seedContacts(): Array<Record<string, unknown>> {
       postalCode: '62704',
       dateOfBirth: '1980-04-12',
       tags: ['from-expo'],
+      dnd: true,
       dateAdded: '2023-01-01T00:00:00Z',
     },
     // The household: same surname and address, another person.
@@ -213,6 +216,8 @@ interface Essence {
   custom: Record<string, unknown>;
   followers: string[];
   businessId: string | null;
+  dnd: boolean;
+  dndSettings: Record<string, unknown>;
   notes: Array<{ title: string | null; body: string }>;
   tasks: Array<{ title: string; body: string | null; dueDate: string; completed: boolean }>;
 }
@@ -239,6 +244,9 @@ async function essence(emu: RunningEmulator): Promise<Essence[]> {
     custom: Object.fromEntries((c.customFields as Array<{ id: string; value: unknown }>).map((f) => [f.id, f.value])),
     followers: [...((c.followers as string[] | undefined) ?? [])].sort(),
     businessId: str(c.businessId),
+    dnd: c.dnd === true,
+    // A channel cannot be removed through the API, only set inactive: inactive reads as no setting.
+    dndSettings: Object.fromEntries(Object.entries((c.dndSettings as Record<string, { status?: string }> | undefined) ?? {}).filter(([, v]) => v !== undefined && v.status !== 'inactive')),
     notes: sortBy(
       (c.notes as Array<Record<string, any>>).map((n) => ({ title: str(n.title), body: n.body as string })),
       (n) => n.body,
@@ -255,7 +263,7 @@ const withoutIds = (list: Essence[]): Array<Omit<Essence, 'id'>> => sortBy(list.
 
 // ---- what the merge must leave, written out from the seed
 
-const BLANK = { companyName: null, address1: null, city: null, state: null, postalCode: null, dateOfBirth: null, phone: null, custom: {}, followers: [], businessId: null, notes: [], tasks: [] };
+const BLANK = { companyName: null, address1: null, city: null, state: null, postalCode: null, dateOfBirth: null, phone: null, custom: {}, followers: [], businessId: null, dnd: false, dndSettings: {}, notes: [], tasks: [] };
 
 const MERGED_A: Essence = {
   ...BLANK,
@@ -290,6 +298,7 @@ const MERGED_B: Essence = {
   state: 'VA',
   postalCode: '22202',
   tags: ['conference', 'lead'],
+  dndSettings: { SMS: { status: 'permanent', message: 'STOP' } },
   tasks: [{ title: 'Follow up', body: 'after the talk', dueDate: '2026-12-24T09:00:00.000Z', completed: true }],
 };
 
@@ -307,6 +316,7 @@ const MERGED_C: Essence = {
   postalCode: '62704',
   dateOfBirth: '1980-04-12T00:00:00.000Z',
   tags: ['from-expo'],
+  dnd: true,
 };
 
 function planArgs(emu: RunningEmulator, dir: string, extra: string[] = []): string[] {
@@ -367,6 +377,10 @@ describe('hoop-etl dedup: plan, apply, undo', () => {
     expect(c.pairs[0].linkedBy).toEqual(['score']);
     expect(c.pairs[0].probability).toBeGreaterThanOrEqual(0.9);
     expect(c.pairs[0].fields.find((f: any) => f.field === 'firstName').level).toBe('nickname');
+    // Do-not-disturb of a loser goes to the survivor, whatever the field rules.
+    expect(c.dndCarried).toEqual({ dnd: true });
+    expect(plan.clusters.find((x: any) => x.survivor === B1).dndCarried).toEqual({ dndSettings: { SMS: { status: 'permanent', message: 'STOP' } } });
+    expect(a.dndCarried).toBeUndefined();
 
     const html = readFileSync(join(dir, 'plan.html'), 'utf8');
     for (const cl of plan.clusters) expect(html).toContain(`id="cluster-${cl.id}"`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessToSet, duplicateOfTag, followersToAdd, mergeWrite, recreateWrite, restoreWrite, splitSurvivorUpdate } from '../../../src/dedup/merge-writes.js';
+import { businessToSet, dndToCarry, duplicateOfTag, followersToAdd, mergeWrite, recreateWrite, restoreDnd, restoreWrite, splitSurvivorUpdate } from '../../../src/dedup/merge-writes.js';
 import type { FieldChange, SurvivorContact } from '../../../src/dedup/survivor.js';
 
 /** The request bodies a merge and its undo send, from the plan's changes and before-images. */
@@ -75,5 +75,27 @@ describe('followers, business and the duplicate tag', () => {
 
   it('names the survivor in the form the platform stores tags (lower case)', () => {
     expect(duplicateOfTag('AbC123')).toBe('duplicate-of-abc123');
+  });
+});
+
+describe('dndToCarry and restoreDnd', () => {
+  const sms = (status: string) => ({ SMS: { status } });
+  it.each([
+    ['nobody opted out', {}, [{}], undefined],
+    ['a loser with dnd on', {}, [{ dnd: true }], { dnd: true }],
+    ['the survivor already has dnd on', { dnd: true }, [{ dnd: true }], undefined],
+    ['a blocked channel of a loser', {}, [{ dndSettings: sms('active') }], { dndSettings: sms('active') }],
+    ['permanent wins over active', {}, [{ dndSettings: sms('active') }, { dndSettings: sms('permanent') }], { dndSettings: sms('permanent') }],
+    ['an inactive channel carries nothing', {}, [{ dndSettings: sms('inactive') }], undefined],
+    ['the survivor blocks the channel already', { dndSettings: sms('active') }, [{ dndSettings: sms('permanent') }], undefined],
+  ])('%s', (_name, own, others, expected) => {
+    expect(dndToCarry({ id: 's', ...own }, others.map((o, i) => ({ id: `l${i}`, ...o })))).toEqual(expected);
+  });
+
+  it('gives the survivor back its own dnd and channel settings, inactive where it had none', () => {
+    expect(restoreDnd({ id: 's', dnd: false, dndSettings: { Email: { status: 'inactive' } } }, { dnd: true, dndSettings: { Email: { status: 'active' }, SMS: { status: 'permanent' } } })).toEqual({
+      dnd: false,
+      dndSettings: { Email: { status: 'inactive' }, SMS: { status: 'inactive' } },
+    });
   });
 });

@@ -37,6 +37,8 @@ export interface ApplyOptions {
   readonly resume?: string;
   /** false: tag losers `duplicate-of-<survivorId>` instead of deleting them. @default true */
   readonly deleteLosers?: boolean;
+  /** Ids of plan clusters (`c2`) a reviewer left out; they are not applied. */
+  readonly skip?: readonly string[];
   /** Clusters merged at once (the rate governor paces the requests). @default 4 */
   readonly concurrency?: number;
   readonly now?: () => number;
@@ -137,7 +139,7 @@ export function readPlanFile(path: string): MergePlan {
 }
 
 /** Opens (or reopens, on resume) the run folder: journal, plan copy, meta. */
-export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'reportDir' | 'resume' | 'deleteLosers' | 'now'> & { locationId: string }): Promise<{
+export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'reportDir' | 'resume' | 'deleteLosers' | 'skip' | 'now'> & { locationId: string }): Promise<{
   runId: string;
   runDir: string;
   journal: RunJournal;
@@ -168,11 +170,16 @@ export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'rep
     return { runId, runDir, journal, plan: readPlanFile(join(runDir, PLAN_COPY)), deleteLosers: meta.mode === APPLY_MODE.delete };
   }
   if (!options.planFile) throw new ConfigError('Name the plan to apply', '--apply');
-  const text = readFileSync(options.planFile, 'utf8');
-  const plan = readPlanFile(options.planFile);
-  if (plan.location !== options.locationId) {
-    throw new ConfigError(`The plan is for location ${plan.location}, not ${options.locationId}`, '--location');
+  const read = readPlanFile(options.planFile);
+  if (read.location !== options.locationId) {
+    throw new ConfigError(`The plan is for location ${read.location}, not ${options.locationId}`, '--location');
   }
+  const skip = new Set(options.skip ?? []);
+  const unknown = [...skip].filter((id) => !read.clusters.some((c) => c.id === id));
+  if (unknown.length) throw new ConfigError(`The plan has no cluster ${unknown.join(', ')} (its clusters are c1 to c${read.clusters.length})`, '--skip');
+  // The run folder keeps the plan as applied: a reviewer's skipped clusters are not in it, so resume and undo never touch them.
+  const plan: MergePlan = skip.size ? { ...read, clusters: read.clusters.filter((c) => !skip.has(c.id)) } : read;
+  const text = skip.size ? `${JSON.stringify(plan, null, 2)}\n` : readFileSync(options.planFile, 'utf8');
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
   await writeFileAtomic(join(runDir, PLAN_COPY), text);
   const journal = RunJournal.open(join(runDir, JOURNAL_FILE));

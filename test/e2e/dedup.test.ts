@@ -748,3 +748,28 @@ describe('hoop-etl dedup --location A,B', () => {
     expect(refused.stderr).toContain('not a hoop-etl dedup plan');
   }, 60_000);
 });
+
+describe('hoop-etl dedup --apply --skip', () => {
+  it('leaves out the clusters a reviewer named; resume and undo never touch them', async () => {
+    const emu = await seededEmulator();
+    const dir = freshDir('skip');
+    const env = envFor(emu);
+    expect((await runCli(planArgs(emu, dir), env)).status).toBe(0);
+    const plan = readJson(join(dir, 'plan.json'));
+    const fuzzy = plan.clusters.find((c: any) => c.survivor === C1).id as string;
+    const unknown = await runCli(['dedup', '--apply', join(dir, 'plan.json'), '--skip', 'c99', '--report-dir', join(dir, 'runs')], env);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('The plan has no cluster c99');
+    const before = await essence(emu);
+
+    const r = await runCli(['dedup', '--apply', join(dir, 'plan.json'), '--skip', fuzzy, '--report-dir', join(dir, 'runs')], env);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Applied 3 clusters: 3 merged');
+    const after = await essence(emu);
+    expect(after.filter((c) => c.id === C1 || c.id === C2)).toEqual(before.filter((c) => c.id === C1 || c.id === C2));
+    const runId = onlyRun(dir);
+    expect(readJson(join(dir, 'runs', runId, 'plan.json')).clusters.map((c: any) => c.id)).not.toContain(fuzzy);
+    expect((await runCli(['dedup', '--undo', runId, '--report-dir', join(dir, 'runs')], env)).status).toBe(0);
+    expect((await essence(emu)).filter((c) => c.id === C1 || c.id === C2)).toEqual(before.filter((c) => c.id === C1 || c.id === C2));
+  }, 60_000);
+});

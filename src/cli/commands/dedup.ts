@@ -19,6 +19,7 @@ export interface DedupArgs extends Omit<ConnectionArgs, 'location'> {
   survivor?: string;
   apply?: string;
   delete?: boolean;
+  skip?: string;
   resume?: string;
   undo?: string;
   'report-dir'?: string;
@@ -73,8 +74,10 @@ function modeOf(args: DedupArgs): 'plan' | 'apply' | 'resume' | 'undo' {
   if (given.length === 1) {
     if (args.plan !== undefined) throw new UsageError(`--plan writes a plan; it does not go with --${given[0]}`, '--plan');
     if (args.report !== undefined) throw new UsageError(`--report goes with --plan`, '--report');
+    if (args.skip !== undefined && given[0] !== 'apply') throw new UsageError('--skip goes with --apply', '--skip');
     return given[0]!;
   }
+  if (args.skip !== undefined) throw new UsageError('--skip goes with --apply', '--skip');
   return 'plan';
 }
 
@@ -168,7 +171,8 @@ export async function executeDedup(args: DedupArgs): Promise<ExitCode> {
     const deleteLosers = args.delete ?? (args.pipeline ? (await dedupPipeline(args, process.env)).dedup.deleteLosers : undefined) ?? true;
     const { api } = await connect({ ...args, location: plan.location });
     const progress = progressReporter(process.stderr);
-    const summary = await runApply({ api, planFile: args.apply!, reportDir, deleteLosers, concurrency: args.concurrency, onProgress: progress.update }).finally(progress.done);
+    const skip = args.skip === undefined ? undefined : args.skip.split(',').map((c) => c.trim()).filter(Boolean);
+    const summary = await runApply({ api, planFile: args.apply!, reportDir, deleteLosers, skip, concurrency: args.concurrency, onProgress: progress.update }).finally(progress.done);
     printApplySummary(summary, out);
     return summary.exitCode;
   }
@@ -208,6 +212,7 @@ export const dedupCommand: CommandDef<DedupArgs> = {
         .option('survivor', { type: 'string', choices: ['oldest', 'newest', 'mostComplete', 'mostRecentActivity'], describe: 'Which contact of a cluster survives (default oldest)' })
         .option('apply', { type: 'string', describe: 'Carry out this plan: merge each unchanged cluster into its survivor' })
         .option('delete', { type: 'boolean', describe: 'With --apply: delete the merged contacts (default); --no-delete tags them duplicate-of-<survivorId> instead' })
+        .option('skip', { type: 'string', describe: 'With --apply: clusters of the plan to leave out, comma-separated (c2,c7), e.g. after review' })
         .option('resume', { type: 'string', describe: 'Continue the apply run with this id after a crash or a stop' })
         .option('undo', { type: 'string', describe: 'Reverse the apply run with this id: recreate deleted contacts, restore survivors' })
         .option('report-dir', { type: 'string', describe: 'Folder of the run reports and journals (default hoop-etl-runs)' })

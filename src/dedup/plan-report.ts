@@ -121,7 +121,8 @@ ${pairList(c.pairs)}
 <h1>Duplicate merge plan for location ${escapeHtml(plan.location)}</h1>
 <p>Planned ${escapeHtml(plan.createdAt)} with threshold ${plan.threshold}, survivor rule ${escapeHtml(plan.settings.survivor)}, field rule ${escapeHtml(plan.settings.fieldRule)}.</p>
 <p id="summary">${s.contacts} contacts read; ${s.clusters} clusters (${s.exactClusters} by exact email or phone, ${s.fuzzyClusters} fuzzy), ${s.contactsInClusters} contacts in them, ${s.contactsToRemove} to be merged away. Nothing changes until the plan is applied.</p>
-<p><small>Highlighted rows: fields that agree (bright) or nearly agree (pale) between linked contacts. Bold merged values change the survivor.</small></p>
+<p><small>Highlighted rows: fields that agree (bright) or nearly agree (pale) between linked contacts. Bold merged values change the survivor.
+To merge: <code>hoop-etl dedup --apply plan.json</code>; to leave clusters out: <code>--skip c2,c5</code>; to keep the duplicates, tagged: <code>--no-delete</code>.</small></p>
 ${sections.join('\n')}
 </body></html>
 `;

@@ -26,6 +26,7 @@ const IMPORT_ONLY = [
   'mode',
   'mapping',
   'customFields',
+  'customFieldsByHeader',
   'tags',
   'notes',
   'tasks',

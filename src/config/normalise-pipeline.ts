@@ -187,6 +187,7 @@ function normaliseImport(data: Obj, base: { pipelineFile: string; location: stri
     mode: (data.mode as WriteMode | undefined) ?? PIPELINE_DEFAULTS.mode,
     ...(mapping && { mapping }),
     customFields,
+    customFieldsByHeader: (data.customFieldsByHeader as boolean | undefined) ?? PIPELINE_DEFAULTS.customFieldsByHeader,
     tags,
     notes,
     tasks,

@@ -75,6 +75,7 @@ export const PIPELINE_DEFAULTS = {
   gzip: false,
   escapeFormulas: true,
   bom: false,
+  customFieldsByHeader: false,
   overlap: '5m',
   pageLimit: 500,
 } as const;
@@ -113,6 +114,8 @@ export interface CustomFieldMapping {
   readonly target: { readonly key: string } | { readonly name: string };
   readonly from: CellSource<CustomFieldValue>;
   readonly transforms: readonly TransformStep[];
+  /** The field's data type, filled in by the importer from the location's definitions: the value is converted to it. */
+  readonly dataType?: string;
 }
 
 export interface TagMapping {
@@ -186,6 +189,8 @@ export interface ImportPipeline extends PipelineBase {
   /** Absent when the file has no `mapping`: the importer then maps headers that name a standard field. */
   readonly mapping?: Mapping;
   readonly customFields: readonly CustomFieldMapping[];
+  /** Columns whose header names a custom field of the location (display name, key, or `Name (key)`) fill it. */
+  readonly customFieldsByHeader: boolean;
   readonly tags: TagMapping;
   readonly notes: readonly NoteMapping[];
   readonly tasks: readonly TaskMapping[];

@@ -1,6 +1,7 @@
 import type { CellSource, ImportPipeline, Mapping, StandardField, TransformStep } from '../config/index.js';
 import { STANDARD_FIELDS } from '../config/index.js';
 import type { RowProblem, SourceRow } from '../core/row.js';
+import { customFieldValue } from './custom-field-value.js';
 import { toApiDate, parseDateParts } from './date.js';
 import { normaliseEmail } from './email.js';
 import { toE164 } from './phone.js';
@@ -166,10 +167,23 @@ export function mapRow(row: SourceRow, pipeline: ImportPipeline, mapping: Mappin
     for (const cf of pipeline.customFields) {
       const name = 'key' in cf.target ? `cf:key:${cf.target.key}` : `cf:name:${cf.target.name}`;
       const raw = read(cf.from, values);
-      if (Array.isArray(raw)) fields[name] = raw as readonly string[];
-      else if (typeof raw === 'number' || typeof raw === 'boolean') fields[name] = String(raw);
-      else if (isBlank(raw as string | undefined)) blank(name);
-      else fields[name] = applyTransforms(raw as string, cf.transforms, values, columnOf(cf.from as CellSource<unknown>));
+      let value: unknown;
+      if (Array.isArray(raw)) value = raw as readonly string[];
+      else if (typeof raw === 'number' || typeof raw === 'boolean') value = cf.dataType ? raw : String(raw);
+      else if (isBlank(raw as string | undefined)) {
+        blank(name);
+        continue;
+      } else value = applyTransforms(raw as string, cf.transforms, values, columnOf(cf.from as CellSource<unknown>));
+      if (cf.dataType) {
+        // The type the location gave the field: numbers, option lists.
+        const typed = customFieldValue(value, cf.dataType);
+        if (!typed.ok) {
+          const column = columnOf(cf.from as CellSource<unknown>);
+          throw new RowFailure(column ? inColumn(typed.problem, column) : typed.problem);
+        }
+        value = typed.value;
+      }
+      fields[name] = value as string;
     }
     const tags = normaliseTags([...pipeline.tags.columns.flatMap((c) => (isBlank(values[c]) ? [] : splitTags(values[c]!, pipeline.tags.split))), ...pipeline.tags.add]);
     const notes: string[] = [];

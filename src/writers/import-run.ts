@@ -6,7 +6,7 @@ import PQueue from 'p-queue';
 import type { ContactsApi } from '../api/endpoints.js';
 import { DuplicateContactError, HoopApiError } from '../api/errors.js';
 import type { ContactWrite, CustomFieldDefinition, CustomFieldInput } from '../api/types.js';
-import { checkPipelineColumns, STANDARD_FIELDS, type ImportPipeline, type Mapping } from '../config/index.js';
+import { checkPipelineColumns, STANDARD_FIELDS, type CustomFieldMapping, type ImportPipeline, type Mapping } from '../config/index.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { SourceItem } from '../core/row.js';
@@ -14,6 +14,7 @@ import { matchKeys } from '../dedup/match-keys.js';
 import { mergeRows, type MappedRow } from '../dedup/merge-rows.js';
 import { StreamingClusters } from '../dedup/union-find.js';
 import { readCsvHeader, readCsvRows } from '../sources/read-csv-rows.js';
+import { fieldOfHeader } from '../transforms/custom-field-value.js';
 import { mappingFromHeaders, type MappedContact, type MappedNote, type MappedTask } from '../transforms/map-row.js';
 import { writeOutcomeFiles, writeSummary } from './outcome-files.js';
 import { spillEntry, spillPart } from './import-row.js';
@@ -141,9 +142,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (!meta.runId) journal.setMeta({ runId, file, locationId: api.locationId, mode: pipeline.mode, configHash, startedAt: new Date(started).toISOString() });
   }
 
-  // Custom-field definitions: every target must exist before anything is written.
-  const defs = pipeline.customFields.length ? await api.customFieldMap() : new Map<string, CustomFieldDefinition>();
+  // Custom-field definitions: every target must exist before anything is written, and values take its type.
+  const defs = pipeline.customFields.length || pipeline.customFieldsByHeader ? await api.customFieldMap() : new Map<string, CustomFieldDefinition>();
   const cfIds = new Map<string, string>();
+  const customFields: CustomFieldMapping[] = [];
   for (const [i, cf] of pipeline.customFields.entries()) {
     const name = 'key' in cf.target ? `cf:key:${cf.target.key}` : `cf:name:${cf.target.name}`;
     const def = resolveCustomField(name, defs);
@@ -152,7 +154,21 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       throw new ConfigError(`No custom field with ${what} in location ${api.locationId} (known: ${[...defs.values()].map((d) => d.fieldKey).join(', ') || 'none'})`, `customFields[${i}]`);
     }
     cfIds.set(name, def.id);
+    customFields.push({ ...cf, dataType: def.dataType });
   }
+  if (pipeline.customFieldsByHeader) {
+    // Columns no other setting reads, headed like one of the location's custom fields (as an export heads them).
+    const used = new Set([...pipeline.columnRefs.map((r) => r.column), ...Object.values(mapping).flatMap((m) => (m.from.kind === 'column' ? [m.from.column] : m.from.kind === 'columns' ? m.from.columns : []))]);
+    const filled = new Set(cfIds.values());
+    for (const h of header.headers) {
+      const def = used.has(h) ? undefined : fieldOfHeader(h, defs.values());
+      if (!def || filled.has(def.id)) continue;
+      filled.add(def.id);
+      cfIds.set(`cf:key:${def.fieldKey}`, def.id);
+      customFields.push({ target: { key: def.fieldKey }, from: { kind: 'column', column: h }, transforms: [{ name: 'trim' }], dataType: def.dataType });
+    }
+  }
+  const mapped: ImportPipeline = { ...pipeline, customFields };
 
   // Tasks due `+Nd` count from the run's first start, so that a resumed run maps
   // every row as the first attempt did (and finds a task left in doubt by a kill).
@@ -197,7 +213,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         clusters.add(row.record, result.keys);
       }
     };
-    const mapper = new RowMapper({ pipeline, mapping, map: ctx }, header.headers, { inThread: options.mapInWorker === false });
+    const mapper = new RowMapper({ pipeline: mapped, mapping, map: ctx }, header.headers, { inThread: options.mapInWorker === false });
     try {
       for await (const item of readCsvRows(file, readOpts)) {
         rows++;

@@ -459,8 +459,35 @@ describe('round trip', () => {
     const target = 'roundTripTarget00001';
     await admin(emu, 'POST', '/locations', { id: target });
     const { token: targetToken } = await admin<{ token: string }>(emu, 'POST', '/tokens', { locationId: target });
+    // The same custom fields in both locations (their ids differ).
+    const fields = {
+      customFields: [
+        { name: 'Favourite Colour', dataType: 'TEXT', position: 1 },
+        { name: 'Score', dataType: 'NUMERICAL', position: 2 },
+        { name: 'Interests', dataType: 'MULTIPLE_OPTIONS', position: 3, picklistOptions: ['golf', 'sailing', 'chess'] },
+      ],
+    };
+    const source = await admin<{ customFields: Array<{ id: string; name: string }> }>(emu, 'POST', `/locations/${emu.locationId}/custom-fields`, fields);
+    await admin(emu, 'POST', `/locations/${target}/custom-fields`, fields);
+    const cf = Object.fromEntries(source.customFields.map((f) => [f.name, f.id]));
     await seed(emu, [
-      { firstName: 'José', lastName: 'Muñoz', email: 'jose@rt.example', phone: '+34612345678', companyName: 'Ejemplo, SL', city: 'Madrid', country: 'ES', tags: ['spain', 'vip'], dateOfBirth: '1980-05-17', dateAdded: '2026-01-01T00:00:00Z' },
+      {
+        firstName: 'José',
+        lastName: 'Muñoz',
+        email: 'jose@rt.example',
+        phone: '+34612345678',
+        companyName: 'Ejemplo, SL',
+        city: 'Madrid',
+        country: 'ES',
+        tags: ['spain', 'vip'],
+        dateOfBirth: '1980-05-17',
+        customFields: [
+          { id: cf['Favourite Colour'], value: 'blue' },
+          { id: cf.Score, value: 1250.5 },
+          { id: cf.Interests, value: ['golf', 'chess'] },
+        ],
+        dateAdded: '2026-01-01T00:00:00Z',
+      },
       { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@rt.example', address1: '12 St James\'s Square', postalCode: 'SW1Y 4JH', website: 'https://ada.example', source: 'referral', tags: ['speaker'], dateAdded: '2026-01-02T00:00:00Z' },
       { firstName: 'Phone', lastName: 'Only', phone: '+14155550123', state: 'CA', timezone: 'America/Los_Angeles', dateAdded: '2026-01-03T00:00:00Z' },
     ]);
@@ -484,6 +511,7 @@ describe('round trip', () => {
         .sort((x, y) => (x.email! + x.phone!).localeCompare(y.email! + y.phone!));
     const before = comparable(a);
     expect(before).toHaveLength(3);
+    expect(before.find((r) => r.email === 'jose@rt.example')).toMatchObject({ 'Favourite Colour': 'blue', Score: '1250.5', Interests: 'golf, chess' });
     expect(comparable(b)).toEqual(before);
   }, 60_000);
 });

@@ -12,6 +12,7 @@ const IMPORT = {
   source: { file: 'c.csv', encoding: 'auto', delimiter: 'auto' },
   mode: 'upsert',
   customFields: [],
+  customFieldsByHeader: false,
   tags: { columns: [], split: ',', add: [] },
   notes: [],
   tasks: [],

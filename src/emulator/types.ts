@@ -2,6 +2,7 @@
  * Internal records of the emulator's store. Records are immutable: every write
  * replaces the object, so a lagged search index can hold old versions safely.
  */
+import type { CustomFieldType } from '../api/search-grammar.js';
 
 export type DndStatus = 'active' | 'inactive' | 'permanent';
 
@@ -102,19 +103,8 @@ export interface AppointmentRecord {
   readonly dateUpdated: string;
 }
 
-export type CustomFieldDataType =
-  | 'TEXT'
-  | 'LARGE_TEXT'
-  | 'NUMERICAL'
-  | 'PHONE'
-  | 'MONETORY'
-  | 'CHECKBOX'
-  | 'SINGLE_OPTIONS'
-  | 'MULTIPLE_OPTIONS'
-  | 'DATE'
-  | 'TEXTBOX_LIST'
-  | 'FILE_UPLOAD'
-  | 'RADIO';
+/** The data types of the locations API (one list, in the shared search grammar). */
+export type CustomFieldDataType = CustomFieldType;
 
 export interface CustomFieldDefinition {
   readonly id: string;

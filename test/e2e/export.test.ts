@@ -1,16 +1,16 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HoopClient } from '../../src/api/client.js';
 import { ContactsApi } from '../../src/api/endpoints.js';
 import { parsePipeline, type ExportPipeline } from '../../src/config/index.js';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runExport } from '../../src/exporter/export-run.js';
-import { admin, call } from '../helpers/http.js';
+import { CLI, e2eHarness, envFor, runCli, sleep } from '../helpers/e2e.js';
+import { admin } from '../helpers/http.js';
 
 /**
  * `hoop-etl export` end to end: the real exporter (library and built CLI)
@@ -18,54 +18,23 @@ import { admin, call } from '../helpers/http.js';
  * test seeded, never from the exporter's own code.
  */
 
-const CLI = join(process.cwd(), 'dist/cli/main.js');
-const tmp = mkdtempSync(join(tmpdir(), 'hoop-export-'));
-const emulators: RunningEmulator[] = [];
-const children: ChildProcess[] = [];
+const { emulator, freshDir, track } = e2eHarness('export');
 
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function emulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const emu = await startEmulator({ port: 0, rateLimit: { max: 0 }, log: () => {}, ...options });
-  emulators.push(emu);
-  return emu;
+/**
+ * The real client whose searches wait for `gate()` once it is set: a test
+ * changes contacts after the first page and holds the later pages until the
+ * change is done (the page after the first is already on its way by then).
+ */
+function gatedApi(api: ContactsApi): { api: ContactsApi; hold: (p: Promise<unknown>) => void; done: () => Promise<unknown> } {
+  let gate: Promise<unknown> | undefined;
+  const gated = new (class extends ContactsApi {
+    override async searchContacts(request: Parameters<ContactsApi['searchContacts']>[0]) {
+      await gate;
+      return super.searchContacts(request);
+    }
+  })(api.client);
+  return { api: gated, hold: (p) => void (gate ??= p), done: async () => gate };
 }
-
-let dirs = 0;
-function freshDir(name: string): string {
-  const dir = join(tmp, `${name}-${++dirs}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-interface Run {
-  status: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-}
-
-function envFor(emu: RunningEmulator, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOOPAI_TOKEN: emu.token, HOOPAI_BASE_URL: emu.url, ...extra };
-  delete env.HOOPAI_LOCATION;
-  return env;
-}
-
-/** Async (never spawnSync), so that the in-process emulator can answer while the CLI runs. */
-function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: number | string; signal?: string | null }) | null;
-      resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function readCsv(path: string): Array<Record<string, string>> {
   const buf = readFileSync(path);
@@ -156,21 +125,13 @@ describe('incremental runs', () => {
     const byId = [...ids].sort();
     const early = byId[0]!;
     const late = byId[1100]!;
-    let gate: Promise<unknown> | undefined;
-    const gated = new (class extends ContactsApi {
-      override async searchContacts(request: Parameters<ContactsApi['searchContacts']>[0]) {
-        await gate;
-        return super.searchContacts(request);
-      }
-    })(api.client);
+    const gated = gatedApi(api);
     const second = await runExport({
       pipeline: pipeline('n2.csv'),
-      apiFor: () => gated,
-      onProgress: () => {
-        gate ??= Promise.all([api.updateContact(early, { firstName: 'EarlyChanged' }), api.updateContact(late, { firstName: 'LateChanged' })]);
-      },
+      apiFor: () => gated.api,
+      onProgress: () => gated.hold(Promise.all([api.updateContact(early, { firstName: 'EarlyChanged' }), api.updateContact(late, { firstName: 'LateChanged' })])),
     });
-    await gate;
+    await gated.done();
     // Night 2 looked again at the overlap window before night 1's watermark and left out the 1,199 contacts it
     // had already exported unchanged (early among them, read before it changed); late had left the range. The
     // search had counted 1,200, and the run says why they differ.
@@ -216,21 +177,14 @@ describe('clock skew', () => {
     const api = apiFor(emu);
     const dir = freshDir('skew');
     const pipeline = (out: string) => exportPipeline(`job: export\nlocation: ${emu.locationId}\nreportDir: runs\nexport: { out: ${out}, state: state.json, pageLimit: 100, columns: [id, firstName] }\n`, dir);
-    let gate: Promise<unknown> | undefined;
-    const gated = new (class extends ContactsApi {
-      override async searchContacts(request: Parameters<ContactsApi['searchContacts']>[0]) {
-        await gate;
-        return super.searchContacts(request);
-      }
-    })(api.client);
+    const gated = gatedApi(api);
     const first = await runExport({
       pipeline: pipeline('a.csv'),
-      apiFor: () => gated,
+      apiFor: () => gated.api,
       parallel: 1,
-      onProgress: () => {
-        gate ??= api.updateContact(byId[0]!, { firstName: 'Moved' });
-      },
+      onProgress: () => gated.hold(api.updateContact(byId[0]!, { firstName: 'Moved' })),
     });
+    await gated.done();
     const rows = readCsv(join(dir, 'a.csv'));
     expect(rows).toHaveLength(300);
     expect(new Set(rows.map((r) => r.id)).size).toBe(300);
@@ -260,8 +214,7 @@ describe('a failed run', () => {
     const yesterdayState = `${JSON.stringify({ version: 1, locations: { [emu.locationId]: { watermark: '2020-01-01T00:00:00.000Z', runStartedAt: '2020-01-01T00:00:00.000Z', recent: [] } } })}\n`;
     writeFileSync(join(dir, 'nightly.state.json'), yesterdayState);
 
-    const child = spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
+    const child = track(spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] }));
     // At 4 requests a second the 31 pages take about 8 s: kill once the temporary file has grown.
     const tmpFile = () => readdirSync(dir).find((f) => f.endsWith('.tmp'));
     for (let i = 0; i < 200 && !(tmpFile() && statSync(join(dir, tmpFile()!)).size > 0); i++) await sleep(50);
@@ -274,10 +227,9 @@ describe('a failed run', () => {
     expect(readFileSync(join(dir, 'nightly.state.json'), 'utf8')).toBe(yesterdayState);
 
     // Ctrl-C: the temporary file is removed, the exit code says the run did not finish.
-    const interrupted = spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(interrupted);
+    const interrupted = track(spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] }));
     let stderr = '';
-    interrupted.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    interrupted.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const before = new Set(readdirSync(dir).filter((f) => f.endsWith('.tmp')));
     for (let i = 0; i < 200 && readdirSync(dir).filter((f) => f.endsWith('.tmp')).length === before.size; i++) await sleep(50);
     await sleep(500);

@@ -1,11 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { CLI, e2eHarness, envFor, runCli, sleep, type CliRun } from '../helpers/e2e.js';
 import { admin, call } from '../helpers/http.js';
 
 /**
@@ -14,56 +14,8 @@ import { admin, call } from '../helpers/http.js';
  * read back from the importer's own logic.
  */
 
-const CLI = join(process.cwd(), 'dist/cli/main.js');
-const tmp = mkdtempSync(join(tmpdir(), 'hoop-import-'));
-const emulators: RunningEmulator[] = [];
-const children: ChildProcess[] = [];
-
-afterEach(async () => {
-  // A test that failed before its kill leaves no CLI behind.
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function emulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const emu = await startEmulator({ port: 0, rateLimit: { max: 0 }, log: () => {}, ...options });
-  emulators.push(emu);
-  return emu;
-}
-
-let dirs = 0;
-function freshDir(name: string): string {
-  const dir = join(tmp, `${name}-${++dirs}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-interface Run {
-  status: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-}
-
-function envFor(emu: RunningEmulator, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOOPAI_TOKEN: emu.token, HOOPAI_BASE_URL: emu.url, ...extra };
-  delete env.HOOPAI_LOCATION;
-  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
-  return env;
-}
-
-/** Async (never spawnSync), so that the in-process emulator can answer while the CLI runs. */
-function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: number | string; signal?: string | null }) | null;
-      resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { emulator, freshDir, track } = e2eHarness('import');
+type Run = CliRun;
 
 // ---- reading the emulator's state and the run's outcome files
 
@@ -563,7 +515,7 @@ describe('hoop-etl import: kill -9 and --resume', () => {
     const reportDir = join(dir, 'killed-reports');
     const args = importArgs({ csv, yaml, reportDir }, emu.locationId);
     const child = spawn(process.execPath, [CLI, ...args], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
+    track(child);
     let childErr = '';
     child.stderr!.on('data', (d: Buffer) => (childErr += d.toString()));
     child.stdout!.resume();
@@ -651,7 +603,7 @@ tasks: [{ title: Review imported contact, dueDate: +7d }]
     await admin(emu, 'POST', '/faults', { faults: [{ fault: 'latency=4000', operation, count: 1 }] });
     const started = Date.now();
     const child = spawn(process.execPath, [CLI, ...args], { env: envFor(emu), stdio: ['ignore', 'ignore', 'ignore'] });
-    children.push(child);
+    track(child);
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && !applied(await contactsOf(emu))) await sleep(20);

@@ -148,12 +148,16 @@ describe('hoop-etl', () => {
     expect(r.stdout).toContain('Imported 6 rows: 3 created, 2 updated, 0 unchanged, 1 merged into another row, 0 failed.');
     expect(r.stdout).toContain('Ada Lovelace: [existing-customer, vip, newsletter, hoop-etl-demo, speaker]');
     expect(r.stdout).toContain('Grace Hopper: [conference-2025, newsletter, hoop-etl-demo]');
-    // It ends with an export of the location: the 5 contacts, tags sorted in their cell.
+    // Then it cleans up two duplicates another tool left (Alan by phone, Kathy by email in other case).
+    expect(r.stdout).toContain('2 duplicate clusters (2 by exact email or phone, 0 fuzzy), 4 contacts in them');
+    expect(r.stdout).toMatch(/Applied 2 clusters: 2 merged, 0 skipped as changed since the plan, 0 failed; 2 contacts deleted/);
+    // It ends with an export of the location: the 5 contacts, tags sorted in their cell, the duplicates' tags kept.
     expect(r.stdout).toMatch(/hoopDemoLocation0001: 5 contacts -> .*demo-export-.*\.csv/);
     const file = /-> (\S+demo-export-\S+\.csv)/.exec(r.stdout)![1]!;
     const lines = readFileSync(file, 'utf8').split('\r\n');
     expect(lines[0]).toBe('firstName,lastName,email,phone,companyName,tags');
     expect(lines).toContain(`Ada,Lovelace,ada@analytical.example,'+14155550101,Analytical Engines,"existing-customer, hoop-etl-demo, newsletter, speaker, vip"`);
+    expect(lines).toContain(`Alan,Turing,alan@bletchley.example,'+14155550103,Bletchley Park,"hoop-etl-demo, old-crm, prospect"`);
     expect(lines.filter((l) => l !== '')).toHaveLength(6);
   });
 });

@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { HoopClient } from '../../api/client.js';
 import { ContactsApi } from '../../api/endpoints.js';
-import { loadPipeline, parsePipeline, type ExportPipeline } from '../../config/index.js';
+import { loadPipeline, parsePipeline, PIPELINE_DEFAULTS, type ExportPipeline } from '../../config/index.js';
 import { EXIT } from '../../core/errors.js';
 import { runExport } from '../../exporter/export-run.js';
+import { writeFileAtomic } from '../../exporter/output.js';
 import type { CommandDef } from '../command.js';
+import { printApplySummary, printPlanSummary } from './dedup.js';
 import { printExportSummary } from './export.js';
 import { printSummary } from './import.js';
 
@@ -33,11 +35,12 @@ const DEMO_PIPELINE = fileURLToPath(new URL('../../../pipelines/demo-migration.y
 /**
  * The demo: an emulator in this process, a location that already has
  * contacts with tags, then the demo migration planned (dry run) and run over
- * HTTP, with its report, then an export of the location to CSV.
+ * HTTP, with its report, a duplicate clean-up (plan and apply), then an export
+ * of the location to CSV.
  */
 export const demoCommand: CommandDef<DemoArgs> = {
   command: 'demo',
-  describe: 'Start the emulator in-process and run the demo against it: plan, import, then export',
+  describe: 'Start the emulator in-process and run the demo against it: plan, import, duplicate clean-up, then export',
   builder: (y: Argv) =>
     y
       .option('pipeline', { type: 'string', default: DEMO_PIPELINE, describe: 'Pipeline file to run' })
@@ -83,8 +86,35 @@ export const demoCommand: CommandDef<DemoArgs> = {
       out('\n3. Tags written as deltas, never replaced:');
       if (ada) out(`   Ada Lovelace: [${ada.tags.join(', ')}], phone ${ada.phone ?? '-'}`);
       if (grace) out(`   Grace Hopper: [${grace.tags.join(', ')}] (matched by phone, email added)`);
+      // Duplicates another tool left behind: Alan again under a second email with his phone, and Katherine typed as Kathy.
+      out('\n4. Duplicate clean-up: plan, then apply (undo stays possible):');
+      await fetch(`${emu.url}/__emulator/locations/${emu.locationId}/contacts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          contacts: [
+            { firstName: 'Alan', lastName: 'Turing', email: 'a.turing@old-crm.example', phone: '+14155550103', tags: ['old-crm'] },
+            { firstName: 'Kathy', lastName: 'Johnson', email: 'KATHERINE@nasa.example', city: 'Hampton', tags: ['old-crm'] },
+          ],
+        }),
+      });
+      out('   Another tool left two duplicates: Alan Turing with a second email (same phone), Kathy Johnson (same email, other case).');
+      const { planDedup } = await import('../../dedup/plan-run.js');
+      const { runApply } = await import('../../dedup/apply-run.js');
+      const { renderPlanHtml } = await import('../../dedup/plan-report.js');
+      const plan = await planDedup({
+        api: api(),
+        settings: { threshold: PIPELINE_DEFAULTS.threshold, survivor: PIPELINE_DEFAULTS.survivor, fieldRule: 'fillBlanks', fieldRules: {}, emailProviderRules: false },
+      });
+      const planFile = join(pipeline.reportDir, `demo-dedup-plan-${real.runId}.json`);
+      const reviewFile = join(pipeline.reportDir, `demo-dedup-plan-${real.runId}.html`);
+      await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`);
+      await writeFileAtomic(reviewFile, renderPlanHtml(plan));
+      printPlanSummary(plan, planFile, reviewFile, (l) => out(`   ${l}`));
+      printApplySummary(await runApply({ api: api(), planFile, reportDir: pipeline.reportDir }), (l) => out(`   ${l}`));
+
       const exportFile = join(pipeline.reportDir, `demo-export-${real.runId}.csv`);
-      out(`\n4. Export of the location (search pages through the searchAfter cursor, atomic file):`);
+      out(`\n5. Export of the location (search pages through the searchAfter cursor, atomic file):`);
       const exported = await runExport({
         pipeline: exportPipeline(emu.locationId, exportFile, pipeline.reportDir),
         apiFor: () => api(),

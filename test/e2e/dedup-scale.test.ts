@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import { e2eHarness, envFor, runCli } from '../helpers/e2e.js';
 import { admin } from '../helpers/http.js';
 
 /**
@@ -12,22 +10,7 @@ import { admin } from '../helpers/http.js';
  * the same phone written another way), read through three pages of 500.
  */
 
-const CLI = join(process.cwd(), 'dist/cli/main.js');
-const tmp = mkdtempSync(join(tmpdir(), 'hoop-dedup-scale-'));
-const emulators: RunningEmulator[] = [];
-afterEach(async () => {
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: number | string }) | null;
-      resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, stdout, stderr });
-    });
-  });
-}
+const { emulator, freshDir } = e2eHarness('dedup-scale');
 
 const PEOPLE = 1090;
 const DUPLICATED = 60;
@@ -47,8 +30,8 @@ function person(i: number): Record<string, unknown> {
 
 describe('hoop-etl dedup across several search pages', () => {
   it('finds every planted duplicate, merges it, and leaves one contact per person', async () => {
-    const emu = await startEmulator({ port: 0, rateLimit: { max: 0 }, log: () => {} });
-    emulators.push(emu);
+    const emu = await emulator();
+    const tmp = freshDir('scale');
     const contacts = Array.from({ length: PEOPLE }, (_, i) => person(i));
     // Every 18th person twice: even ones by email (upper-cased), odd ones by phone (another format).
     const twins = Array.from({ length: DUPLICATED }, (_, k) => {
@@ -60,7 +43,7 @@ describe('hoop-etl dedup across several search pages', () => {
         : { firstName: p.firstName, lastName: p.lastName, phone: `(212) ${String(p.phone).slice(5, 8)}-${String(p.phone).slice(8)}`, tags: [`twin-${k}`], dateAdded: later };
     });
     await admin(emu, 'POST', `/locations/${emu.locationId}/contacts`, { contacts: [...contacts, ...twins] });
-    const env: NodeJS.ProcessEnv = { ...process.env, HOOPAI_TOKEN: emu.token, HOOPAI_BASE_URL: emu.url };
+    const env = envFor(emu);
     const plan = join(tmp, 'plan.json');
     await admin(emu, 'POST', '/stats/reset');
     const planned = await runCli(['dedup', '--location', emu.locationId, '--plan', plan], env);

@@ -1,10 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
+import { CLI, e2eHarness, envFor, runCli, sleep, type CliRun } from '../helpers/e2e.js';
 import { admin, call } from '../helpers/http.js';
 
 /**
@@ -15,47 +15,8 @@ import { admin, call } from '../helpers/http.js';
  * Every expected state below is written out by hand from the seed.
  */
 
-const CLI = join(process.cwd(), 'dist/cli/main.js');
-const tmp = mkdtempSync(join(tmpdir(), 'hoop-dedup-'));
-const emulators: RunningEmulator[] = [];
-const children: ChildProcess[] = [];
-
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-let dirs = 0;
-function freshDir(name: string): string {
-  const dir = join(tmp, `${name}-${++dirs}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function envFor(emu: RunningEmulator): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOOPAI_TOKEN: emu.token, HOOPAI_BASE_URL: emu.url };
-  delete env.HOOPAI_LOCATION;
-  return env;
-}
-
-/** Async (never spawnSync), so that the in-process emulator can answer while the CLI runs. */
-function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: number | string }) | null;
-      resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, stdout, stderr });
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { emulator, freshDir, track } = e2eHarness('dedup');
+type Run = CliRun;
 
 // ---- the seed
 
@@ -189,9 +150,8 @@ function seedContacts(): Array<Record<string, unknown>> {
   ];
 }
 
-async function seededEmulator(options: Parameters<typeof startEmulator>[0] = {}): Promise<RunningEmulator> {
-  const emu = await startEmulator({ port: 0, rateLimit: { max: 0 }, log: () => {}, ...options });
-  emulators.push(emu);
+async function seededEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emu = await emulator(options);
   await admin(emu, 'POST', `/locations/${emu.locationId}/custom-fields`, { id: COLOUR, name: 'Favourite colour', dataType: 'TEXT' });
   await admin(emu, 'POST', `/locations/${emu.locationId}/businesses`, { id: BUSINESS, name: 'Engines Ltd' });
   await admin(emu, 'POST', `/locations/${emu.locationId}/contacts`, { contacts: seedContacts() });
@@ -476,7 +436,7 @@ describe('hoop-etl dedup --apply: kill -9 and --resume', () => {
     const p = await planned(emu, 'kill');
     const args = ['dedup', '--apply', p.plan, '--report-dir', p.reports, '--concurrency', '1'];
     const child = spawn(process.execPath, [CLI, ...args], { env: envFor(emu), stdio: ['ignore', 'ignore', 'pipe'] });
-    children.push(child);
+    track(child);
     let childErr = '';
     child.stderr!.on('data', (d: Buffer) => (childErr += d.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
@@ -509,7 +469,7 @@ describe('hoop-etl dedup --apply: kill -9 and --resume', () => {
     await admin(emu, 'POST', '/faults', { faults: [{ fault: 'latency=4000', operation: 'create-note', count: 1 }] });
     const args = ['dedup', '--apply', p.plan, '--report-dir', p.reports, '--concurrency', '1'];
     const child = spawn(process.execPath, [CLI, ...args], { env: envFor(emu), stdio: ['ignore', 'ignore', 'ignore'] });
-    children.push(child);
+    track(child);
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
     const notesOfA1 = async (): Promise<number> => ((await admin(emu, 'GET', `/locations/${emu.locationId}/contacts/${A1}`)).contact.notes as unknown[]).length;
     const deadline = Date.now() + 20_000;

@@ -225,7 +225,8 @@ export async function runExport(options: RunExportOptions): Promise<ExportSummar
     for (const out of outputs.values()) await out.commit();
   } catch (e) {
     for (const out of outputs.values()) await out.abort();
-    const kept = settings.out === '-' ? 'Part of the file may have been written to stdout; the state file is unchanged.' : `The previous ${outputs.size > 1 ? 'files' : 'file'}${settings.state ? ' and state' : ''} are untouched.`;
+    const what = `${outputs.size > 1 ? 'files' : 'file'}${settings.state ? ' and state' : ''}`;
+    const kept = settings.out === '-' ? 'Part of the file may have been written to stdout; the state file is unchanged.' : `The previous ${what} ${what === 'file' ? 'is' : 'are'} untouched.`;
     throw e instanceof ConfigError ? e : new ExportFailedError(e as Error, kept);
   }
 

@@ -13,6 +13,7 @@ import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { startsFormula } from '../core/csv-cells.js';
+import { ConfigError } from '../core/errors.js';
 
 
 /** Resolves on the first of `events` on `emitter` (rejects on an `error` among them), removing every listener it added. */
@@ -111,7 +112,13 @@ export async function openOutput(path: string, options: OutputOptions): Promise<
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   // `flush`: the stream fsyncs the file before it closes it.
   const file = createWriteStream(tmp, { flags: 'wx', mode: options.mode ?? 0o600, flush: true, highWaterMark: 1 << 20 });
-  await firstOf(file, ['open', 'error']);
+  try {
+    await firstOf(file, ['open', 'error']);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
+    throw new ConfigError(`Cannot write ${path}: ${why}`, 'export.out');
+  }
   const gzip = options.gzip ? createGzip() : undefined;
   if (gzip) gzip.pipe(file);
   const head: Writable = gzip ?? file;

@@ -399,7 +399,7 @@ describe('what the file holds', () => {
     // Without a token for the second location, the shared token is refused there: the run fails and writes nothing.
     const refused = await runCli(['export', '--location', both, '--out', join(dir, 'none.csv'), '--report-dir', join(dir, 'runs')], envFor(emu));
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/Export failed: .*The previous file/);
+    expect(refused.stderr).toMatch(/Export failed: .*The previous file is untouched\./);
     expect(existsSync(join(dir, 'none.csv'))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
@@ -484,6 +484,7 @@ describe('mistakes', () => {
     const dir = freshDir('mistake');
     await admin(emu, 'POST', '/stats/reset');
     const run = await runCli(['export', '--location', emu.locationId, '--out', join(dir, 'x.csv'), '--report-dir', join(dir, 'runs'), ...flags], envFor(emu));
+    expect(run.stderr).not.toMatch(/\.tmp/);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -491,6 +492,16 @@ describe('mistakes', () => {
     const stats = await admin<{ byOperation: Record<string, number> }>(emu, 'GET', '/stats');
     expect(stats.byOperation['search-contacts-advanced'] ?? 0).toBe(0);
   }, 30_000);
+
+  it('an output folder that does not exist: exit 2 naming the file, no temporary file named', async () => {
+    const emu = await emulator();
+    const dir = freshDir('no-folder');
+    const out = join(dir, 'missing', 'x.csv');
+    const run = await runCli(['export', '--location', emu.locationId, '--out', out, '--report-dir', join(dir, 'runs')], envFor(emu));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`Cannot write ${out}: its folder does not exist (at export.out)`);
+    expect(run.stderr).not.toMatch(/\.tmp/);
+  });
 
   it('a damaged state file is a configuration error that names it', async () => {
     const emu = await emulator();

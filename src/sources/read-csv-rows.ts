@@ -111,7 +111,10 @@ async function* readCsv(file: string, options: ReadCsvOptions): AsyncGenerator<R
 async function readSample(file: string, size: number): Promise<{ sample: Buffer; complete: boolean }> {
   const handle = await open(file, 'r');
   try {
-    const { size: fileSize } = await handle.stat();
+    const stats = await handle.stat();
+    // A folder opens on Linux and fails only at the first read (EISDIR): name it as a source problem.
+    if (stats.isDirectory()) throw new CsvSourceError('NOT_A_FILE', `Not a file: it is a folder ${formatLocation(file)}`, { file });
+    const fileSize = stats.size;
     const buffer = Buffer.alloc(Math.min(size, fileSize));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return { sample: buffer.subarray(0, bytesRead), complete: bytesRead >= fileSize };

@@ -228,6 +228,13 @@ describe('a file that cannot be read at all', () => {
     expect(await failure(collect(file))).toMatchObject({ code, message: message(file), exitCode: 2 });
   });
 
+  it('a folder given as the file: NOT_A_FILE from readCsvRows and readCsvHeader, not a raw EISDIR', async () => {
+    for (const err of [await failure(collect(dir)), await failure(readCsvHeader(dir))]) {
+      expect(err).toBeInstanceOf(CsvSourceError);
+      expect(err).toMatchObject({ code: 'NOT_A_FILE', message: `Not a file: it is a folder (${dir})`, exitCode: 2, file: dir });
+    }
+  });
+
   it('a missing file rejects with ENOENT', async () => {
     expect(await failure(collect(join(dir, 'nope.csv')))).toMatchObject({ code: 'ENOENT' });
   });

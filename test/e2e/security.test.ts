@@ -1,0 +1,251 @@
+import { createServer } from 'node:net';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { e2eHarness, envFor, runCli, type CliRun } from '../helpers/e2e.js';
+import { admin } from '../helpers/http.js';
+
+/**
+ * Security at the CLI level, against the real emulator over HTTP:
+ * - the token never shows in any output of any command (stdout, stderr at
+ *   trace level, every report, journal, plan, page, export and state file),
+ *   in clear, base64 or URL-encoded, including failed, stopped and crashed runs;
+ * - report, journal, plan and export files are readable by their owner only;
+ * - `--mask-pii` keeps emails and phones out of the logs;
+ * - every CSV written escapes cells a spreadsheet would run as formulas;
+ * - a plain http:// base URL outside loopback is refused (exit 2).
+ */
+
+const { emulator, freshDir } = e2eHarness('security');
+
+/** A token with characters that base64 and URL encoding change, so each form is distinct. */
+const TOKEN = 'pit-LEAK+canary/7f3a9c2e=sec';
+const FORMS = [TOKEN, Buffer.from(TOKEN).toString('base64'), Buffer.from(`Bearer ${TOKEN}`).toString('base64'), encodeURIComponent(TOKEN), TOKEN.split('').reverse().join('')];
+
+const id = (s: string): string => s.padEnd(20, '0');
+
+/** An emulator whose location accepts TOKEN (made through the admin route), seeded with one duplicate pair. */
+async function tokenEmulator(options: Parameters<typeof emulator>[0] = {}): Promise<RunningEmulator> {
+  const emu = await emulator(options);
+  const made = await admin(emu, 'POST', '/tokens', { locationId: emu.locationId, token: TOKEN });
+  expect(JSON.stringify(made)).toContain(TOKEN);
+  await admin(emu, 'POST', `/locations/${emu.locationId}/contacts`, {
+    contacts: [
+      { id: id('secAdaOld'), firstName: 'Ada', lastName: 'Lovelace', email: 'ada.seed@example.com', phone: '+14155550188', dateAdded: '2020-01-01T00:00:00.000Z' },
+      { id: id('secAdaNew'), firstName: 'Ada', lastName: 'Lovelace', email: 'ADA.seed@example.com', tags: ['vip'], dateAdded: '2021-01-01T00:00:00.000Z' },
+    ],
+  });
+  return emu;
+}
+
+const CSV = [
+  'First Name,Last Name,Email,Phone',
+  'Grace,Hopper,grace.hopper@example.com,(415) 555-0101',
+  'Alan,Turing,alan.turing@example.com,+44 20 7946 0958',
+  'Bad,Email,not-an-email,(415) 555-0102',
+  'Katherine,Johnson,kj@example.com,(757) 555-0103',
+  'Edsger,Dijkstra,ewd@example.com,(415) 555-0104',
+  'Barbara,Liskov,liskov@example.com,(617) 555-0105',
+].join('\n');
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** The places `text` holds one of the token's forms. */
+function leaks(where: string, text: string): string[] {
+  return FORMS.filter((f) => text.includes(f)).map((f) => `${where} holds ${f === TOKEN ? 'the token' : `a form of the token (${f})`}`);
+}
+
+/** Scans the runs' stdout and stderr and every file under `dir` (bytes, as latin1 so binary files such as SQLite are scanned too). */
+function scan(runs: Record<string, CliRun>, dir: string): { leaks: string[]; files: string[] } {
+  const found: string[] = [];
+  for (const [name, r] of Object.entries(runs)) found.push(...leaks(`${name} stdout`, r.stdout), ...leaks(`${name} stderr`, r.stderr));
+  const files = filesUnder(dir);
+  for (const f of files) found.push(...leaks(f, readFileSync(f).toString('latin1')), ...leaks(f, readFileSync(f).toString('utf16le')));
+  return { leaks: found, files: files.map((f) => f.slice(dir.length + 1)) };
+}
+
+/** Files readable or writable by anyone but the owner, and folders not 0700, under `dir`. */
+function openToOthers(dir: string, paths = filesUnder(dir)): string[] {
+  const bad: string[] = [];
+  for (const p of paths) {
+    const mode = statSync(p).mode & 0o777;
+    if (mode & 0o077) bad.push(`${p} ${mode.toString(8)}`);
+  }
+  const walkDirs = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      const p = join(d, e.name);
+      const mode = statSync(p).mode & 0o777;
+      if (mode !== 0o700) bad.push(`${p}/ ${mode.toString(8)}`);
+      walkDirs(p);
+    }
+  };
+  walkDirs(dir);
+  return bad;
+}
+
+/** A port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+const runIdOf = (r: CliRun): string => /run id (\S+)/.exec(r.stdout)?.[1] ?? /--resume (\S+)/.exec(r.stderr)?.[1] ?? '';
+
+describe('the token never appears in any output', () => {
+  it('the scanner finds each form of the token when one is there', () => {
+    const dir = freshDir('canary');
+    for (const [i, f] of FORMS.entries()) writeFileSync(join(dir, `f${i}.bin`), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(f), Buffer.from([0])]));
+    writeFileSync(join(dir, 'wide.bin'), Buffer.from(TOKEN, 'utf16le'));
+    expect(scan({}, dir).leaks).toHaveLength(FORMS.length + 1);
+    expect(scan({ x: { status: 0, signal: null, stdout: '', stderr: `Authorization: Bearer ${TOKEN}` } }, freshDir('empty')).leaks).toHaveLength(1);
+  });
+
+  it('import (failing rows, dry run, --token-file, a daily-budget stop, a crash, a resume), export, dedup plan/apply/undo and api, at trace level', async () => {
+    const emu = await tokenEmulator();
+    const dir = freshDir('all');
+    const reports = join(dir, 'runs');
+    const csv = join(dir, 'contacts.csv');
+    writeFileSync(csv, CSV);
+    const tokenFile = join(dir, 'token.txt');
+    writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
+    const env = envFor(emu, { HOOPAI_TOKEN: TOKEN });
+    const fileEnv = envFor(emu, { HOOPAI_TOKEN: undefined });
+    const trace = ['--log-level', 'trace', '--report-dir', reports];
+    const runs: Record<string, CliRun> = {};
+
+    runs.dryRun = await runCli(['import', csv, '--location', emu.locationId, '--dry-run', ...trace], env);
+    expect(runs.dryRun.status).toBe(3);
+    expect(runs.dryRun.stdout).toMatch(/Dry run of 6 rows/);
+
+    // A run that stops: the daily budget runs out after the snapshot and one write.
+    await admin(emu, 'PATCH', '/config', { rateLimit: { max: 0, dailyLimit: 3 } });
+    await admin(emu, 'POST', '/daily-reset');
+    runs.budgetStop = await runCli(['import', csv, '--location', emu.locationId, '--concurrency', '1', ...trace], env);
+    expect(runs.budgetStop.status).toBe(1);
+    expect(runs.budgetStop.stderr).toMatch(/--resume/);
+    const stopped = runIdOf(runs.budgetStop);
+    expect(stopped).not.toBe('');
+    await admin(emu, 'PATCH', '/config', { rateLimit: { max: 0, dailyLimit: 0 } });
+    await admin(emu, 'POST', '/daily-reset');
+
+    // A crash: the platform is gone (nothing listens on the port) in the middle of the resumed run's life.
+    const gone = `http://127.0.0.1:${await closedPort()}`;
+    runs.crash = await runCli(['import', csv, '--location', emu.locationId, '--resume', stopped, ...trace], { ...env, HOOPAI_BASE_URL: gone });
+    expect(runs.crash.status).toBe(1);
+
+    // Resumed with the token from a file: it finishes, one row failing (exit 3).
+    runs.resumed = await runCli(['import', csv, '--location', emu.locationId, '--resume', stopped, '--token-file', tokenFile, ...trace], fileEnv);
+    expect(runs.resumed.status).toBe(3);
+    expect(runs.resumed.stdout).toMatch(/1 failed/);
+
+    // A refused token (another location): the error message names the reason, not the token.
+    const other = await admin(emu, 'POST', '/locations', {});
+    runs.forbidden = await runCli(['import', csv, '--location', other.location.id, ...trace], env);
+    expect(runs.forbidden.status).toBe(1);
+
+    runs.export = await runCli(['export', '--location', emu.locationId, '--out', join(reports, 'export.csv'), '--state', join(reports, 'export.state.json'), ...trace], env);
+    expect(runs.export.status).toBe(0);
+    runs.exportStdout = await runCli(['export', '--location', emu.locationId, '--out', '-', ...trace], env);
+    expect(runs.exportStdout.stdout).toContain('grace.hopper@example.com');
+    runs.exportCrash = await runCli(['export', '--location', emu.locationId, '--out', join(reports, 'export.csv'), ...trace], { ...env, HOOPAI_BASE_URL: gone });
+    expect(runs.exportCrash.status).toBe(1);
+
+    const plan = join(reports, 'plan.json');
+    runs.plan = await runCli(['dedup', '--location', emu.locationId, '--plan', plan, '--report', join(reports, 'plan.html'), ...trace], env);
+    expect(runs.plan.status).toBe(0);
+    expect(runs.plan.stdout).toMatch(/1 duplicate clusters/);
+    runs.apply = await runCli(['dedup', '--apply', plan, '--token-file', tokenFile, ...trace], fileEnv);
+    expect(runs.apply.status).toBe(0);
+    const applied = /run id (\S+)\./.exec(runs.apply.stdout)?.[1] ?? '';
+    runs.undo = await runCli(['dedup', '--undo', applied, ...trace], env);
+    expect(runs.undo.status).toBe(0);
+
+    runs.api = await runCli(['api', 'GET', '/contacts/', '--location', emu.locationId, '--query', `locationId=${emu.locationId}`, '--log-level', 'trace'], env);
+    expect(runs.api.status).toBe(0);
+    runs.apiFailed = await runCli(['api', 'GET', `/contacts/${id('nobody')}`, '--location', emu.locationId, '--log-level', 'trace', '--token-file', tokenFile], fileEnv);
+    expect(runs.apiFailed.status).toBe(1);
+    runs.apiCrash = await runCli(['api', 'GET', '/contacts/', '--location', emu.locationId, '--log-level', 'trace'], { ...env, HOOPAI_BASE_URL: gone });
+    expect(runs.apiCrash.status).toBe(1);
+
+    const { leaks: found, files } = scan(runs, reports);
+    expect(found).toEqual([]);
+    // The scan covered every kind of output.
+    for (const f of ['succeeded.csv', 'failed.csv', 'summary.json', 'journal.sqlite', 'plan.json', 'plan.html', 'export.csv', 'export.state.json', 'undo-recreated.csv', 'undo-summary.json']) {
+      expect(files.some((p) => p.endsWith(f)), f).toBe(true);
+    }
+    // Logs were on: at trace level the runs wrote log lines.
+    expect(Object.values(runs).some((r) => /"level":(10|20)/.test(r.stderr))).toBe(true);
+  }, 180_000);
+});
+
+describe('files holding personal data are readable by their owner only', () => {
+  it('import, export and dedup create their files 0600 and their folders 0700', async () => {
+    const emu = await tokenEmulator();
+    const dir = freshDir('modes');
+    const reports = join(dir, 'runs');
+    const csv = join(dir, 'contacts.csv');
+    writeFileSync(csv, CSV);
+    const env = envFor(emu, { HOOPAI_TOKEN: TOKEN });
+    const at = ['--report-dir', reports];
+    const out = join(dir, 'out');
+    // The folders the user names (out/) exist already; what the tool creates goes under them.
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(out, { mode: 0o700 });
+
+    expect((await runCli(['import', csv, '--location', emu.locationId, '--dry-run', ...at], env)).status).toBe(3);
+    expect((await runCli(['import', csv, '--location', emu.locationId, ...at], env)).status).toBe(3);
+    expect((await runCli(['export', '--location', emu.locationId, '--out', join(out, 'export.csv'), '--state', join(out, 'state.json'), ...at], env)).status).toBe(0);
+    expect((await runCli(['export', '--location', emu.locationId, '--out', join(out, 'export.csv.gz'), '--gzip', ...at], env)).status).toBe(0);
+    expect((await runCli(['dedup', '--location', emu.locationId, '--plan', join(out, 'plan.json'), '--report', join(out, 'plan.html'), ...at], env)).status).toBe(0);
+    const apply = await runCli(['dedup', '--apply', join(out, 'plan.json'), ...at], env);
+    expect(apply.status).toBe(0);
+    expect((await runCli(['dedup', '--undo', /run id (\S+)\./.exec(apply.stdout)![1]!, ...at], env)).status).toBe(0);
+
+    const files = [...filesUnder(reports), ...filesUnder(out)];
+    const names = files.map((f) => f.split('/').pop());
+    for (const f of ['succeeded.csv', 'failed.csv', 'summary.json', 'journal.sqlite', 'plan.json', 'plan.html', 'export.csv', 'export.csv.gz', 'state.json', 'undo-recreated.csv']) {
+      expect(names, f).toContain(f);
+    }
+    expect(openToOthers(reports)).toEqual([]);
+    expect(openToOthers(out)).toEqual([]);
+    expect(statSync(reports).mode & 0o777).toBe(0o700);
+  }, 120_000);
+});
+
+describe('a plain http:// base URL outside loopback is refused', () => {
+  it.each([
+    ['import', (loc: string, dir: string) => ['import', join(dir, 'c.csv'), '--location', loc, '--report-dir', join(dir, 'runs')]],
+    ['export', (loc: string, dir: string) => ['export', '--location', loc, '--out', join(dir, 'x.csv'), '--report-dir', join(dir, 'runs')]],
+    ['dedup', (loc: string, dir: string) => ['dedup', '--location', loc, '--plan', join(dir, 'plan.json'), '--report-dir', join(dir, 'runs')]],
+    ['api', (loc: string) => ['api', 'GET', '/contacts/', '--location', loc]],
+  ])('%s exits 2 naming --base-url, and sends nothing', async (_cmd, argv) => {
+    const emu = await tokenEmulator();
+    const dir = freshDir('http');
+    writeFileSync(join(dir, 'c.csv'), CSV);
+    await admin(emu, 'POST', '/stats/reset');
+    for (const how of [['--base-url', 'http://api.example.com'], []]) {
+      const env = envFor(emu, { HOOPAI_TOKEN: TOKEN, HOOPAI_BASE_URL: how.length ? emu.url : 'http://10.1.2.3:4010' });
+      const r = await runCli([...argv(emu.locationId, dir), ...how], env);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/Refusing plain http:\/\/ to (api\.example\.com|10\.1\.2\.3)/);
+      expect(r.stderr).toContain('--base-url');
+      expect(leaks('stderr', r.stderr + r.stdout)).toEqual([]);
+    }
+    expect((await admin(emu, 'GET', '/stats')).requests).toBe(0);
+    expect(readdirSync(dir)).toEqual(['c.csv']);
+  }, 60_000);
+});

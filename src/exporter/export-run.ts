@@ -9,9 +9,10 @@
  * The output is put in place only when every location finished; only then is
  * the state written. A failure anywhere leaves the previous file and state.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import PQueue from 'p-queue';
 import type { ContactsApi } from '../api/endpoints.js';
@@ -97,6 +98,13 @@ function newRunId(now: number): string {
 
 async function loadState(path: string | undefined): Promise<ExportState> {
   if (!path) return EMPTY_STATE;
+  // The state is written at the end, after the file: a folder it cannot be written to must stop the run now.
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`Cannot write the state file ${path}: ${code === 'ENOENT' ? 'its folder does not exist' : 'permission denied'}`, 'export.state');
+  }
   let text: string;
   try {
     text = await readFile(path, 'utf8');

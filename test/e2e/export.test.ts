@@ -501,6 +501,13 @@ describe('mistakes', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`Cannot write ${out}: its folder does not exist (at export.out)`);
     expect(run.stderr).not.toMatch(/\.tmp/);
+
+    // A state file that could not be written at the end stops the run before anything is read.
+    const state = join(dir, 'missing', 'state.json');
+    const noState = await runCli(['export', '--location', emu.locationId, '--out', join(dir, 'x.csv'), '--state', state, '--report-dir', join(dir, 'runs')], envFor(emu));
+    expect(noState.status).toBe(2);
+    expect(noState.stderr).toContain(`Cannot write the state file ${state}: its folder does not exist (at export.state)`);
+    expect(existsSync(join(dir, 'x.csv'))).toBe(false);
   });
 
   it('a damaged state file is a configuration error that names it', async () => {

@@ -123,6 +123,10 @@ export function detectEncoding(sample: Uint8Array, options: DetectEncodingOption
   if (scan.end === sample.length || (scan.truncated && !options.complete)) {
     return { encoding: 'utf8', bomLength: 0, source: 'detected' };
   }
+  // Mostly UTF-8 with a few bad bytes (a corrupted cell): read as UTF-8, so the rows holding
+  // those bytes fail, rather than as Windows-1252, which would turn every é of the file into Ã©.
+  const tally = tallyUtf8(sample, options.complete ?? false);
+  if (tally.valid > tally.invalid) return { encoding: 'utf8', bomLength: 0, source: 'detected' };
   const undefinedAt = sample.findIndex((b) => UNDEFINED_IN_1252.has(b));
   if (undefinedAt === -1) return { encoding: 'windows1252', bomLength: 0, source: 'detected' };
 
@@ -133,6 +137,21 @@ export function detectEncoding(sample: Uint8Array, options: DetectEncodingOption
     `Cannot tell the encoding: byte ${hex(sample[scan.end]!)} is not UTF-8, and byte ${hex(sample[undefinedAt]!)} on line ${odd.line} is not Windows-1252; set source.encoding, e.g. latin1, cp850 or macintosh ${formatLocation(file, bad.line, `column ${bad.column}`)}`,
     { file, line: bad.line },
   );
+}
+
+/** Valid multi-byte UTF-8 sequences and bytes that start no valid sequence, scanning on past each bad byte. */
+function tallyUtf8(sample: Uint8Array, complete: boolean): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  let i = 0;
+  while (i < sample.length) {
+    const scan = scanUtf8(sample, i);
+    for (let k = i; k < scan.end; k++) if (sample[k]! >= 0xc0) valid++;
+    if (scan.end === sample.length || (scan.truncated && !complete)) break;
+    invalid++;
+    i = scan.end + 1;
+  }
+  return { valid, invalid };
 }
 
 const BOM_NAMES: Record<BomEncoding, string> = { utf8: 'UTF-8', utf16le: 'UTF-16LE', utf16be: 'UTF-16BE' };

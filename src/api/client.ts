@@ -167,6 +167,7 @@ export class HoopClient {
           searchParams: spec.searchParams ? Object.fromEntries(Object.entries(spec.searchParams).filter(([, v]) => v !== undefined)) as Record<string, string> : undefined,
         });
         outcome = { kind: 'response', status: response.statusCode, headers: response.headers };
+        this.logger?.trace({ operation: spec.operation, method: spec.method, path: spec.path, query: spec.searchParams, status: response.statusCode, attempt }, 'request');
       } catch (err) {
         outcome = outcomeOfError(err);
       }

@@ -13,6 +13,7 @@ export interface ConnectionArgs {
   token?: unknown;
   location: string;
   'log-level': string;
+  'mask-pii'?: boolean;
 }
 
 export function withConnectionOptions<T>(y: Argv<T>, locationRequired = true): Argv<T> {
@@ -21,7 +22,13 @@ export function withConnectionOptions<T>(y: Argv<T>, locationRequired = true): A
     .option('base-url', { type: 'string', describe: 'API base URL (or HOOPAI_BASE_URL); default https://services.leadconnectorhq.com' })
     .option('token-file', { type: 'string', describe: 'File holding the access token (else HOOPAI_TOKEN)' })
     .option('token', { type: 'string', hidden: true, describe: 'Refused: a token on the command line leaks into shell history' })
-    .option('log-level', { type: 'string', default: 'warn', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], describe: 'Log level on stderr' }) as unknown as Argv<T>;
+    .option('log-level', { type: 'string', default: 'warn', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], describe: 'Log level on stderr' })
+    .option('mask-pii', { type: 'boolean', default: false, describe: 'Mask emails and phones in log lines (a***@example.com, +1415*****01)' }) as unknown as Argv<T>;
+}
+
+/** The logger the connection flags ask for: level, and masking of emails and phones. */
+export function loggerFor(args: Pick<ConnectionArgs, 'log-level' | 'mask-pii'>): Logger {
+  return createLogger({ level: args['log-level'], maskPii: args['mask-pii'] === true });
 }
 
 export interface Connected {
@@ -32,7 +39,7 @@ export interface Connected {
 
 export async function connect(args: ConnectionArgs, env: NodeJS.ProcessEnv = process.env, governor?: RateGovernor): Promise<Connected> {
   const token = await resolveToken({ env, tokenFile: args['token-file'], tokenFlag: args.token });
-  const logger = createLogger({ level: args['log-level'] });
+  const logger = loggerFor(args);
   const client = new HoopClient({ baseUrl: resolveBaseUrl(args['base-url'], env), token, locationId: args.location, governor, logger });
   return { api: new ContactsApi(client), client, logger };
 }

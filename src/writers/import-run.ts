@@ -196,6 +196,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     };
     const failRead = (r: RowRecord): void => {
       failedRead++;
+      options.logger?.trace({ row: r.record, line: r.line, code: r.code, reason: r.message }, 'row failed');
       if (!journal) return;
       failedBatch.push(r);
       if (failedBatch.length >= 1000) flushFailed();
@@ -299,12 +300,14 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       return (async (): Promise<void> => {
         const finishRows = (contactId: string, action: 'created' | 'updated' | 'unchanged') => {
           const key = matchKeys({ email: write.email as string | undefined, phone: write.phone as string | undefined })[0];
+          options.logger?.trace({ row: carrier, line: carrierRow.line, key, contactId, action, merged: result.merged.length }, 'row written');
           journal.recordRows([
             { record: carrier, line: carrierRow.line, outcome: action, contactId, key },
             ...result.merged.map((m) => ({ record: m.record, line: members.find((x) => x.record === m.record)!.line, outcome: 'merged' as const, contactId, key, mergedInto: m.mergedInto })),
           ]);
         };
         const failRows = (code: string, message: string) => {
+          options.logger?.trace({ rows: members.map((m) => m.line), code, reason: message }, 'rows failed');
           journal.recordRows(
             members.map((m) => ({ record: m.record, line: m.line, outcome: 'failed' as const, code, message, raw: JSON.parse(spillPart(spill.read(m.record), 2)) as Record<string, string> })),
           );

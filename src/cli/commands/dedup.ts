@@ -7,7 +7,7 @@ import type { ApplySummary } from '../../dedup/apply-run.js';
 import type { MergePlan } from '../../dedup/merge-plan.js';
 import type { UndoSummary } from '../../dedup/undo-run.js';
 import type { CommandDef } from '../command.js';
-import { connect, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
+import { connect, loggerFor, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
 import { progressReporter } from '../progress.js';
 
 export interface DedupArgs extends Omit<ConnectionArgs, 'location'> {
@@ -94,12 +94,11 @@ async function executeAcross(pipeline: DedupPipeline, args: Omit<ConnectionArgs,
   const { HoopClient } = await import('../../api/client.js');
   const { ContactsApi } = await import('../../api/endpoints.js');
   const { resolveBaseUrl } = await import('../../api/credentials.js');
-  const { createLogger } = await import('../../core/logger.js');
   const { resolveLocationTokens } = await import('./export.js');
   const { reportAcrossLocations, renderAcrossHtml } = await import('../../dedup/across-run.js');
   const { writeFileAtomic } = await import('../../exporter/output.js');
   const tokens = await resolveLocationTokens(locations, { ...args, location: locations[0]! }, process.env);
-  const logger = createLogger({ level: args['log-level'] });
+  const logger = loggerFor(args);
   const baseUrl = resolveBaseUrl(args['base-url'], process.env);
   const apis = new Map(locations.map((loc) => [loc, new ContactsApi(new HoopClient({ baseUrl, token: tokens.get(loc)!, locationId: loc, logger }))]));
   const d = pipeline.dedup;

@@ -4,10 +4,9 @@ import { resolveBaseUrl, resolveToken, TOKEN_ENV } from '../../api/credentials.j
 import { ContactsApi } from '../../api/endpoints.js';
 import { loadPipeline, parsePipeline, type ExportPipeline, type PipelineOverrides } from '../../config/index.js';
 import { UsageError, type ExitCode } from '../../core/errors.js';
-import { createLogger } from '../../core/logger.js';
 import { runExport, type ExportSummary } from '../../exporter/export-run.js';
 import type { CommandDef } from '../command.js';
-import { withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
+import { loggerFor, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
 import { progressReporter } from '../progress.js';
 
 export interface ExportArgs extends ConnectionArgs {
@@ -110,7 +109,7 @@ export async function resolveLocationTokens(locations: readonly string[], args: 
 
 export async function executeExport(pipeline: ExportPipeline, args: ConnectionArgs, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
   const tokens = await resolveLocationTokens(pipeline.locations, args, env);
-  const logger = createLogger({ level: args['log-level'] });
+  const logger = loggerFor(args);
   const baseUrl = resolveBaseUrl(args['base-url'], env);
   const apis = new Map(pipeline.locations.map((loc) => [loc, new ContactsApi(new HoopClient({ baseUrl, token: tokens.get(loc)!, locationId: loc, logger }))]));
   const toStdout = pipeline.export.out === '-';

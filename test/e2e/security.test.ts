@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { e2eHarness, envFor, runCli, type CliRun } from '../helpers/e2e.js';
@@ -161,8 +162,8 @@ describe('the token never appears in any output', () => {
     expect(runs.export.status).toBe(0);
     runs.exportStdout = await runCli(['export', '--location', emu.locationId, '--out', '-', ...trace], env);
     expect(runs.exportStdout.stdout).toContain('grace.hopper@example.com');
-    runs.exportCrash = await runCli(['export', '--location', emu.locationId, '--out', join(reports, 'export.csv'), ...trace], { ...env, HOOPAI_BASE_URL: gone });
-    expect(runs.exportCrash.status).toBe(1);
+    runs.exportRefused = await runCli(['export', '--location', other.location.id, '--out', join(reports, 'export.csv'), ...trace], env);
+    expect(runs.exportRefused.status).toBe(1);
 
     const plan = join(reports, 'plan.json');
     runs.plan = await runCli(['dedup', '--location', emu.locationId, '--plan', plan, '--report', join(reports, 'plan.html'), ...trace], env);
@@ -178,8 +179,6 @@ describe('the token never appears in any output', () => {
     expect(runs.api.status).toBe(0);
     runs.apiFailed = await runCli(['api', 'GET', `/contacts/${id('nobody')}`, '--location', emu.locationId, '--log-level', 'trace', '--token-file', tokenFile], fileEnv);
     expect(runs.apiFailed.status).toBe(1);
-    runs.apiCrash = await runCli(['api', 'GET', '/contacts/', '--location', emu.locationId, '--log-level', 'trace'], { ...env, HOOPAI_BASE_URL: gone });
-    expect(runs.apiCrash.status).toBe(1);
 
     const { leaks: found, files } = scan(runs, reports);
     expect(found).toEqual([]);
@@ -248,4 +247,100 @@ describe('a plain http:// base URL outside loopback is refused', () => {
     expect((await admin(emu, 'GET', '/stats')).requests).toBe(0);
     expect(readdirSync(dir)).toEqual(['c.csv']);
   }, 60_000);
+});
+
+describe('--mask-pii', () => {
+  it('keeps every seeded email and phone out of trace-level stderr of import, api, export and dedup; without it they show', async () => {
+    const emu = await tokenEmulator();
+    const dir = freshDir('mask');
+    const csv = join(dir, 'contacts.csv');
+    writeFileSync(csv, CSV);
+    const env = envFor(emu, { HOOPAI_TOKEN: TOKEN });
+    const stderrOf = async (mask: string[]): Promise<string> => {
+      await admin(emu, 'POST', '/reset', {});
+      await admin(emu, 'POST', '/tokens', { locationId: emu.locationId, token: TOKEN });
+      const reports = join(dir, `runs${mask.length}`);
+      const at = ['--log-level', 'trace', '--report-dir', reports, ...mask];
+      const runs = [
+        await runCli(['import', csv, '--location', emu.locationId, ...at], env),
+        await runCli(['api', 'GET', '/contacts/search/duplicate', '--location', emu.locationId, '--query', `locationId=${emu.locationId}`, '--query', 'email=grace.hopper@example.com', '--query', 'phone=+14155550104', ...at.filter((a) => a !== '--report-dir' && a !== reports)], env),
+        await runCli(['export', '--location', emu.locationId, '--out', join(dir, `x${mask.length}.csv`), ...at], env),
+        await runCli(['dedup', '--location', emu.locationId, '--plan', join(dir, `plan${mask.length}.json`), ...at], env),
+      ];
+      expect(runs.map((r) => r.status)).toEqual([3, 0, 0, 0]);
+      return runs.map((r) => r.stderr).join('\n');
+    };
+    const pii = ['grace.hopper@example.com', 'alan.turing@example.com', 'kj@example.com', 'ewd@example.com', 'liskov@example.com'];
+    const phones = ['4155550101', '2079460958', '7575550103', '4155550104', '6175550105'];
+    const shown = (text: string): string[] => [...pii.filter((e) => text.includes(e) || text.includes(encodeURIComponent(e))), ...phones.filter((p) => text.replace(/\D/g, ' ').includes(p) || text.includes(`${p.slice(0, 3)}) ${p.slice(3, 6)}-${p.slice(6)}`))];
+
+    const plain = await stderrOf([]);
+    expect(shown(plain).length).toBeGreaterThanOrEqual(6);
+    const masked = await stderrOf(['--mask-pii']);
+    expect(masked).toMatch(/"level":10/);
+    expect(masked).toContain('g***@example.com');
+    expect(shown(masked)).toEqual([]);
+  }, 120_000);
+});
+
+describe('formula injection: every CSV written escapes cells a spreadsheet would run', () => {
+  const FORMULAS = ['=cmd|calc', '+1+1', '-1-1', '@SUM(A1)', '\tx', '\rx'];
+  const isFormula = (c: string): boolean => /^[=+\-@\t\r]/.test(c);
+  const cellsOf = (file: string): string[][] => parse(readFileSync(file, 'utf8'), { relax_column_count: true }) as string[][];
+
+  it('failed.csv and succeeded.csv of an import, the export (and its opt-out), and dedup\'s CSVs', async () => {
+    const emu = await tokenEmulator();
+    const dir = freshDir('formulas');
+    const reports = join(dir, 'runs');
+    const env = envFor(emu, { HOOPAI_TOKEN: TOKEN });
+    const q = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+    // Each formula as a first name twice: a row that fails (bad email) and a row written by phone only (its key, +1..., is a formula too).
+    const lines = ['First Name,Last Name,Email,Phone'];
+    FORMULAS.forEach((f, i) => {
+      lines.push(`${q(f)},Bad${i},bad-${i},`);
+      lines.push(`${q(f)},Good${i},,+1415555020${i}`);
+    });
+    const csv = join(dir, 'formulas.csv');
+    writeFileSync(csv, `${lines.join('\n')}\n`);
+    const imported = await runCli(['import', csv, '--location', emu.locationId, '--report-dir', reports], env);
+    expect(imported.status).toBe(3);
+    const runDir = join(reports, runIdOf(imported));
+
+    const failed = cellsOf(join(runDir, 'failed.csv'));
+    expect(failed.slice(1).map((r) => r[2])).toEqual(FORMULAS.map((f) => `'${f}`));
+    const succeeded = cellsOf(join(runDir, 'succeeded.csv'));
+    // Its cells are ids, keys (`phone:+1...`, never a bare formula) and actions: none starts a formula.
+    expect(succeeded.slice(1).map((r) => r[2]).sort()).toEqual(FORMULAS.map((_f, i) => `phone:+1415555020${i}`).sort());
+    expect(succeeded.flat().filter(isFormula)).toEqual([]);
+
+    const escaped = join(dir, 'escaped.csv');
+    const raw = join(dir, 'raw.csv');
+    expect((await runCli(['export', '--location', emu.locationId, '--out', escaped, '--report-dir', reports], env)).status).toBe(0);
+    expect((await runCli(['export', '--location', emu.locationId, '--out', raw, '--no-escape-formulas', '--report-dir', reports], env)).status).toBe(0);
+    const e = cellsOf(escaped);
+    const r = cellsOf(raw);
+    expect(e.length).toBe(r.length);
+    const rawFormulas = r.flat().filter(isFormula);
+    // The first names the platform kept as they were are among the raw cells, and every raw formula cell is escaped in the default export.
+    for (const f of ['=cmd|calc', '+1+1', '-1-1', '@SUM(A1)']) expect(rawFormulas).toContain(f);
+    expect(rawFormulas.length).toBeGreaterThanOrEqual(10);
+    r.forEach((row, i) => row.forEach((cell, j) => expect(e[i]![j]).toBe(isFormula(cell) ? `'${cell}` : cell)));
+
+    // Dedup: seed two contacts whose names are formulas and who share an email; apply and undo; no cell of any of its CSVs runs.
+    await admin(emu, 'POST', `/locations/${emu.locationId}/contacts`, {
+      contacts: [
+        { id: id('fxOne'), firstName: '=cmd', lastName: '@x', email: 'fx@example.com', dateAdded: '2020-01-01T00:00:00.000Z' },
+        { id: id('fxTwo'), firstName: '=cmd', lastName: '@x', email: 'FX@example.com', dateAdded: '2021-01-01T00:00:00.000Z' },
+      ],
+    });
+    const plan = join(dir, 'plan.json');
+    expect((await runCli(['dedup', '--location', emu.locationId, '--plan', plan, '--report-dir', reports], env)).status).toBe(0);
+    const apply = await runCli(['dedup', '--apply', plan, '--report-dir', reports], env);
+    expect(apply.status).toBe(0);
+    const applied = /run id (\S+)\./.exec(apply.stdout)![1]!;
+    expect((await runCli(['dedup', '--undo', applied, '--report-dir', reports], env)).status).toBe(0);
+    const dedupCsvs = filesUnder(join(reports, applied)).filter((f) => f.endsWith('.csv'));
+    expect(dedupCsvs.map((f) => f.split('/').pop()).sort()).toEqual(['failed.csv', 'succeeded.csv', 'undo-recreated.csv']);
+    for (const f of dedupCsvs) expect(cellsOf(f).flat().filter(isFormula)).toEqual([]);
+  }, 120_000);
 });

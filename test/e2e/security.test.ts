@@ -209,8 +209,9 @@ describe('files holding personal data are readable by their owner only', () => {
     expect((await runCli(['import', csv, '--location', emu.locationId, ...at], env)).status).toBe(3);
     expect((await runCli(['export', '--location', emu.locationId, '--out', join(out, 'export.csv'), '--state', join(out, 'state.json'), ...at], env)).status).toBe(0);
     expect((await runCli(['export', '--location', emu.locationId, '--out', join(out, 'export.csv.gz'), '--gzip', ...at], env)).status).toBe(0);
-    expect((await runCli(['dedup', '--location', emu.locationId, '--plan', join(out, 'plan.json'), '--report', join(out, 'plan.html'), ...at], env)).status).toBe(0);
-    const apply = await runCli(['dedup', '--apply', join(out, 'plan.json'), ...at], env);
+    // The plan and its page go into folders dedup creates.
+    expect((await runCli(['dedup', '--location', emu.locationId, '--plan', join(out, 'plans', 'plan.json'), '--report', join(out, 'pages', 'plan.html'), ...at], env)).status).toBe(0);
+    const apply = await runCli(['dedup', '--apply', join(out, 'plans', 'plan.json'), ...at], env);
     expect(apply.status).toBe(0);
     expect((await runCli(['dedup', '--undo', /run id (\S+)\./.exec(apply.stdout)![1]!, ...at], env)).status).toBe(0);
 

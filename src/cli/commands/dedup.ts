@@ -103,10 +103,10 @@ async function executeAcross(pipeline: DedupPipeline, args: Omit<ConnectionArgs,
   const apis = new Map(locations.map((loc) => [loc, new ContactsApi(new HoopClient({ baseUrl, token: tokens.get(loc)!, locationId: loc, logger }))]));
   const d = pipeline.dedup;
   const found = await reportAcrossLocations({ apis, threshold: d.threshold, emailProviderRules: d.emailProviderRules ?? false, fillers: d.fillers });
-  mkdirSync(dirname(resolve(outFile)), { recursive: true });
+  mkdirSync(dirname(resolve(outFile)), { recursive: true, mode: 0o700 });
   await writeFileAtomic(outFile, `${JSON.stringify(found, null, 2)}\n`);
   if (report) {
-    mkdirSync(dirname(resolve(report)), { recursive: true });
+    mkdirSync(dirname(resolve(report)), { recursive: true, mode: 0o700 });
     await writeFileAtomic(report, renderAcrossHtml(found));
   }
   const read = Object.values(found.contacts).reduce((a, b) => a + b, 0);
@@ -135,11 +135,11 @@ export async function executeDedupPlan(pipeline: DedupPipeline, args: Omit<Conne
     onProgress: progress.update,
     say: (l) => logger.info(l),
   }).finally(progress.done);
-  mkdirSync(dirname(resolve(planFile)), { recursive: true });
+  mkdirSync(dirname(resolve(planFile)), { recursive: true, mode: 0o700 });
   await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`);
   if (report) {
     const { renderPlanHtml } = await import('../../dedup/plan-report.js');
-    mkdirSync(dirname(resolve(report)), { recursive: true });
+    mkdirSync(dirname(resolve(report)), { recursive: true, mode: 0o700 });
     await writeFileAtomic(report, renderPlanHtml(plan));
   }
   printPlanSummary(plan, planFile, report, out);

@@ -1,4 +1,3 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +7,15 @@ import { HoopClient } from '../../src/api/client.js';
 import { ContactsApi } from '../../src/api/endpoints.js';
 import { createLogger } from '../../src/core/logger.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { runCli } from '../helpers/e2e.js';
 import { admin } from '../helpers/http.js';
 
-/** The token never shows: not in debug logs, error messages, serialised errors, or `hoop-etl api` output. */
+/**
+ * The token never shows at the client's level: not in trace logs, error messages, serialised errors, or `hoop-etl api` output.
+ * Every other command's output, the report files, and the refusal of plain http:// are in security.test.ts.
+ */
 
 const TOKEN = 'pit-SECRET-7f3a9c2e-do-not-leak';
-const CLI = join(process.cwd(), 'dist/cli/main.js');
 let emu: RunningEmulator;
 const tmp = mkdtempSync(join(tmpdir(), 'hoop-secret-'));
 
@@ -24,21 +26,6 @@ afterAll(async () => {
   await emu.close();
   rmSync(tmp, { recursive: true, force: true });
 });
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Async, so that the in-process emulator can answer while the CLI runs. */
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: 20_000 }, (err, stdout, stderr) => {
-      resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
-    });
-  });
-}
 
 function capture(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -121,16 +108,5 @@ describe('the token', () => {
       expect(r.stdout).not.toContain(TOKEN);
       expect(r.stderr).not.toContain(TOKEN);
     }
-  });
-
-  it('is never sent over plain http to a host that is not loopback', () => {
-    const r = spawnSync(process.execPath, [CLI, 'api', 'GET', '/contacts/', '--location', emu.locationId, '--base-url', 'http://api.example.com'], {
-      encoding: 'utf8',
-      env: { ...process.env, HOOPAI_TOKEN: TOKEN },
-      timeout: 20_000,
-    });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('Refusing plain http:// to api.example.com');
-    expect(r.stderr).not.toContain(TOKEN);
   });
 });

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { newRunId } from '../core/run-id.js';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContactsApi } from '../api/endpoints.js';
@@ -111,9 +112,6 @@ export const UNDO_STEP = 'undo';
 export const JOURNAL_FILE = 'journal.sqlite';
 export const APPLY_MODE = { delete: 'dedup-apply', keep: 'dedup-apply-no-delete' } as const;
 
-export function newRunId(now: number): string {
-  return `${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
-}
 
 const codeOf = (e: unknown): string | undefined => (e instanceof HoopError ? e.code : undefined);
 const sameText = (a: string | undefined, b: string | undefined): boolean => (a ?? '') === (b ?? '');
@@ -139,6 +137,29 @@ export function readPlanFile(path: string): MergePlan {
 }
 
 /** Opens (or reopens, on resume) the run folder: journal, plan copy, meta. */
+/**
+ * The journal of an earlier apply run, checked: it exists with its plan copy,
+ * it is a dedup apply, and it acted on `locationId`. `flag` names the option
+ * in errors; `acted` says what the run did to the location ("applied a plan of").
+ */
+export function openAppliedRun(reportDir: string, runId: string, locationId: string, flag: string, acted: string): { journal: RunJournal; meta: ReturnType<RunJournal['meta']> } {
+  const runDir = join(reportDir, runId);
+  if (!existsSync(join(runDir, JOURNAL_FILE)) || !existsSync(join(runDir, PLAN_COPY))) {
+    throw new ConfigError(`No dedup run ${runId} in ${reportDir} (looked for ${join(runDir, JOURNAL_FILE)})`, flag);
+  }
+  const journal = RunJournal.open(join(runDir, JOURNAL_FILE));
+  const meta = journal.meta();
+  if (meta.mode !== APPLY_MODE.delete && meta.mode !== APPLY_MODE.keep) {
+    journal.close();
+    throw new ConfigError(`Run ${runId} is not a dedup apply (it is ${meta.mode ?? 'unknown'})`, flag);
+  }
+  if (meta.locationId !== locationId) {
+    journal.close();
+    throw new ConfigError(`Run ${runId} ${acted} location ${meta.locationId}, not ${locationId}`, '--location');
+  }
+  return { journal, meta };
+}
+
 export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'reportDir' | 'resume' | 'deleteLosers' | 'skip' | 'now'> & { locationId: string }): Promise<{
   runId: string;
   runDir: string;
@@ -150,19 +171,7 @@ export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'rep
   const runId = options.resume ?? newRunId(started);
   const runDir = join(options.reportDir, runId);
   if (options.resume) {
-    if (!existsSync(join(runDir, JOURNAL_FILE)) || !existsSync(join(runDir, PLAN_COPY))) {
-      throw new ConfigError(`No dedup run ${runId} in ${options.reportDir} (looked for ${join(runDir, JOURNAL_FILE)})`, '--resume');
-    }
-    const journal = RunJournal.open(join(runDir, JOURNAL_FILE));
-    const meta = journal.meta();
-    if (meta.mode !== APPLY_MODE.delete && meta.mode !== APPLY_MODE.keep) {
-      journal.close();
-      throw new ConfigError(`Run ${runId} is not a dedup apply (it is ${meta.mode ?? 'unknown'})`, '--resume');
-    }
-    if (meta.locationId !== options.locationId) {
-      journal.close();
-      throw new ConfigError(`Run ${runId} applied a plan of location ${meta.locationId}, not ${options.locationId}`, '--location');
-    }
+    const { journal, meta } = openAppliedRun(options.reportDir, runId, options.locationId, '--resume', 'applied a plan of');
     if (journal.step(RUN_UNIT, UNDO_STEP)) {
       journal.close();
       throw new ConfigError(`Run ${runId} has been undone; plan again and apply the new plan instead of resuming it`, '--resume');

@@ -1,4 +1,5 @@
 import type { ContactWrite, CustomFieldInput } from '../api/types.js';
+import { STANDARD_FIELDS } from '../config/pipeline-types.js';
 import type { FieldChange, SurvivorContact } from './survivor.js';
 import { isBlank } from './survivor.js';
 
@@ -76,26 +77,8 @@ export function restoreWrite(changes: readonly FieldChange[]): ContactWrite {
   return writeOf(changes, (c) => c.before);
 }
 
-/** Fields of a contact a create can set again (the read-only ones, such as dates and ids, cannot be). */
-const RECREATE_FIELDS = [
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'companyName',
-  'address1',
-  'city',
-  'state',
-  'postalCode',
-  'country',
-  'website',
-  'timezone',
-  'source',
-  'gender',
-  'dateOfBirth',
-  'assignedTo',
-  'dnd',
-] as const;
+/** Fields of a contact a create can set again (the read-only ones, such as dates and ids, cannot be): the standard write fields but `name`, which a create derives from first and last name. */
+const RECREATE_FIELDS = STANDARD_FIELDS.filter((f) => f !== 'name');
 
 /**
  * The create body that brings a deleted contact back from its before-image:

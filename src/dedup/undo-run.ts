@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContactsApi } from '../api/endpoints.js';
 import { DuplicateContactError } from '../api/errors.js';
-import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
+import { EXIT, HoopError, type ExitCode } from '../core/errors.js';
 import { csvLine, writeFileAtomic } from '../exporter/output.js';
 import { RunJournal } from '../writers/run-journal.js';
-import { APPLY_MODE, JOURNAL_FILE, ownKey, PLAN_COPY, readPlanFile, removeTagsChecked, RUN_LEVEL, RUN_UNIT, UNDO_STEP, type ClusterSnapshot } from './apply-run.js';
+import { openAppliedRun, ownKey, PLAN_COPY, readPlanFile, removeTagsChecked, RUN_LEVEL, RUN_UNIT, UNDO_STEP, type ClusterSnapshot } from './apply-run.js';
 import type { PlanCluster } from './merge-plan.js';
 import { duplicateOfTag, recreateWrite, restoreDnd, restoreWrite, splitSurvivorUpdate, type DndCarry } from './merge-writes.js';
 import { forEachLimited } from './plan-run.js';
@@ -89,19 +88,7 @@ export async function runUndo(options: UndoOptions): Promise<UndoSummary> {
   const now = options.now ?? Date.now;
   const started = now();
   const runDir = join(options.reportDir, runId);
-  if (!existsSync(join(runDir, JOURNAL_FILE)) || !existsSync(join(runDir, PLAN_COPY))) {
-    throw new ConfigError(`No dedup run ${runId} in ${options.reportDir} (looked for ${join(runDir, JOURNAL_FILE)})`, '--undo');
-  }
-  const journal = RunJournal.open(join(runDir, JOURNAL_FILE));
-  const meta = journal.meta();
-  if (meta.mode !== APPLY_MODE.delete && meta.mode !== APPLY_MODE.keep) {
-    journal.close();
-    throw new ConfigError(`Run ${runId} is not a dedup apply (it is ${meta.mode ?? 'unknown'})`, '--undo');
-  }
-  if (meta.locationId !== api.locationId) {
-    journal.close();
-    throw new ConfigError(`Run ${runId} changed location ${meta.locationId}, not ${api.locationId}`, '--location');
-  }
+  const { journal } = openAppliedRun(options.reportDir, runId, api.locationId, '--undo', 'changed');
   const plan = readPlanFile(join(runDir, PLAN_COPY));
   if (!journal.step(RUN_UNIT, UNDO_STEP)) journal.finish(RUN_UNIT, UNDO_STEP, { startedAt: new Date(started).toISOString() });
   const outcomes = new Map<string, UndoClusterOutcome>();

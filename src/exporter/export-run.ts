@@ -9,9 +9,9 @@
  * The output is put in place only when every location finished; only then is
  * the state written. A failure anywhere leaves the previous file and state.
  */
+import { newRunId } from '../core/run-id.js';
 import { constants } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import PQueue from 'p-queue';
@@ -92,9 +92,6 @@ const NOTE_SEPARATOR = '\n\n---\n\n';
 /** Ranges walked at once in a location with more than four pages of contacts. */
 const DEFAULT_PARALLEL = 4;
 
-function newRunId(now: number): string {
-  return `${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
-}
 
 async function loadState(path: string | undefined): Promise<ExportState> {
   if (!path) return EMPTY_STATE;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newRunId } from '../core/run-id.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,9 +91,6 @@ export class ImportStoppedError extends HoopError {
 /** API errors that end the run (it can be resumed), not just one row. */
 const RUN_LEVEL = new Set(['UNAUTHORIZED', 'FORBIDDEN_LOCATION', 'MISSING_SCOPE', 'DAILY_BUDGET_EXHAUSTED', 'UNAVAILABLE', 'RATE_LIMITED']);
 
-function newRunId(now: number): string {
-  return `${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
-}
 
 function rawOf(item: SourceItem, headers: readonly string[]): Record<string, string> {
   if (item.kind === 'row') return { ...item.row.values };

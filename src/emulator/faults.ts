@@ -29,6 +29,10 @@ export interface FaultConfig {
   ambiguousRate: number;
   /** Share of requests answered 429 although the limit is not reached. @default 0 */
   rateLimitRate: number;
+  /** Share of requests slowed by a latency spike of `spikeMs` on top of the rest. @default 0 */
+  spikeRate: number;
+  /** How long a latency spike lasts. @default 1000 */
+  spikeMs: number;
   /** Seed of the fault dice, so a chaos run can be replayed. @default 1 */
   seed: number;
 }
@@ -40,6 +44,8 @@ export const DEFAULT_FAULTS: FaultConfig = {
   dropRate: 0,
   ambiguousRate: 0,
   rateLimitRate: 0,
+  spikeRate: 0,
+  spikeMs: 1000,
   seed: 1,
 };
 
@@ -159,7 +165,9 @@ export class FaultInjector {
   /** Decides the fault for one request. `write` says whether an ambiguous failure makes sense. */
   decide(operationId: string, write: boolean, header: string | undefined): FaultDecision {
     const c = this.config;
-    const base = c.latencyMs + (c.latencyJitterMs > 0 ? Math.floor(this.random() * c.latencyJitterMs) : 0);
+    // Spikes draw from the dice only when asked for, so that a seed without them replays as before.
+    const spike = c.spikeRate > 0 && this.random() < c.spikeRate ? c.spikeMs : 0;
+    const base = c.latencyMs + spike + (c.latencyJitterMs > 0 ? Math.floor(this.random() * c.latencyJitterMs) : 0);
     if (header) return finish({ latencyMs: base, ...parseFaultSpec(header) }, write);
     const plan = this.plan;
     const idx = plan.findIndex((p) => !p.operation || p.operation === operationId);

@@ -44,6 +44,12 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Where internal errors are reported. @default stderr */
   log?: (line: string) => void;
+  /**
+   * Called as each API request is routed, before it is checked or applied, with
+   * its operationId and how many API requests came so far (this one included).
+   * For chaos tests: a client can be killed at an exact request.
+   */
+  onRequest?: (operationId: string, count: number) => void;
 }
 
 export interface RunningEmulator {
@@ -76,6 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       contactUniqueIdentifiers: options.uniqueIdentifiers ?? ['email', 'phone'],
     },
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    onRequest: options.onRequest,
   });
   state.ensureDefaultTenant();
   const home = store.location(state.tenant.locationId)!;

@@ -97,7 +97,7 @@ export function createEmulatorServer(state: EmulatorState): Server {
     const match = router.match(method, url.pathname);
     if (!match) return fail(new ApiError(404, `Cannot ${method} ${url.pathname}`));
     const { route, params } = match;
-    state.stats.countOperation(route.operationId);
+    state.routedRequest(route.operationId);
 
     const version = req.headers.version;
     if (typeof version !== 'string' || version === '') return fail(new ApiError(400, 'Version header was not found'));

@@ -67,6 +67,9 @@ export class EmulatorState {
   readonly stats = new EmulatorStats();
   readonly tenant: DefaultTenant;
   readonly log: (line: string) => void;
+  /** API requests routed since start; never reset, unlike the stats. */
+  routed = 0;
+  private readonly onRequest: ((operationId: string, count: number) => void) | undefined;
 
   constructor(opts: {
     store: EmulatorStore;
@@ -74,7 +77,9 @@ export class EmulatorState {
     faults: Partial<FaultConfig>;
     tenant: DefaultTenant;
     log: (line: string) => void;
+    onRequest?: (operationId: string, count: number) => void;
   }) {
+    this.onRequest = opts.onRequest;
     this.store = opts.store;
     this.limiter = new RateLimiter(opts.rate);
     this.faults = new FaultInjector(opts.faults);
@@ -88,6 +93,13 @@ export class EmulatorState {
       }
       return out;
     };
+  }
+
+  /** Counts an API request as it is routed and tells the observer, if any. */
+  routedRequest(operationId: string): void {
+    this.stats.countOperation(operationId);
+    this.routed++;
+    this.onRequest?.(operationId, this.routed);
   }
 
   defaultLocation(): LocationSettings {

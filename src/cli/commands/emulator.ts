@@ -20,6 +20,8 @@ export interface EmulatorArgs {
   'drop-rate': number;
   'ambiguous-rate': number;
   'rate-limit-rate': number;
+  'spike-rate': number;
+  'spike-ms': number;
   'fault-seed': number;
   'search-lag-ms': number;
   'retry-after': boolean;
@@ -28,11 +30,11 @@ export interface EmulatorArgs {
 }
 
 function check(args: EmulatorArgs): void {
-  for (const k of ['fail-rate', 'drop-rate', 'ambiguous-rate', 'rate-limit-rate'] as const) {
+  for (const k of ['fail-rate', 'drop-rate', 'ambiguous-rate', 'rate-limit-rate', 'spike-rate'] as const) {
     const v = args[k];
     if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`Expected --${k} to be a number between 0 and 1, got ${String(v)}`, `--${k}`);
   }
-  for (const k of ['port', 'rate-max', 'rate-interval-ms', 'daily-limit', 'latency-ms', 'latency-jitter-ms', 'search-lag-ms'] as const) {
+  for (const k of ['port', 'rate-max', 'rate-interval-ms', 'daily-limit', 'latency-ms', 'latency-jitter-ms', 'spike-ms', 'search-lag-ms'] as const) {
     const v = args[k];
     if (!Number.isInteger(v) || v < 0) throw new UsageError(`Expected --${k} to be an integer >= 0, got ${String(v)}`, `--${k}`);
   }
@@ -69,6 +71,8 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
       .option('drop-rate', { type: 'number', default: 0, describe: 'Share of requests whose connection is closed before any response' })
       .option('ambiguous-rate', { type: 'number', default: 0, describe: 'Share of writes applied, then answered 5xx or dropped' })
       .option('rate-limit-rate', { type: 'number', default: 0, describe: 'Share of requests answered 429 below the limit' })
+      .option('spike-rate', { type: 'number', default: 0, describe: 'Share of requests slowed by a latency spike' })
+      .option('spike-ms', { type: 'number', default: 1000, describe: 'Length of a latency spike' })
       .option('fault-seed', { type: 'number', default: 1, describe: 'Seed of the fault dice, to replay a chaos run' })
       .option('search-lag-ms', { type: 'number', default: 0, describe: 'How long a write takes to appear in /contacts/search' })
       .option('retry-after', { type: 'boolean', default: true, describe: 'Send Retry-After on 429 (--no-retry-after to omit it)' })
@@ -100,6 +104,8 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
         dropRate: args['drop-rate'],
         ambiguousRate: args['ambiguous-rate'],
         rateLimitRate: args['rate-limit-rate'],
+        spikeRate: args['spike-rate'],
+        spikeMs: args['spike-ms'],
         seed: args['fault-seed'],
       },
     });

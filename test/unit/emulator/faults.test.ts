@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultInjector, parseFaultSpec } from '../../../src/emulator/faults.js';
+import { FaultInjector, parseFaultSpec, seededRandom } from '../../../src/emulator/faults.js';
 
 describe('parseFaultSpec', () => {
   it.each([
@@ -48,6 +48,24 @@ describe('FaultInjector', () => {
     expect(run()).toEqual(a);
     const kinds = new Set(a.map((d) => d.kind));
     expect(kinds).toEqual(new Set([undefined, 'status', 'drop', 'ambiguous', 'rate-limit']));
+  });
+
+  it('adds latency spikes at the configured share, on top of the fixed latency', () => {
+    const f = new FaultInjector({ latencyMs: 10, spikeRate: 0.1, spikeMs: 700, seed: 3 });
+    const latencies = Array.from({ length: 2000 }, () => f.decide('get-contact', false, undefined).latencyMs);
+    expect(new Set(latencies)).toEqual(new Set([10, 710]));
+    const spikes = latencies.filter((l) => l === 710).length;
+    expect(spikes).toBeGreaterThan(140);
+    expect(spikes).toBeLessThan(260);
+  });
+
+  it('replays a seed without spikes exactly as before spikes existed', () => {
+    const withField = new FaultInjector({ failRate: 0.3, seed: 5, spikeRate: 0 });
+    const without = new FaultInjector({ failRate: 0.3, seed: 5 });
+    const a = Array.from({ length: 100 }, () => withField.decide('upsert-contact', true, undefined));
+    expect(Array.from({ length: 100 }, () => without.decide('upsert-contact', true, undefined))).toEqual(a);
+    const r = seededRandom(5);
+    expect(a.map((d) => d.kind === 'status')).toEqual(Array.from({ length: 100 }, () => { const hit = r() < 0.3; if (hit) r(); return hit; }));
   });
 
   it('serves a scripted plan before the rates, matching the operation', () => {

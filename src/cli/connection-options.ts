@@ -3,7 +3,7 @@ import { HoopClient } from '../api/client.js';
 import { resolveBaseUrl, resolveToken } from '../api/credentials.js';
 import { ContactsApi } from '../api/endpoints.js';
 import type { RateGovernor } from '../api/rate-governor.js';
-import { createLogger, type Logger } from '../core/logger.js';
+import { createLogger, maskPii, type Logger } from '../core/logger.js';
 
 /** The flags every command that talks to the platform shares, and the client they build. */
 
@@ -23,12 +23,23 @@ export function withConnectionOptions<T>(y: Argv<T>, locationRequired = true): A
     .option('token-file', { type: 'string', describe: 'File holding the access token (else HOOPAI_TOKEN)' })
     .option('token', { type: 'string', hidden: true, describe: 'Refused: a token on the command line leaks into shell history' })
     .option('log-level', { type: 'string', default: 'warn', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], describe: 'Log level on stderr' })
-    .option('mask-pii', { type: 'boolean', default: false, describe: 'Mask emails and phones in log lines (a***@example.com, +1415*****01)' }) as unknown as Argv<T>;
+    .option('mask-pii', { type: 'boolean', default: false, describe: 'Mask emails and phones in every line on stderr: logs, messages, the error (a***@example.com, +1415*****01)' }) as unknown as Argv<T>;
 }
 
 /** The logger the connection flags ask for: level, and masking of emails and phones. */
 export function loggerFor(args: Pick<ConnectionArgs, 'log-level' | 'mask-pii'>): Logger {
   return createLogger({ level: args['log-level'], maskPii: args['mask-pii'] === true });
+}
+
+/**
+ * Where a command's own lines for the user go when they are not its output
+ * (warnings, estimates, a summary while the data is on stdout): stderr,
+ * masked as the logs are under `--mask-pii`, since both end up in the same
+ * terminal scrollback and CI logs.
+ */
+export function stderrLines(args: Pick<ConnectionArgs, 'mask-pii'>, stream: { write(text: string): unknown } = process.stderr): (line: string) => void {
+  const mask = args['mask-pii'] === true;
+  return (line) => void stream.write(`${mask ? maskPii(line) : line}\n`);
 }
 
 export interface Connected {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { describeFailure, EXIT, UsageError, type ExitCode } from '../core/errors.js';
+import { maskPii } from '../core/logger.js';
 import type { CommandDef } from './command.js';
 import { apiCommand } from './commands/api.js';
 import { dedupCommand } from './commands/dedup.js';
@@ -45,11 +46,33 @@ export async function runCli(argv: string[], io: { stderr: (s: string) => void }
     await parser.parseAsync();
   } catch (err) {
     const { exitCode: code, message } = describeFailure(err);
-    io.stderr(`hoop-etl: ${message}\n`);
+    io.stderr(failureLine(argv, message));
     if (err instanceof UsageError && !err.path) io.stderr('Run hoop-etl --help for usage.\n');
     return code;
   }
   return exitCode;
+}
+
+/**
+ * Whether `argv` asks for `--mask-pii`, read the way yargs reads the flag
+ * (`--mask-pii`, `--mask-pii=true`, `--maskPii`, `--no-mask-pii`). The final
+ * error line needs it even when the command's own parse failed before the
+ * flag was read (a bad `--mode` quoting an email, an unknown option).
+ */
+export function asksToMaskPii(argv: readonly string[]): boolean {
+  try {
+    const parsed = yargs([...argv]).option('mask-pii', { type: 'boolean' }).help(false).version(false).exitProcess(false).parseSync();
+    return parsed['mask-pii'] === true;
+  } catch {
+    // An argv yargs cannot read at all: mask if the flag is anywhere in it.
+    return argv.some((a) => /^--(mask-pii|maskPii)(=true)?$/.test(a));
+  }
+}
+
+/** The line a failure ends with, masked like the logs when `--mask-pii` is on: messages quote values (a setting, a cell, a flag). */
+function failureLine(argv: readonly string[], message: string): string {
+  const line = `hoop-etl: ${message}\n`;
+  return asksToMaskPii(argv) ? maskPii(line) : line;
 }
 
 function isMain(): boolean {
@@ -71,7 +94,7 @@ if (isMain()) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`hoop-etl: ${describeFailure(err).message}\n`);
+      process.stderr.write(failureLine(hideBin(process.argv), describeFailure(err).message));
       process.exitCode = EXIT.incomplete;
     },
   );

@@ -13,7 +13,7 @@ import { admin } from '../helpers/http.js';
  *   trace level, every report, journal, plan, page, export and state file),
  *   in clear, base64 or URL-encoded, including failed, stopped and crashed runs;
  * - report, journal, plan and export files are readable by their owner only;
- * - `--mask-pii` keeps emails and phones out of the logs;
+ * - `--mask-pii` keeps emails and phones out of stderr: the logs and the final error line;
  * - every CSV written escapes cells a spreadsheet would run as formulas;
  * - a plain http:// base URL outside loopback is refused (exit 2).
  */
@@ -281,6 +281,47 @@ describe('--mask-pii', () => {
     expect(masked).toMatch(/"level":10/);
     expect(masked).toContain('g***@example.com');
     expect(shown(masked)).toEqual([]);
+  }, 120_000);
+
+  it('masks the final error line too, whose message quotes a setting or a flag value (import, run, export); without it the values show', async () => {
+    // Regression: the logs were masked, but `hoop-etl: ...` quoted the values in clear.
+    const emu = await tokenEmulator();
+    const dir = freshDir('mask-errors');
+    const csv = join(dir, 'contacts.csv');
+    writeFileSync(csv, CSV);
+    const EMAIL = 'grace.hopper@example.com';
+    const PHONE = '(415) 555-0199';
+    const pipeline = join(dir, 'import.yaml');
+    // Values pasted into the wrong settings: each error quotes what it got.
+    writeFileSync(pipeline, [`job: import`, `location: ${emu.locationId}`, 'source: { file: contacts.csv }', 'mapping: { email: Email, phone: { column: Phone, transform: e164, defaultCountry: US } }', `blanks: ${EMAIL}`, `collisions: "${PHONE}"`, ''].join('\n'));
+    const env = envFor(emu, { HOOPAI_TOKEN: TOKEN });
+    const commands = [
+      ['import', csv, '--location', emu.locationId, '--pipeline', pipeline],
+      ['run', pipeline],
+      ['import', csv, '--location', emu.locationId, '--mode', EMAIL],
+      ['export', '--location', emu.locationId, '--out', join(dir, 'x.csv'), '--since', EMAIL],
+    ];
+    const stderrOf = async (mask: string[]): Promise<string[]> => {
+      const runs = await Promise.all(commands.map((c) => runCli([...c, '--log-level', 'trace', ...mask], env)));
+      expect(runs.map((r) => r.status)).toEqual([2, 2, 2, 2]);
+      return runs.map((r) => r.stderr);
+    };
+
+    const plain = await stderrOf([]);
+    for (const text of plain.slice(0, 2)) expect(text).toMatch(new RegExp(`^hoop-etl: Invalid pipeline file .*got '${EMAIL}'.*got '\\(415\\) 555-0199'`, 's'));
+    for (const text of plain.slice(2)) expect(text).toContain(EMAIL);
+
+    const masked = await stderrOf(['--mask-pii']);
+    for (const text of masked) {
+      expect(text).toMatch(/^hoop-etl: /);
+      expect(text).not.toContain(EMAIL);
+      expect(text).not.toMatch(/grace\.hopper|555-0199/);
+      expect(text).toContain('g***@example.com');
+    }
+    for (const text of masked.slice(0, 2)) expect(text).toContain("got '(415) ***-**99'");
+    // Nothing but the values changed: the line, the setting and the position are all there.
+    expect(masked[0]).toContain("line 5, column 9: blanks: expected one of keep, clear, got 'g***@example.com'");
+    expect((await admin(emu, 'GET', '/stats')).requests).toBe(0);
   }, 120_000);
 });
 

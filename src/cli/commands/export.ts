@@ -6,7 +6,7 @@ import { loadPipeline, parsePipeline, type ExportPipeline, type PipelineOverride
 import { UsageError, type ExitCode } from '../../core/errors.js';
 import { runExport, type ExportSummary } from '../../exporter/export-run.js';
 import type { CommandDef } from '../command.js';
-import { loggerFor, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
+import { loggerFor, stderrLines, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
 import { progressReporter } from '../progress.js';
 
 export interface ExportArgs extends ConnectionArgs {
@@ -113,7 +113,8 @@ export async function executeExport(pipeline: ExportPipeline, args: ConnectionAr
   const baseUrl = resolveBaseUrl(args['base-url'], env);
   const apis = new Map(pipeline.locations.map((loc) => [loc, new ContactsApi(new HoopClient({ baseUrl, token: tokens.get(loc)!, locationId: loc, logger }))]));
   const toStdout = pipeline.export.out === '-';
-  const tell = (line: string): void => void (toStdout ? process.stderr : process.stdout).write(`${line}\n`);
+  const say = stderrLines(args);
+  const tell = toStdout ? say : (line: string): void => void process.stdout.write(`${line}\n`);
   const progress = progressReporter(process.stderr);
   // Ctrl-C or a stop signal: drop the temporary file, keep the previous file and state.
   const interrupt = new AbortController();
@@ -125,7 +126,7 @@ export async function executeExport(pipeline: ExportPipeline, args: ConnectionAr
     signal: interrupt.signal,
     apiFor: (loc) => apis.get(loc)!,
     logger,
-    say: (l) => process.stderr.write(`${l}\n`),
+    say,
     onProgress: (p) => progress.update(p.exported, p.total),
   }).finally(() => {
     progress.done();

@@ -1,7 +1,7 @@
 import { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
 import type { RowProblem } from '../core/row.js';
 import { parseNanpDigits } from './phone-nanp.js';
-import { fail, optionError, type TransformResult } from './result.js';
+import { fail, optionError, succeed, type TransformResult } from './result.js';
 import { trimText } from './text.js';
 
 /**
@@ -9,8 +9,13 @@ import { trimText } from './text.js';
  * with its default metadata, `isValid()`), so what we send is what it stores.
  *
  * Decisions:
- * - Excel's scientific notation (`4.15555E+09`) is always a failed row: Excel
- *   kept six significant digits, and the lost digits cannot be told from zeros.
+ * - A spreadsheet's scientific notation is read when it writes every digit
+ *   of a whole number (`4.155550101E+09` is 4155550101: Excel writes that
+ *   for 4155550101 in a column too narrow for it), and fails the row with
+ *   PHONE_SCIENTIFIC_NOTATION when it writes fewer digits than the number has
+ *   (`4.15555E+09`: Excel kept six significant digits, and the last four
+ *   cannot be told from zeros, so even a number that really ends in zeros is
+ *   refused rather than guessed).
  * - A float rendering of an intact number (`4155550101.0`, from Excel or
  *   pandas) is repaired: every digit is still there.
  * - Excel's text markers are removed: a leading `'` and the `="…"` wrapper.
@@ -115,7 +120,7 @@ export function resolveCountry(raw: string): CountryCode | undefined {
   return COUNTRY_ALIASES[key];
 }
 
-const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
+const SCIENTIFIC = /^([+-]?)(\d+)(?:[.,](\d+))?[eE]([+-]?\d+)$/;
 const FLOAT_OF_INTEGER = /^(\+?\d{5,})[.,]0+$/;
 const EXTENSION = /\s*(?:(?:ext|extn|extension|x)\.?|#|;\s*ext=)\s*(\d{1,7})$/i;
 const PHONE_CHARS = /^\+?[\d ().\-/]+$/;
@@ -154,11 +159,11 @@ export function toE164(raw: string, options: PhoneOptions = {}): PhoneResult {
   if (s === '') return fail('BLANK_VALUE', 'Phone is blank');
   s = s.replace(/^="(.*)"$/s, '$1').replace(/^'/, '').trim();
 
-  if (SCIENTIFIC.test(s)) {
-    return fail(
-      'PHONE_SCIENTIFIC_NOTATION',
-      'Phone was mangled by Excel: it is in scientific notation (like 4.15555E+09), so its last digits are lost; re-export the column formatted as text',
-    );
+  const scientific = SCIENTIFIC.exec(s);
+  if (scientific) {
+    const expanded = expandScientific(scientific);
+    if (!expanded.ok) return expanded;
+    s = expanded.value;
   }
   s = s.replace(FLOAT_OF_INTEGER, '$1');
   s = s.replace(UNICODE_DASHES, '-').replace(SPACES, ' ').trim();
@@ -192,6 +197,30 @@ export function toE164(raw: string, options: PhoneOptions = {}): PhoneResult {
   const reason = LENGTH_REASONS[validatePhoneNumberLength(s, country) ?? ''] ?? 'not a valid number';
   const where = s.startsWith('+') ? '' : ` for ${country}`;
   return fail('INVALID_PHONE', `Phone is not valid: it is ${reason}${where}`);
+}
+
+/**
+ * A number in scientific notation (`4.155550101E+09`, `4,155550101e9`) ->
+ * its digits, when the mantissa writes every digit of a whole number. Fewer
+ * digits than the number has means a spreadsheet rounded it: a failed row
+ * that says how many digits it kept.
+ */
+function expandScientific(m: RegExpExecArray): TransformResult<string> {
+  const [, sign, whole, fraction = '', exponentText] = m as unknown as [string, string, string, string | undefined, string];
+  const exponent = Number(exponentText);
+  const written = `${whole}${fraction}`.replace(/^0+/, '');
+  const length = whole.replace(/^0+/, '').length + exponent;
+  if (sign === '' && exponent >= 0 && written !== '' && fraction.length < exponent) {
+    const lost = exponent - fraction.length;
+    return fail(
+      'PHONE_SCIENTIFIC_NOTATION',
+      `Phone was mangled by Excel: it is in scientific notation with ${written.length} of the number's ${length} digits written (like 4.15555E+09), so the last ${lost} digits are lost; re-export the column formatted as text`,
+    );
+  }
+  if (sign !== '') return fail('INVALID_PHONE', 'Phone is not valid: it is a signed number in scientific notation');
+  if (exponent < 0 || !/^0*$/.test(fraction.slice(exponent))) return fail('INVALID_PHONE', 'Phone is not valid: it is a number in scientific notation with a fraction');
+  const digits = `${whole}${fraction.slice(0, exponent)}`.replace(/^0+/, '');
+  return digits === '' ? fail('INVALID_PHONE', 'Phone is not valid: it is zero') : succeed(digits);
 }
 
 /**

@@ -29,19 +29,62 @@ describe('toE164: mixed formats', () => {
 
 describe('toE164: Excel number renderings', () => {
   it.each([
-    ['4.15555E+09'],
-    ['4.15555e+09'],
-    ['4,15555E+09'],
-    ['4.155550101E+09'],
-    ['1.41555E+10'],
-  ])('%s is a failed row: Excel lost digits', (raw) => {
+    ['4.15555E+09', 6, 10, 4],
+    ['4.15555e+09', 6, 10, 4],
+    ['4,15555E+09', 6, 10, 4],
+    ['1.41555E+10', 6, 11, 5],
+    // 4155550100 or a rounded 4155550101: no one can tell, so it is refused too.
+    ['4.1555501E+09', 8, 10, 2],
+    ['4.15555010E+09', 9, 10, 1],
+    ['4.155550101E+10', 10, 11, 1],
+    ['4E+09', 1, 10, 9],
+  ])('%s is a failed row: %i of %i digits written, the last %i lost', (raw, written, length, lost) => {
     const r = toE164(raw, US);
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.problem.code).toBe('PHONE_SCIENTIFIC_NOTATION');
-      expect(r.problem.message).toMatch(/Excel/);
-      expect(r.problem.message).toMatch(/digits are lost/);
+      expect(r.problem.message).toBe(
+        `Phone was mangled by Excel: it is in scientific notation with ${written} of the number's ${length} digits written (like 4.15555E+09), so the last ${lost} digits are lost; re-export the column formatted as text`,
+      );
     }
+  });
+
+  // Regression: 4.155550101e9 was refused as "digits lost" though it writes all ten.
+  it.each([
+    ['4.155550101E+09', '+14155550101'],
+    ['4.155550101e9', '+14155550101'],
+    ['4.155550101E9', '+14155550101'],
+    ['4,155550101E+09', '+14155550101'],
+    ['4.155550100E+09', '+14155550100'],
+    ['1.4155550101E+10', '+14155550101'],
+  ])('%s writes every digit: read as %s', (raw, expected) => {
+    expect(toE164(raw, US)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['4.1555501010E+09', '+14155550101'], // a trailing zero past the point: still whole
+    ["'4.155550101E+09", '+14155550101'],
+    ['41.55550101E+08', '+14155550101'],
+    ['4155550101E0', '+14155550101'],
+  ])('%s -> %s', (raw, expected) => {
+    expect(toE164(raw, US)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['4.1555501015E+09', /with a fraction/],
+    ['4.155550101E-09', /with a fraction/],
+    ['-4.155550101E+09', /signed/],
+    ['+4.155550101E+09', /signed/],
+    ['0E+00', /zero/],
+    ['4.155550101E+09 x12', /characters/],
+  ])('%s is not a phone: %s', (raw, message) => {
+    const r = toE164(raw, US);
+    expect(r).toMatchObject({ ok: false, problem: { code: 'INVALID_PHONE' } });
+    if (!r.ok) expect(r.problem.message).toMatch(message);
+  });
+
+  it('an expanded number is checked like any other: ten digits that are no US number fail as such', () => {
+    expect(toE164('2.222222222E+09', US)).toMatchObject({ ok: false, problem: { code: 'INVALID_PHONE', message: 'Phone is not valid: it is not a valid number for US' } });
   });
 
   it.each([

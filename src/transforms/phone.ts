@@ -1,4 +1,4 @@
-import { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
+import { isSupportedCountry, Metadata, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
 import type { RowProblem } from '../core/row.js';
 import { parseNanpDigits } from './phone-nanp.js';
 import { fail, optionError, succeed, type TransformResult } from './result.js';
@@ -25,11 +25,13 @@ import { trimText } from './text.js';
  *   `extension: 'reject'` it fails the row with `PHONE_HAS_EXTENSION`.
  * - A number without `+` is read with the row's country, else the default
  *   country. A leading `00` that does not parse that way is read as `+`.
+ * - A `+` followed by a calling code no country has (`+999`) fails with
+ *   PHONE_UNKNOWN_COUNTRY_CODE: it has a country code, a wrong one.
  * - Free text around a number (`call 415…`, two numbers in a cell) is not
  *   searched for a number: the cell is rejected.
  */
 
-export type PhoneProblemCode = 'BLANK_VALUE' | 'INVALID_PHONE' | 'PHONE_SCIENTIFIC_NOTATION' | 'PHONE_HAS_EXTENSION' | 'UNKNOWN_COUNTRY';
+export type PhoneProblemCode = 'BLANK_VALUE' | 'INVALID_PHONE' | 'PHONE_SCIENTIFIC_NOTATION' | 'PHONE_HAS_EXTENSION' | 'PHONE_UNKNOWN_COUNTRY_CODE' | 'UNKNOWN_COUNTRY';
 
 export interface PhoneOptions {
   /**
@@ -194,9 +196,31 @@ export function toE164(raw: string, options: PhoneOptions = {}): PhoneResult {
   const value = parseValid(s, country) ?? (s.startsWith('00') ? parseValid(`+${s.slice(2)}`, country) : undefined);
   if (value) return extension === undefined ? { ok: true, value } : { ok: true, value, extension };
 
+  if (s.startsWith('+')) {
+    const unknown = unknownCallingCode(s.replace(NOT_DIGIT, ''));
+    if (unknown !== undefined) return fail('PHONE_UNKNOWN_COUNTRY_CODE', `Phone is not valid: no country uses calling code +${unknown}`);
+  }
   const reason = LENGTH_REASONS[validatePhoneNumberLength(s, country) ?? ''] ?? 'not a valid number';
   const where = s.startsWith('+') ? '' : ` for ${country}`;
   return fail('INVALID_PHONE', `Phone is not valid: it is ${reason}${where}`);
+}
+
+let metadata: { hasCallingCode(code: string): boolean | undefined } | undefined;
+
+/**
+ * The digits after a `+` -> the calling code they would start with when no
+ * country (or international service, such as +800) has one: calling codes
+ * are one to three digits and none is the start of another, so when none of
+ * the first three prefixes is one, the first three digits are no code.
+ * `undefined` when a prefix is a code (the number is wrong in another way),
+ * or when there are fewer than three digits (`+9` may be the start of +90:
+ * it is too short).
+ */
+function unknownCallingCode(digits: string): string | undefined {
+  if (digits.length < 3) return undefined;
+  metadata ??= new Metadata() as unknown as { hasCallingCode(code: string): boolean | undefined };
+  for (let n = 1; n <= 3; n++) if (metadata.hasCallingCode(digits.slice(0, n))) return undefined;
+  return digits.slice(0, 3);
 }
 
 /**

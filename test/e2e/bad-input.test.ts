@@ -281,7 +281,7 @@ const CASES: Case[] = [
       inv(7, 'INVALID_PHONE'),
       inv(8, 'INVALID_PHONE'),
       inv(9, 'INVALID_PHONE'),
-      inv(13, 'INVALID_PHONE'),
+      inv(13, 'PHONE_UNKNOWN_COUNTRY_CODE'),
     ],
     contacts: {
       'pgood@example.com': { phone: '+14155550100' },

@@ -190,6 +190,33 @@ describe('toE164: failures', () => {
     }
   });
 
+  // Regression: +999 was reported as "missing its country code" though it has one, a wrong one.
+  it.each([
+    ['+999 1234 5678', '+999'],
+    ['+999', '+999'],
+    ['+210 123 4567', '+210'],
+    ['+0 1234 5678', '+012'],
+    ['+(969) 123-4567', '+969'],
+  ])('%j -> PHONE_UNKNOWN_COUNTRY_CODE (%s)', (raw, code) => {
+    expect(toE164(raw, US)).toEqual({ ok: false, problem: { code: 'PHONE_UNKNOWN_COUNTRY_CODE', message: `Phone is not valid: no country uses calling code ${code}` } });
+  });
+
+  it.each([
+    ['+9', /too short/], // may be the start of +90
+    ['+99', /too short/],
+    ['+44 20 7946 095', /not a valid number/], // a known code, a wrong number
+    ['+1 415 555 010', /too short/],
+    ['+212 123', /too short/],
+  ])('%j has or may have a real calling code: INVALID_PHONE, %s', (raw, message) => {
+    const r = toE164(raw, US);
+    expect(r).toMatchObject({ ok: false, problem: { code: 'INVALID_PHONE' } });
+    if (!r.ok) expect(r.problem.message).toMatch(message);
+  });
+
+  it('a calling code of an international service, not a country, is known', () => {
+    expect(toE164('+800 1234 5678', US)).toEqual({ ok: true, value: '+80012345678' });
+  });
+
   it('never quotes the cell in its message', () => {
     const r = toE164('415555010', US);
     expect(!r.ok && r.problem.message).not.toContain('415555010');

@@ -12,14 +12,12 @@
  *   node --import tsx test/bench/client-throughput.ts [--seconds 30] [--callers 20]
  * All traffic is on 127.0.0.1; the run stops by itself.
  */
-import { spawn } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HoopClient } from '../../src/api/client.js';
 import { ContactsApi } from '../../src/api/endpoints.js';
+import { startEmulatorChild } from './emulator-child.js';
+import { recordFigure } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,27 +35,17 @@ const INTERVAL = Number(values['interval-ms']);
 const LATENCY = Number(values['latency-ms']);
 const WARMUP_MS = Math.min(5_000, (SECONDS * 1000) / 6);
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(root, 'dist/cli/main.js');
-
 async function main(): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [cli, 'emulator', '--port', '0', '--rate-max', String(MAX), '--rate-interval-ms', String(INTERVAL), '--latency-ms', String(LATENCY), '--daily-limit', '0'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const emu = await startEmulatorChild({
+    args: ['--rate-max', String(MAX), '--rate-interval-ms', String(INTERVAL), '--latency-ms', String(LATENCY), '--daily-limit', '0'],
+    inheritStderr: true,
+  });
+  const { url, locationId, token } = emu;
   const killer = setTimeout(() => {
-    child.kill('SIGKILL');
+    emu.proc.kill('SIGKILL');
     process.exit(1);
   }, (SECONDS + 60) * 1000);
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-    });
-    const m = /listening on (\S+) location=(\S+) token=(\S+)/.exec(line);
-    if (!m) throw new Error(`unexpected emulator line: ${line}`);
-    const [, url, locationId, token] = m as unknown as [string, string, string, string];
 
     const api = new ContactsApi(new HoopClient({ baseUrl: url, token, locationId }));
     const start = Date.now();
@@ -96,9 +84,45 @@ async function main(): Promise<void> {
     process.stdout.write(`\nclient errors: ${errors}; retries: ${api.client.stats.retries}\n`);
     process.stdout.write(`${ratio >= 0.97 ? 'GOAL MET' : 'GOAL MISSED'}  throughput ratio ${ratio.toFixed(3)} (goal >= 0.97)\n`);
     process.stdout.write(`${share429 < 0.005 ? 'GOAL MET' : 'GOAL MISSED'}  429 share ${(share429 * 100).toFixed(2)}% (goal < 0.5%)\n`);
+
+    const bench = 'client-throughput';
+    const setup = `${CALLERS} callers, ${LATENCY} ms latency, ${SECONDS} s`;
+    recordFigure({
+      bench,
+      figure: 'limit-ratio',
+      label: `requests/s after ${(WARMUP_MS / 1000).toFixed(0)} s warm-up / the emulator's limit (${setup})`,
+      value: ratio,
+      unit: 'of limit',
+      goal: 0.97,
+      comparator: '>=',
+      baseline: { what: `emulator's configured limit, ${MAX} per ${INTERVAL} ms`, value: limit, unit: 'req/s' },
+      note: `achieved ${achieved.toFixed(1)} req/s; ${errors} client errors, ${api.client.stats.retries} retries`,
+      digits: 3,
+    });
+    recordFigure({
+      bench,
+      figure: '429-share',
+      label: 'share of requests answered 429',
+      value: share429 * 100,
+      unit: '%',
+      goal: 0.5,
+      comparator: '<',
+      note: `${stats.rateLimited} of ${stats.requests} requests (emulator's count)`,
+      digits: 2,
+    });
+    recordFigure({
+      bench,
+      figure: 'window-peak',
+      label: 'most requests arriving in one window of the emulator',
+      value: stats.windowPeaks[locationId] ?? 0,
+      unit: 'requests',
+      goal: MAX,
+      comparator: '<=',
+      digits: 0,
+    });
   } finally {
     clearTimeout(killer);
-    child.kill('SIGTERM');
+    await emu.stop(5_000);
   }
 }
 

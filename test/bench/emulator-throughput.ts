@@ -34,8 +34,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CLI, ROOT, startEmulatorChild as spawnEmulator, type EmulatorChild } from './emulator-child.js';
+import { recordFigure, type Baseline } from './report.js';
 
 // ---------------------------------------------------------------- options
 
@@ -87,8 +88,6 @@ const BASE_DATE_MS = Date.UTC(2024, 0, 1);
 const MINUTE_MS = 60_000;
 const TAG_GROUPS = 4;
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'dist/cli/main.js');
 
 // ---------------------------------------------------------------- hard stop and children
 
@@ -393,7 +392,7 @@ function seedContact(i: number): Record<string, unknown> {
 // ---------------------------------------------------------------- emulator helpers
 
 interface Emulator {
-  child: Child;
+  child: EmulatorChild;
   url: string;
   locationId: string;
   token: string;
@@ -401,13 +400,11 @@ interface Emulator {
   headers: Record<string, string>;
 }
 
-const LISTEN_RE = /^HoopAI emulator listening on (http:\/\/\S+) location=(\S+) token=(\S+)$/;
-
 async function startEmulatorChild(): Promise<Emulator> {
-  const child = await spawnNode([...EMULATOR_NODE_ARGS, CLI, 'emulator', '--host', '127.0.0.1', '--port', '0', '--rate-max', '0', '--daily-limit', '0'], LISTEN_RE);
-  const m = LISTEN_RE.exec(child.firstLine);
-  if (!m) throw new Error(`unexpected first line from the emulator: ${child.firstLine}`);
-  const [, url, locationId, token] = m as unknown as [string, string, string, string];
+  const child = await spawnEmulator({ args: ['--rate-max', '0', '--daily-limit', '0'], nodeArgs: EMULATOR_NODE_ARGS });
+  children.add(child.proc);
+  child.proc.on('exit', () => children.delete(child.proc));
+  const { url, locationId, token } = child;
   if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(url)) throw new Error(`emulator is not on 127.0.0.1: ${url}`);
   return {
     child,
@@ -541,6 +538,8 @@ interface Row {
   unit: string;
   goal?: number;
   note?: string;
+  /** The id it is recorded under for docs/benchmarks.md (rows with a goal). */
+  figure?: string;
 }
 
 const fmt = (n: number, digits = 0): string =>
@@ -610,21 +609,21 @@ interface Report {
 
 async function searchPhase(emu: Emulator, out: Report): Promise<number> {
   const serverPid = emu.child.proc.pid;
-  const results: Array<[string, WalkResult]> = [];
+  const results: Array<[string, string, WalkResult]> = [];
   await walk(emu, {}, 'searchAfter', 5); // JIT warm-up; also builds the default-sort result
   const full = await walk(emu, {}, 'searchAfter');
-  results.push(['search, default sort, searchAfter walk', full]);
+  results.push(['search-default', 'search, default sort, searchAfter walk', full]);
   const tagged = await walk(emu, { filters: [{ field: 'tags', operator: 'eq', value: tagOf(0) }] }, 'searchAfter');
-  results.push([`search, tags eq ${tagOf(0)}, searchAfter walk`, tagged]);
+  results.push(['search-tags', `search, tags eq ${tagOf(0)}, searchAfter walk`, tagged]);
   const from = new Date(BASE_DATE_MS + Math.floor(CONTACTS / 4) * MINUTE_MS).toISOString();
   const to = new Date(BASE_DATE_MS + Math.floor((CONTACTS * 3) / 4) * MINUTE_MS).toISOString();
   const ranged = await walk(emu, { filters: [{ field: 'dateAdded', operator: 'range', value: { gte: from, lt: to } }] }, 'searchAfter');
-  results.push(['search, dateAdded range, searchAfter walk', ranged]);
+  results.push(['search-date-range', 'search, dateAdded range, searchAfter walk', ranged]);
   const paged = await walk(emu, { sort: [{ field: 'dateAdded', direction: 'desc' }] }, 'page', 20);
-  results.push(['search, page 1..20, dateAdded desc', paged]);
+  results.push(['search-page-numbers', 'search, page 1..20, dateAdded desc', paged]);
 
-  for (const [name, w] of results) {
-    out.rows.push({ metric: `${name} (${fmt(w.contacts)} contacts, ${w.pages} pages)`, measured: w.pagesPerSecond, unit: 'pages/s', goal: GOAL_PAGES_PER_S });
+  for (const [figure, name, w] of results) {
+    out.rows.push({ metric: `${name} (${fmt(w.contacts)} contacts, ${w.pages} pages)`, measured: w.pagesPerSecond, unit: 'pages/s', goal: GOAL_PAGES_PER_S, figure });
     out.notes.push(`${name}: first page ${fmt(w.firstPageMs)} ms (it filters and sorts the location), ${cpuNote(w.cpu, true)}${w.problem ? `; PROBLEM: ${w.problem}` : ''}`);
   }
 
@@ -663,7 +662,7 @@ async function upsertPhase(emu: Emulator, out: Report): Promise<number> {
   const up = await runLoad(emu.client, UPSERTS, CONCURRENCY, (i) => ({ method: 'POST', path: '/contacts/upsert', body: bodies[i]! }), emu.headers, serverPid);
   const created = (await contactCount(emu)) - before;
   const answered = [...up.statuses].map(([status, n]) => `${fmt(n)} answered ${status}`).join(', ');
-  out.rows.push({ metric: `upsert, ${fmt(UPSERTS)} requests, concurrency ${CONCURRENCY}`, measured: up.perSecond, unit: 'req/s', goal: GOAL_UPSERTS_PER_S });
+  out.rows.push({ metric: `upsert, ${fmt(UPSERTS)} requests, concurrency ${CONCURRENCY}`, measured: up.perSecond, unit: 'req/s', goal: GOAL_UPSERTS_PER_S, figure: 'upserts-per-s' });
   const serverUsPerReq = up.cpu.serverCpuMs === undefined ? NaN : (up.cpu.serverCpuMs / UPSERTS) * 1000;
   out.rows.push({ metric: 'upsert, emulator capacity on one full core (from its CPU time)', measured: 1e6 / serverUsPerReq, unit: 'req/s', note: 'info' });
 
@@ -691,7 +690,13 @@ async function upsertPhase(emu: Emulator, out: Report): Promise<number> {
   return up.perSecond;
 }
 
-async function barePhase(small: Buffer, big: Buffer, locationId: string, emulatorUpserts: number | undefined, emulatorPages: number | undefined, out: Report): Promise<void> {
+/** The bare server's rates under the same load: what the emulator's are compared with. */
+interface BareRates {
+  upsertsPerSecond: number;
+  pagesPerSecond: number;
+}
+
+async function barePhase(small: Buffer, big: Buffer, locationId: string, emulatorUpserts: number | undefined, emulatorPages: number | undefined, out: Report): Promise<BareRates> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'hoop-bench-'));
   try {
     const smallPath = path.join(tmp, 'small.json');
@@ -735,6 +740,7 @@ async function barePhase(small: Buffer, big: Buffer, locationId: string, emulato
       });
       out.notes.push(`bare server, page body: ${cpuNote(cpu, true)}`);
       client.close();
+      return { upsertsPerSecond: b.perSecond, pagesPerSecond: perSecond };
     } finally {
       await stopChild(bare.proc);
     }
@@ -798,7 +804,7 @@ async function main(): Promise<void> {
     await stopChild(emu.child.proc);
   }
   log('bare node:http server...');
-  await barePhase(smallBody, bigBody, emu.locationId, upsertsPerSecond, pagesPerSecond, out);
+  const bare = await barePhase(smallBody, bigBody, emu.locationId, upsertsPerSecond, pagesPerSecond, out);
 
   console.log('');
   console.log(`Emulator throughput, ${fmt(CONTACTS)} contacts stored, rate limits off`);
@@ -813,6 +819,25 @@ async function main(): Promise<void> {
   const missed = goals.filter((r) => r.measured < r.goal!);
   for (const r of goals) console.log(`${r.measured >= r.goal! ? 'GOAL MET   ' : 'GOAL MISSED'}  ${r.metric}: ${fmt(r.measured, 1)} ${r.unit} (goal ${fmt(r.goal!)})`);
   console.log(missed.length === 0 ? `\nAll ${goals.length} goals met.` : `\n${missed.length} of ${goals.length} goals missed.`);
+
+  const upsertBaseline: Baseline = { what: `bare node:http server, fixed ${fmt(smallBody.length)}-byte body, same load generator`, value: bare.upsertsPerSecond, unit: 'req/s' };
+  const pageBaseline: Baseline = { what: `bare node:http server, fixed ${fmt(bigBody.length / 1024)} KiB page body, one at a time`, value: bare.pagesPerSecond, unit: 'pages/s' };
+  for (const r of goals) {
+    if (!r.figure) continue;
+    const baseline = r.unit === 'pages/s' ? pageBaseline : upsertBaseline;
+    recordFigure({
+      bench: 'emulator-throughput',
+      figure: r.figure,
+      label: `${r.metric}, ${fmt(CONTACTS)} contacts stored, no rate limit`,
+      value: r.measured,
+      unit: r.unit,
+      goal: r.goal!,
+      comparator: '>=',
+      baseline,
+      ratio: r.measured / baseline.value,
+      digits: r.unit === 'pages/s' ? 1 : 0,
+    });
+  }
 }
 
 main().then(

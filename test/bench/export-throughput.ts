@@ -14,13 +14,13 @@
  *   node --import tsx test/bench/export-throughput.ts [--contacts 200000] [--big 1000000]
  * All traffic is on 127.0.0.1; files go to a temporary folder that is removed.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CLI as cli, startEmulatorChild } from './emulator-child.js';
+import { recordFigure } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,8 +36,6 @@ const MAX = Number(values.max);
 const INTERVAL = Number(values['interval-ms']);
 const PAGE = 500;
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const cli = path.join(root, 'dist/cli/main.js');
 const work = mkdtempSync(path.join(os.tmpdir(), 'hoop-export-bench-'));
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -110,15 +108,12 @@ function runExport(url: string, token: string, locationId: string, name: string)
 }
 
 async function main(): Promise<void> {
-  const child = spawn(process.execPath, ['--max-old-space-size=16384', cli, 'emulator', '--port', '0', '--rate-max', '0', '--daily-limit', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const emu = await startEmulatorChild({ args: ['--rate-max', '0', '--daily-limit', '0'], nodeArgs: ['--max-old-space-size=16384'], inheritStderr: true }).catch((e: unknown) => {
+    rmSync(work, { recursive: true, force: true });
+    throw e;
+  });
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-    });
-    const m = /listening on (\S+) location=(\S+) token=(\S+)/.exec(line);
-    if (!m) throw new Error(`unexpected emulator line: ${line}`);
-    const [, url, locationId, token] = m as unknown as [string, string, string, string];
+    const { url, locationId, token } = emu;
 
     log(`seeding ${fmt(CONTACTS)} contacts...`);
     await seed(url, locationId, 0, CONTACTS);
@@ -152,8 +147,36 @@ async function main(): Promise<void> {
     const width = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     process.stdout.write(`\nhoop-etl export benchmark (${os.cpus().length} cores, Node ${process.version})\n`);
     for (const r of rows) process.stdout.write(`${r.map((cell, c) => cell.padEnd(width[c]!)).join('  ')}\n`);
+
+    const bench = 'export-throughput';
+    recordFigure({
+      bench,
+      figure: 'limited-ratio',
+      label: `contacts/s / (limit × ${PAGE} a page), ${fmt(limited.contacts)} contacts`,
+      value: ratio,
+      unit: 'of limit × 500',
+      goal: 0.9,
+      comparator: '>=',
+      baseline: { what: `emulator's configured limit ${MAX} per ${INTERVAL} ms × ${PAGE} contacts a page`, value: ceiling, unit: 'contacts/s' },
+      note: `measured ${fmt(limited.contactsPerSecond)} contacts/s, ${fmt(limited.requests)} requests`,
+      digits: 3,
+    });
+    recordFigure({ bench, figure: 'peak-rss-limited', label: `peak RSS of the export, ${fmt(limited.contacts)} contacts`, value: limited.peakRssMb, unit: 'MB', goal: 150, comparator: '<=', note: '/usr/bin/time %M', digits: 0 });
+    if (big) {
+      recordFigure({
+        bench,
+        figure: 'unlimited-contacts-per-s',
+        label: `contacts/s with no limit, ${fmt(big.contacts)} contacts`,
+        value: big.contactsPerSecond,
+        unit: 'contacts/s',
+        baseline: { what: `the limited run above`, value: limited.contactsPerSecond, unit: 'contacts/s' },
+        ratio: big.contactsPerSecond / limited.contactsPerSecond,
+        digits: 0,
+      });
+      recordFigure({ bench, figure: 'peak-rss-big', label: `peak RSS of the export, ${fmt(big.contacts)} contacts, no limit`, value: big.peakRssMb, unit: 'MB', goal: 150, comparator: '<=', note: '/usr/bin/time %M', digits: 0 });
+    }
   } finally {
-    child.kill('SIGKILL');
+    emu.proc.kill('SIGKILL');
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -61,6 +61,7 @@ import { stringify as csvStringify } from 'csv-stringify';
 import type { ContactsApi } from '../../dist/api/endpoints.js';
 import { parsePipeline, type ImportPipeline } from '../../src/config/index.js';
 import { readCsvRows } from '../../src/sources/read-csv-rows.js';
+import { recordFigure } from './report.js';
 // The built import (dist/), as the CLI runs it: its mapping worker is a built file.
 import { runImport } from '../../dist/writers/import-run.js';
 
@@ -551,6 +552,33 @@ async function main(): Promise<void> {
       const peak = peakOf(ours);
       out(`${r >= GOAL_RATIO ? 'GOAL MET   ' : 'GOAL MISSED'}  rows/s ours / bare ${fmt(r, 3)} (goal >= ${GOAL_RATIO})`);
       out(`${peak <= GOAL_RSS_MB * MB ? 'GOAL MET   ' : 'GOAL MISSED'}  peak RSS ${mb(peak)} (goal <= ${GOAL_RSS_MB} MB)`);
+
+      const bench = 'import-cpu';
+      const bestBareRun = bares.reduce<Measured | undefined>((a, b) => (a === undefined || rate(b) > rate(a) ? b : a), undefined);
+      if (bestBareRun) recordFigure({
+        bench,
+        figure: 'rows-per-s-ratio',
+        label: `import dry run rows/s / bare CSV pass rows/s, ${fmt(ROWS)}-row file, no API`,
+        value: r,
+        unit: 'of bare',
+        goal: GOAL_RATIO,
+        comparator: '>=',
+        baseline: { what: `bare csv-parse -> csv-stringify pass over the same file (best of ${bares.length}, ${fmt(cpuPerRow(bestBareRun), 1)} µs CPU a row)`, value: bestBare, unit: 'rows/s' },
+        note: `ours ${fmt(rate(ours))} rows/s, ${fmt(cpuPerRow(ours), 1)} µs CPU a row on 2 threads${source ? `; our CSV source alone ${fmt(rate(source))} rows/s, ${fmt(cpuPerRow(source), 1)} µs a row` : ''}`,
+        digits: 3,
+      });
+      recordFigure({
+        bench,
+        figure: 'peak-rss',
+        label: `peak RSS of the import dry run, ${fmt(ROWS)} rows`,
+        value: peak / MB,
+        unit: 'MB',
+        goal: GOAL_RSS_MB,
+        comparator: '<=',
+        ...(bares.length ? { baseline: { what: 'bare pass peak RSS', value: Math.max(...bares.map(peakOf)) / MB, unit: 'MB' } } : {}),
+        note: `sampled every ${SAMPLE_MS} ms; VmHWM ${mb(ours.hwm)}`,
+        digits: 0,
+      });
     }
     clearTimeout(watchdog);
   } finally {

@@ -50,9 +50,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CLI, ROOT, startEmulatorChild, type EmulatorChild } from './emulator-child.js';
+import { recordFigure } from './report.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -89,9 +89,6 @@ const POLL_MS = 100;
 const SEGMENTS = 5;
 const CONSTANT_TAG = 'migrated-2024';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'dist/cli/main.js');
-
 // ---------------------------------------------------------------- children and hard stop
 
 const children = new Set<ChildProcess>();
@@ -108,52 +105,10 @@ const watchdog = setTimeout(() => {
 }, TIMEOUT_S * 1000);
 watchdog.unref();
 
-function stopChild(proc: ChildProcess, graceMs = 5_000): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-    proc.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    proc.kill('SIGTERM');
-  });
-}
-
-interface Emulator {
-  proc: ChildProcess;
-  url: string;
-  locationId: string;
-  token: string;
-}
-
-async function startEmulator(): Promise<Emulator> {
-  const proc = spawn(
-    process.execPath,
-    [CLI, 'emulator', '--host', '127.0.0.1', '--port', '0', '--rate-max', String(RATE_MAX), '--rate-interval-ms', String(RATE_INTERVAL), '--daily-limit', '0'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.add(proc);
-  let err = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-20_000)));
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`emulator not listening within 20s\n${err}`)), 20_000);
-    const rl = createInterface({ input: proc.stdout! });
-    rl.on('line', (l) => {
-      if (/listening on/.test(l)) {
-        clearTimeout(timer);
-        resolve(l);
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`emulator exited ${String(code)} before listening\n${err}`));
-    });
-  });
-  proc.stdout!.resume();
-  const m = /listening on (\S+) location=(\S+) token=(\S+)/.exec(line);
-  if (!m) throw new Error(`unexpected emulator line: ${line}`);
-  return { proc, url: m[1]!, locationId: m[2]!, token: m[3]! };
+async function startEmulator(): Promise<EmulatorChild> {
+  const emu = await startEmulatorChild({ args: ['--rate-max', String(RATE_MAX), '--rate-interval-ms', String(RATE_INTERVAL), '--daily-limit', '0'] });
+  children.add(emu.proc);
+  return emu;
 }
 
 // ---------------------------------------------------------------- data
@@ -410,8 +365,47 @@ async function main(): Promise<void> {
     out(`${verdict(phaseRate / limit >= GOAL_RATE_RATIO)}  write-phase rate / limit ${fmt(phaseRate / limit, 3)} (goal >= ${GOAL_RATE_RATIO})`);
     const stateOk = inspected.total === unique && missing === 0 && unknown === 0 && tagsWrong === 0;
     out(`${stateOk ? 'CHECK OK    ' : 'CHECK FAILED'}  final contacts and tags (${fmt(inspected.total)} contacts, ${fmt(tagsWrong)} with wrong tags); 429s: ${fmt(stats.rateLimited)}`);
+
+    const bench = 'import-writes';
+    const setup = `${fmt(ROWS)} rows, ${fmt(gen.duplicateRows)} in-file duplicates, tags on every row`;
+    recordFigure({
+      bench,
+      figure: 'requests-per-contact',
+      label: `API requests per unique contact (${setup})`,
+      value: perContact,
+      unit: 'requests',
+      goal: GOAL_REQUESTS_PER_CONTACT,
+      comparator: '<=',
+      baseline: { what: 'unique contacts in the file', value: unique, unit: 'contacts' },
+      note: `${fmt(stats.requests)} requests (emulator's count, 429s included)`,
+      digits: 3,
+    });
+    recordFigure({
+      bench,
+      figure: 'rate-ratio',
+      label: 'request rate over the write phase / the emulator\'s limit',
+      value: phaseRate / limit,
+      unit: 'of limit',
+      goal: GOAL_RATE_RATIO,
+      comparator: '>=',
+      baseline: { what: `emulator's configured limit, ${RATE_MAX} per ${RATE_INTERVAL} ms`, value: limit, unit: 'req/s' },
+      note: `${fmt(phaseRate, 1)} req/s over ${fmt(phaseMs / 1000, 1)} s; steady state ${fmt(steadyRate / limit, 3)} of limit; ${fmt(stats.rateLimited)} answered 429`,
+      digits: 3,
+    });
+    recordFigure({ bench, figure: 'window-peak', label: 'most requests arriving in one window of the emulator', value: peak, unit: 'requests', goal: RATE_MAX, comparator: '<=', digits: 0 });
+    recordFigure({
+      bench,
+      figure: 'wrong-contacts',
+      label: 'wrong contacts after the import: missing, twice, unexpected, or with other tags',
+      value: missing + (inspected.total - unknown - seen.size) + unknown + tagsWrong,
+      unit: 'contacts',
+      goal: 0,
+      comparator: '<=',
+      note: `${fmt(inspected.total)} contacts in the location, ${fmt(unique)} expected; CLI exit ${String(exitCode)}`,
+      digits: 0,
+    });
   } finally {
-    await stopChild(emu.proc);
+    await emu.stop(5_000);
     if (opts.keep) log(`kept ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }

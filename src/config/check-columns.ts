@@ -6,16 +6,17 @@ import type { ImportPipeline } from './pipeline-types.js';
 /**
  * The pipeline against the CSV's header: every column it names must exist
  * (exactly; a near miss is suggested). Throws a PipelineConfigError listing
- * each setting that names a missing column.
+ * each setting that names a missing column, at its line in the pipeline file.
  */
 export function checkPipelineColumns(pipeline: ImportPipeline, header: readonly string[], csvName: string): void {
   const present = new Set(header);
   const problems: ConfigProblem[] = [];
-  for (const { path, column } of pipeline.columnRefs) {
+  for (const { path, column, at } of pipeline.columnRefs) {
     if (present.has(column)) continue;
     const exact = header.find((h) => h.trim().toLowerCase() === column.trim().toLowerCase());
     const hint = exact ?? suggestClosest(column, header);
-    problems.push({ path, message: `${path}: no column ${quote(column)} in ${csvName}${hint !== undefined ? ` (did you mean ${quote(hint)}?)` : ''}` });
+    const message = `${path}: no column ${quote(column)} in ${csvName}${hint !== undefined ? ` (did you mean ${quote(hint)}?)` : ''}`;
+    problems.push(at ? { path, message, line: at.line, column: at.column } : { path, message });
   }
   if (problems.length > 0) throw new PipelineConfigError(pipeline.pipelineFile, problems);
 }

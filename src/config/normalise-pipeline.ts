@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { formatPath, type PathSegment } from './config-path.js';
+import { formatPath, type PathSegment, type SettingPath } from './config-path.js';
 import {
   PIPELINE_DEFAULTS,
   type BusinessMapping,
@@ -61,7 +61,10 @@ export function resolveRelativePaths(data: unknown, baseDir: string): unknown {
   return out;
 }
 
-export function normalisePipeline(data: Obj, pipelineFile: string): Pipeline {
+/** Line and column of a setting's value in the pipeline file, when it comes from the file. */
+export type LocateSetting = (path: SettingPath) => { line: number; column: number } | undefined;
+
+export function normalisePipeline(data: Obj, pipelineFile: string, locate: LocateSetting = () => undefined): Pipeline {
   const base = {
     pipelineFile,
     location: data.location as string,
@@ -91,14 +94,16 @@ export function normalisePipeline(data: Obj, pipelineFile: string): Pipeline {
       } satisfies DedupPipeline;
     }
     default:
-      return normaliseImport(data, base);
+      return normaliseImport(data, base, locate);
   }
 }
 
-function normaliseImport(data: Obj, base: { pipelineFile: string; location: string; reportDir: string }): ImportPipeline {
+function normaliseImport(data: Obj, base: { pipelineFile: string; location: string; reportDir: string }, locate: LocateSetting): ImportPipeline {
   const refs: ColumnReference[] = [];
   const ref = (path: PathSegment[], column: unknown): void => {
-    if (typeof column === 'string') refs.push({ path: formatPath(path), column });
+    if (typeof column !== 'string') return;
+    const at = locate(path);
+    refs.push({ path: formatPath(path), column, ...(at && { at }) });
   };
   const refTemplate = (path: PathSegment[], text: unknown): void => {
     if (typeof text !== 'string') return;

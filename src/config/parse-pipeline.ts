@@ -81,7 +81,8 @@ export function parsePipeline(text: string, fileName: string, env: Env = process
     });
     throw new PipelineConfigError(fileName, sortProblems(located));
   }
-  return normalisePipeline(data as Record<string, unknown>, fileName);
+  // Columns are checked against the CSV later, when it is open: their settings keep their place in the file for that report.
+  return normalisePipeline(data as Record<string, unknown>, fileName, (path) => (fromFile({ path }) ? yaml.locate(path, 'value') : undefined));
 }
 
 /** File order; problems with no position (settings missing at the top, overrides) last. */

@@ -173,6 +173,8 @@ export interface ColumnReference {
   /** Dotted path of the setting (`mapping.email.column`, `notes[0].template`). */
   readonly path: string;
   readonly column: string;
+  /** Where the setting's value is in the pipeline file (1-based), so a missing column is reported at its line like any other setting. */
+  readonly at?: { readonly line: number; readonly column: number };
 }
 
 interface PipelineBase {

@@ -110,7 +110,7 @@ const CASES: Case[] = [
     pipeline: 'pipeline-missing-column.yaml',
     what: 'a column the CSV lacks',
     exit: 2,
-    message: ['pipeline-missing-column.yaml (1 problem)', "mapping.email.column: no column 'Emial' in ", "pipeline-contacts.csv (did you mean 'Email'?)"],
+    message: ['pipeline-missing-column.yaml (1 problem)', "line 5, column 20: mapping.email.column: no column 'Emial' in ", "pipeline-contacts.csv (did you mean 'Email'?)"],
   },
   {
     file: 'pipeline-contacts.csv',

@@ -56,7 +56,8 @@ export function parsePipeline(text: string, fileName: string, env: Env = process
   if (yaml.problems.length > 0) throw new PipelineConfigError(fileName, yaml.problems);
 
   const substituted = substituteEnv(yaml.data, env);
-  const overridePaths: SettingPath[] = [];
+  // `--location` replaces both location settings of the file, so neither's unset variable matters then.
+  const overridePaths: SettingPath[] = replacesLocations(options.overrides) ? [['location'], ['locations']] : [];
   const data = mergeOverrides(withoutReplacedLocations(resolveRelativePaths(substituted.value, options.baseDir ?? dirname(fileName)), options.overrides), options.overrides, [], overridePaths);
   const fromFile = (p: { path: SettingPath }): boolean => !overridePaths.some((o) => isWithin(p.path, o));
   const envProblems: RawProblem[] = substituted.problems.filter(fromFile).map((p) => ({ path: p.path, message: `${formatPath(p.path)}: ${p.message}`, at: 'value' }));
@@ -93,9 +94,13 @@ function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
     .map(({ p }) => p);
 }
 
+function replacesLocations(overrides: PipelineOverrides | undefined): boolean {
+  return overrides?.location !== undefined || overrides?.locations !== undefined;
+}
+
 /** `--location` replaces the file's location settings, whichever of `location` and `locations` the file uses. */
 function withoutReplacedLocations(data: unknown, overrides: PipelineOverrides | undefined): unknown {
-  if (!isPlainObject(data) || (overrides?.location === undefined && overrides?.locations === undefined)) return data;
+  if (!isPlainObject(data) || !replacesLocations(overrides)) return data;
   const { location: _l, locations: _ls, ...rest } = data;
   return rest;
 }

@@ -427,3 +427,44 @@ describe('bad input through hoop-etl import', () => {
     }
   });
 });
+
+describe("a pipeline's location from an environment variable that is not set", () => {
+  // --location supplies the location: the unset variable in the setting it replaces does not matter.
+  // Without the flag: exit 2, naming the variable, the setting and its line, before any request.
+  it('import, run, export (a locations: list) and dedup: fine with --location, a config error without', async () => {
+    const emu = await emulator();
+    const dir = freshDir('unset-location');
+    writeFileSync(join(dir, 'c.csv'), 'First Name,Email\nAnn,ann@example.com\n');
+    const write = (name: string, text: string): string => (writeFileSync(join(dir, name), text), join(dir, name));
+    const importYaml = write('import.yaml', 'job: import\nlocation: ${HOOP_UNSET_LOCATION}\nsource: { file: c.csv }\nreportDir: runs\n');
+    const exportYaml = write('export.yaml', 'job: export\nlocations: ["${HOOP_UNSET_A}", "${HOOP_UNSET_B}"]\nexport: { out: out.csv }\nreportDir: runs\n');
+    const dedupYaml = write('dedup.yaml', 'job: dedup\nlocation: ${HOOP_UNSET_LOCATION}\nreportDir: runs\n');
+    const env = envFor(emu, { HOOP_UNSET_LOCATION: undefined, HOOP_UNSET_A: undefined, HOOP_UNSET_B: undefined });
+    const loc = ['--location', emu.locationId];
+    const commands: Array<[string[], string[]]> = [
+      [['import', join(dir, 'c.csv'), '--pipeline', importYaml], ['import.yaml (1 problem)', 'line 2, column 11: location: environment variable HOOP_UNSET_LOCATION is not set']],
+      [['run', importYaml], ['import.yaml (1 problem)', 'line 2, column 11: location: environment variable HOOP_UNSET_LOCATION is not set']],
+      [['export', '--pipeline', exportYaml], ['export.yaml (2 problems)', 'line 2, column 13: locations[0]: environment variable HOOP_UNSET_A is not set', 'line 2, column 32: locations[1]: environment variable HOOP_UNSET_B is not set']],
+      [['run', dedupYaml], ['dedup.yaml (1 problem)', 'line 2, column 11: location: environment variable HOOP_UNSET_LOCATION is not set']],
+    ];
+
+    // Without the flag first: nothing may be read or written.
+    const refused = await Promise.all(commands.map(([argv]) => runCli(argv, env)));
+    for (const [i, r] of refused.entries()) {
+      expect({ argv: commands[i]![0], status: r.status }).toEqual({ argv: commands[i]![0], status: 2 });
+      expect(r.stderr).toMatch(/^hoop-etl: Invalid pipeline file /);
+      for (const fragment of commands[i]![1]) expect(r.stderr).toContain(fragment);
+    }
+    expect((await admin(emu, 'GET', '/stats')).requests).toBe(0);
+    expect(existsSync(join(dir, 'runs'))).toBe(false);
+
+    // One after the other: the import creates the contact the export and the dedup plan then read.
+    for (const [argv] of commands) {
+      const r = await runCli([...argv, ...loc], env);
+      expect({ argv, status: r.status, stderr: r.stderr }).toEqual({ argv, status: 0, stderr: '' });
+    }
+    expect((await contactsByEmail(emu)).get('ann@example.com')).toMatchObject({ firstName: 'Ann' });
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toContain('ann@example.com');
+    expect(readdirSync(join(dir, 'runs')).length).toBe(4);
+  });
+});

@@ -205,6 +205,53 @@ describe('pipeline file mistakes', () => {
   });
 });
 
+describe('--location and a location setting whose variable is not set', () => {
+  const IMPORT = 'job: import\nlocation: ${LOC}\nsource: { file: c.csv }\nmapping: { email: E }\n';
+  const EXPORT_ONE = 'job: export\nlocation: ${LOC}\nexport: { out: x.csv }\n';
+  const EXPORT_MANY = 'job: export\nlocations: ["${LOC_A}", "${LOC_B}"]\nexport: { out: x.csv }\n';
+  const DEDUP = 'job: dedup\nlocation: ${LOC}\n';
+  const DEDUP_MANY = 'job: dedup\nlocations:\n  - ${LOC_A}\n  - loc2\n';
+
+  // Regression: a `locations:` list was still reported after --location had replaced it.
+  it.each([
+    ['import, --location', IMPORT, { location: 'loc9' }, ['loc9']],
+    ['export, --location', EXPORT_ONE, { location: 'loc9' }, ['loc9']],
+    ['export with locations:, --location', EXPORT_MANY, { location: 'loc9' }, ['loc9']],
+    ['export with locations:, --location A,B', EXPORT_MANY, { locations: ['loc8', 'loc9'] }, ['loc8', 'loc9']],
+    ['export with location:, --location A,B', EXPORT_ONE, { locations: ['loc8', 'loc9'] }, ['loc8', 'loc9']],
+    ['dedup, --location', DEDUP, { location: 'loc9' }, ['loc9']],
+    ['dedup with locations:, --location', DEDUP_MANY, { location: 'loc9' }, ['loc9']],
+    ['dedup, --location A,B', DEDUP, { locations: ['loc8', 'loc9'] }, ['loc8', 'loc9']],
+  ] as const)('%s: the flag supplies it, the unset variable does not matter', (_what, text, overrides, locations) => {
+    const p = parsePipeline(text, 'p.yaml', {}, { overrides });
+    expect(p.location).toBe(locations[0]);
+    if ('locations' in p && p.locations) expect(p.locations).toEqual(locations);
+  });
+
+  it.each([
+    ['import', IMPORT, ['line 2, column 11: location: environment variable LOC is not set']],
+    ['export', EXPORT_ONE, ['line 2, column 11: location: environment variable LOC is not set']],
+    ['export with locations:', EXPORT_MANY, ['line 2, column 13: locations[0]: environment variable LOC_A is not set', 'line 2, column 25: locations[1]: environment variable LOC_B is not set']],
+    ['dedup', DEDUP, ['line 2, column 11: location: environment variable LOC is not set']],
+    ['dedup with locations:', DEDUP_MANY, ['line 3, column 5: locations[0]: environment variable LOC_A is not set']],
+  ] as const)('%s without --location: an error naming the variable, the setting and its line', (_what, text, lines) => {
+    let error: PipelineConfigError | undefined;
+    try {
+      parsePipeline(text, 'p.yaml', {}, { overrides: { location: undefined } });
+    } catch (err) {
+      error = err as PipelineConfigError;
+    }
+    expect(error).toBeInstanceOf(PipelineConfigError);
+    expect(error!.exitCode).toBe(EXIT.usage);
+    expect(error!.message).toBe([`Invalid pipeline file p.yaml (${lines.length === 1 ? '1 problem' : `${lines.length} problems`}):`, ...lines.map((l) => `  ${l}`)].join('\n'));
+  });
+
+  it('the flag replaces the location settings only: an unset variable elsewhere is still an error', () => {
+    const text = 'job: import\nlocation: ${LOC}\nsource: { file: "${CSV}" }\nmapping: { email: E }\n';
+    expect(() => parsePipeline(text, 'p.yaml', {}, { overrides: { location: 'loc9' } })).toThrow(/^Invalid pipeline file p\.yaml \(1 problem\):\n {2}line 3, column 17: source\.file: environment variable CSV is not set$/);
+  });
+});
+
 describe('a command run without a pipeline file', () => {
   it('names the flags, not a file', () => {
     let error: unknown;

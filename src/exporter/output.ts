@@ -6,7 +6,7 @@
  * memory stays flat however much is exported.
  */
 import { createWriteStream } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
@@ -15,6 +15,43 @@ import { randomBytes } from 'node:crypto';
 import { startsFormula } from '../core/csv-cells.js';
 import { ConfigError } from '../core/errors.js';
 
+/** Whether a process with this id is running (on this machine). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files a killed run left beside `path`: its own
+ * `.<name>.<pid>-<hex>.tmp` and the range spills `.<name>.part-<pid>-<hex>.tmp`,
+ * of processes that are no longer running. A live run's files (another export
+ * writing the same file right now) are left alone. Returns the names removed.
+ */
+export async function removeStaleTemps(path: string): Promise<string[]> {
+  const name = basename(path);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^\\.${escaped}\\.(?:part-)?(\\d+)-[0-9a-f]{8}\\.tmp$`);
+  let entries: string[];
+  try {
+    entries = await readdir(dirname(path));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const m = pattern.exec(entry);
+    if (!m || processAlive(Number(m[1]))) continue;
+    await unlink(join(dirname(path), entry)).then(
+      () => removed.push(entry),
+      () => undefined,
+    );
+  }
+  return removed;
+}
 
 /** Resolves on the first of `events` on `emitter` (rejects on an `error` among them), removing every listener it added. */
 function firstOf(emitter: NodeJS.EventEmitter, events: readonly string[]): Promise<string> {
@@ -109,6 +146,7 @@ export async function openOutput(path: string, options: OutputOptions): Promise<
     };
   }
 
+  await removeStaleTemps(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   // `flush`: the stream fsyncs the file before it closes it.
   const file = createWriteStream(tmp, { flags: 'wx', mode: options.mode ?? 0o600, flush: true, highWaterMark: 1 << 20 });
@@ -178,6 +216,7 @@ function drainOrEnd(head: Writable, file: Writable): Promise<void> {
 
 /** Writes a small file (the state) atomically: temporary file, fsync, rename, fsync of the folder. */
 export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+  await removeStaleTemps(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', mode);
   try {

@@ -205,6 +205,10 @@ export function renderBenchmarksDoc(input: DocInput): string {
   const missed = input.runs.flatMap((r) => r.figures.filter((f) => judgeFigure(f).verdict === 'missed'));
   const failed = input.runs.filter((r) => runFailure(r) !== undefined);
   if (missed.length === 0 && failed.length === 0) line('None: every goal measured in this run was met.');
+  else if (missed.length) {
+    line('A reason is the analysis of that miss; a number quoted in it was measured then, and this run\'s are in the table.');
+    line();
+  }
   for (const f of missed) {
     const reason = input.reasons[`${f.bench}/${f.figure}`] ?? NO_REASON;
     line(`- **${f.bench}: ${f.label}**: ${withUnit(formatNumber(f.value, f.digits), f.unit)}, ${describeShortfall(f)}. Why: ${reason}`);

@@ -149,6 +149,7 @@ describe('renderBenchmarksDoc', () => {
       '- **import-cpu: ours / bare rows/s**: 0.222 of bare, 0.44 of the goal (56% short). Why: the CSV source alone costs more than the bare pass.',
     );
     expect(misses).toContain(`- **dedup-quality: F1 | febrl-1**: 0.900, 0.95 of the goal (5.3% short). Why: ${NO_REASON}`);
+    expect(misses).toContain("a number quoted in it was measured then, and this run's are in the table.");
     expect(misses).not.toContain('peak RSS');
     expect(doc).not.toContain('never printed');
   });
@@ -156,6 +157,7 @@ describe('renderBenchmarksDoc', () => {
   it('says when every goal was met', () => {
     const clean = renderBenchmarksDoc(input({ runs: [run({ figures: [cpuRss] })] }));
     expect(clean).toContain('## Misses\n\nNone: every goal measured in this run was met.\n');
+    expect(clean).not.toContain('A reason is the analysis');
   });
 
   it('marks a quick run and a partial run, and a full run as neither', () => {

@@ -110,7 +110,7 @@ export class DailyBudgetExhaustedError extends HoopApiError {
   constructor(locationId: string, remaining: number, resetAt: Date | undefined, req: ApiRequestInfo) {
     super(
       'DAILY_BUDGET_EXHAUSTED',
-      `daily request budget of location ${locationId} is used up (${remaining} requests left${resetAt ? `; the day resets at ${resetAt.toISOString()}` : ''}); resume the job after the reset`,
+      `daily request budget of location ${locationId} is used up (${remaining} requests left${resetAt ? `; the day resets at ${resetAt.toISOString()}` : ''})`,
       req,
     );
     this.remaining = remaining;
@@ -156,4 +156,9 @@ export function errorForResponse(req: ApiRequestInfo, res: ApiResponseInfo): Hoo
     default:
       return new BadRequestError(message, req, res);
   }
+}
+
+/** The words a stopped job adds to its "continue with ..." line: after a daily stop, when to continue. */
+export function whenToContinue(cause: Error): string {
+  return cause instanceof DailyBudgetExhaustedError ? ' after the reset' : '';
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContactsApi } from '../api/endpoints.js';
+import { whenToContinue } from '../api/errors.js';
 import type { Contact, ContactWrite, Note, Task } from '../api/types.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
 import { csvLine, writeFileAtomic } from '../exporter/output.js';
@@ -89,7 +90,7 @@ export class DedupStoppedError extends HoopError {
     readonly runId: string,
     cause: Error,
   ) {
-    super('DEDUP_STOPPED', `Dedup apply stopped: ${cause.message}. Nothing is lost: continue with hoop-etl dedup --resume ${runId}`, EXIT.incomplete, { cause });
+    super('DEDUP_STOPPED', `Dedup apply stopped: ${cause.message}. Nothing is lost: continue with hoop-etl dedup --resume ${runId}${whenToContinue(cause)}`, EXIT.incomplete, { cause });
   }
 }
 

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import PQueue from 'p-queue';
 import type { ContactsApi } from '../api/endpoints.js';
-import { HoopApiError } from '../api/errors.js';
+import { DailyBudgetExhaustedError, HoopApiError } from '../api/errors.js';
 import type { CustomFieldDefinition } from '../api/types.js';
 import type { ExportExtra, ExportPipeline, SearchFilter } from '../config/pipeline-types.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
@@ -231,7 +231,8 @@ export async function runExport(options: RunExportOptions): Promise<ExportSummar
   } catch (e) {
     for (const out of outputs.values()) await out.abort();
     const what = `${outputs.size > 1 ? 'files' : 'file'}${settings.state ? ' and state' : ''}`;
-    const kept = settings.out === '-' ? 'Part of the file may have been written to stdout; the state file is unchanged.' : `The previous ${what} ${what === 'file' ? 'is' : 'are'} untouched.`;
+    let kept = settings.out === '-' ? 'Part of the file may have been written to stdout; the state file is unchanged.' : `The previous ${what} ${what === 'file' ? 'is' : 'are'} untouched.`;
+    if (e instanceof DailyBudgetExhaustedError) kept += ' Run the export again after the reset.';
     throw e instanceof ConfigError ? e : new ExportFailedError(e as Error, kept);
   }
 

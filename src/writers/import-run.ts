@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type { ContactsApi } from '../api/endpoints.js';
-import { DuplicateContactError, HoopApiError } from '../api/errors.js';
+import { DuplicateContactError, HoopApiError, whenToContinue } from '../api/errors.js';
 import type { ContactWrite, CustomFieldDefinition, CustomFieldInput } from '../api/types.js';
 import { checkPipelineColumns, STANDARD_FIELDS, type CustomFieldMapping, type ImportPipeline, type Mapping } from '../config/index.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
@@ -84,7 +84,7 @@ export class ImportStoppedError extends HoopError {
     readonly runId: string,
     cause: Error,
   ) {
-    super('IMPORT_STOPPED', `Import stopped: ${cause.message}. Nothing is lost: continue with --resume ${runId}`, EXIT.incomplete, { cause });
+    super('IMPORT_STOPPED', `Import stopped: ${cause.message}. Nothing is lost: continue with --resume ${runId}${whenToContinue(cause)}`, EXIT.incomplete, { cause });
   }
 }
 
@@ -375,11 +375,14 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
             await fn();
             journal.finish(unit, name);
           };
-          // A contact that existed before this run may already carry these notes and tasks
-          // (an earlier import of the same file): look once, write only what is missing.
-          const existed = verdict.kind !== 'create';
-          const haveNotes = existed && notes.length ? (await api.listNotes(contactId)).notes : [];
-          const haveTasks = existed && tasks.length ? (await api.listTasks(contactId)).tasks : [];
+          // A contact this run did not create may already carry these notes and tasks (an
+          // earlier import of the same file): look once, write only what is missing. One this
+          // run created holds only what the journal says this run wrote, so a resume reads
+          // nothing for it; a step left begun by a crash is looked up on its own below.
+          const existed = action === 'updated';
+          const pending = (kind: 'note' | 'task', count: number) => Array.from({ length: count }, (_, i) => journal.step(unit, `${kind}:${i}`)?.state !== 'done').some(Boolean);
+          const haveNotes = existed && pending('note', notes.length) ? (await api.listNotes(contactId)).notes : [];
+          const haveTasks = existed && pending('task', tasks.length) ? (await api.listTasks(contactId)).tasks : [];
           for (const [i, n] of notes.entries()) {
             if (haveNotes.some((x) => x.body === n.body && (x.title ?? '') === (n.title ?? ''))) continue;
             await once(

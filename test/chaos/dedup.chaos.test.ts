@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { e2eHarness, envFor, runCli } from '../helpers/e2e.js';
 import { admin } from '../helpers/http.js';
-import { chaosSettings, everyFault, killableEmulator, killPoints, requestAt, resumeToEnd, runAndKill } from './harness.js';
+import { essence, expectMergedState, seededEmulator, SINGLE_FIRST, type Essence } from './dedup-fixture.js';
+import { chaosSettings, everyFault, killPoints, requestAt, resumeToEnd, runAndKill } from './harness.js';
 
 /**
  * Chaos: `hoop-etl dedup --apply` killed with SIGKILL at seeded points while
@@ -16,123 +17,7 @@ import { chaosSettings, everyFault, killableEmulator, killPoints, requestAt, res
 
 const h = e2eHarness('chaos-dedup');
 const settings = chaosSettings();
-
-const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Linus', 'Radia', 'Frances', 'Shafi', 'Leslie', 'Niklaus', 'Ken', 'Dennis', 'Bjarne', 'Guido', 'Yukihiro', 'Anders', 'Sophie', 'Hedy', 'Annie', 'Evelyn', 'Jean'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Torvalds', 'Perlman', 'Allen', 'Goldwasser', 'Lamport', 'Wirth', 'Thompson', 'Ritchie', 'Stroustrup', 'Rossum', 'Matsumoto', 'Hejlsberg', 'Wilson', 'Lamarr', 'Easley', 'Boyd', 'Bartik'];
-const SINGLE_FIRST = ['Tim', 'Vint', 'Bob', 'Whitfield', 'Martin', 'Ivan', 'Fran', 'John', 'Judea', 'Silvio', 'Cynthia', 'Michael', 'Raj', 'Adi', 'Len', 'Ron'];
-const SINGLE_LAST = ['Berners', 'Cerf', 'Kahn', 'Diffie', 'Hellman', 'Sutherland', 'Elkind', 'Backus', 'Pearl', 'Micali', 'Dwork', 'Stonebraker', 'Reddy', 'Shamir', 'Adleman', 'Rivest'];
-
-const id = (s: string): string => s.padEnd(20, '0').slice(0, 20);
-const pad = (n: number, w: number) => String(n).padStart(w, '0');
-
-interface Seeded {
-  id: string;
-  cluster?: number;
-  contact: Record<string, unknown>;
-}
-
-/**
- * 24 clusters: a third are three contacts sharing an email (written in other
- * casings), a third two sharing an email, a third two sharing a phone (the
- * second without an email). Each contact brings a tag of its own and a shared
- * one, a note, and every second one a task. 16 people are no one's duplicate.
- */
-function seed(): Seeded[] {
-  const out: Seeded[] = [];
-  for (let k = 0; k < 24; k++) {
-    const size = k % 3 === 0 ? 3 : 2;
-    const byPhone = k % 3 === 2;
-    const email = `${FIRST[k]!.toLowerCase()}.${LAST[k]!.toLowerCase()}@chaos.example`;
-    const phone = `+1303555${pad(k, 4)}`;
-    for (let j = 0; j < size; j++) {
-      const contact: Record<string, unknown> = {
-        id: id(`c${pad(k, 2)}m${j}chaosdedup`),
-        firstName: FIRST[k],
-        lastName: LAST[k],
-        tags: [`c${k}-m${j}`, 'shared'],
-        dateAdded: new Date(Date.UTC(2021, k % 12, 1 + j)).toISOString(),
-        notes: [{ body: `Note of cluster ${k} member ${j}` }],
-        ...(j % 2 === 1 ? { tasks: [{ title: `Task of cluster ${k} member ${j}`, dueDate: '2027-02-01T10:00:00.000Z' }] } : {}),
-      };
-      if (!byPhone) contact.email = j === 0 ? email : j === 1 ? email.toUpperCase() : email.replace(/^./, (c) => c.toUpperCase());
-      else {
-        contact.phone = phone;
-        if (j === 0) contact.email = email;
-      }
-      if (!byPhone && j === 0) contact.phone = phone;
-      out.push({ id: contact.id as string, cluster: k, contact });
-    }
-  }
-  SINGLE_FIRST.forEach((first, i) => {
-    const contact = {
-      id: id(`single${pad(i, 2)}chaosdedup`),
-      firstName: first,
-      lastName: SINGLE_LAST[i],
-      email: `${first.toLowerCase()}@single.example`,
-      phone: `+1720555${pad(i, 4)}`,
-      tags: ['single'],
-      dateAdded: '2022-03-03T00:00:00.000Z',
-      notes: [{ body: `Single ${i}` }],
-    };
-    out.push({ id: contact.id, contact });
-  });
-  return out;
-}
-
-interface Essence {
-  id: string;
-  email: string | null;
-  phone: string | null;
-  firstName: string | null;
-  tags: string[];
-  notes: string[];
-  tasks: string[];
-}
-
-async function essence(emu: RunningEmulator): Promise<Essence[]> {
-  const r = await admin(emu, 'GET', `/locations/${emu.locationId}/contacts`);
-  return (r.contacts as Array<Record<string, any>>)
-    .map((c) => ({
-      id: c.id as string,
-      email: (c.email as string | undefined) ?? null,
-      phone: (c.phone as string | undefined) ?? null,
-      firstName: (c.firstName as string | undefined) ?? null,
-      tags: [...(c.tags as string[])].sort(),
-      notes: (c.notes as Array<{ body: string }>).map((n) => n.body).sort(),
-      tasks: (c.tasks as Array<{ title: string }>).map((t) => t.title).sort(),
-    }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-async function seededEmulator(seedOffset: number) {
-  const made = await killableEmulator(h, { faults: { seed: settings.seed + seedOffset } });
-  await admin(made.emu, 'POST', `/locations/${made.emu.locationId}/contacts`, { contacts: seed().map((s) => s.contact) });
-  return made;
-}
-
 const faultsOn = (emu: RunningEmulator, offset: number) => admin(emu, 'PATCH', '/config', { faults: everyFault(settings.seed + offset) });
-
-/** What the seed must come to, worked out from it: one contact per cluster with all of the cluster, nobody else touched. */
-function expectMergedState(state: Essence[]): void {
-  const all = seed();
-  const byId = new Map(state.map((c) => [c.id, c]));
-  expect(state).toHaveLength(24 + SINGLE_FIRST.length);
-  for (let k = 0; k < 24; k++) {
-    const members = all.filter((s) => s.cluster === k);
-    const left = members.filter((m) => byId.has(m.id));
-    expect(left, `cluster ${k}`).toHaveLength(1);
-    const survivor = byId.get(left[0]!.id)!;
-    expect(survivor.tags).toEqual([...members.map((_, j) => `c${k}-m${j}`), 'shared'].sort());
-    expect(survivor.notes).toEqual(members.map((_, j) => `Note of cluster ${k} member ${j}`).sort());
-    expect(survivor.tasks).toEqual(members.filter((_, j) => j % 2 === 1).map((_, n) => `Task of cluster ${k} member ${2 * n + 1}`).sort());
-    expect(survivor.email).toBe(`${FIRST[k]!.toLowerCase()}.${LAST[k]!.toLowerCase()}@chaos.example`);
-    expect(survivor.phone).toBe(`+1303555${pad(k, 4)}`);
-  }
-  for (const s of all.filter((x) => x.cluster === undefined)) {
-    const c = s.contact;
-    expect(byId.get(s.id)).toEqual({ id: s.id, email: c.email, phone: c.phone, firstName: c.firstName, tags: ['single'], notes: [(c.notes as Array<{ body: string }>)[0]!.body], tasks: [] });
-  }
-}
 
 function runIdOf(reports: string): string {
   const runs = readdirSync(reports);
@@ -147,7 +32,7 @@ describe(`chaos: dedup --apply killed at ${settings.points} seeded points (seed 
 
   beforeAll(async () => {
     const dir = h.freshDir('dedup-baseline');
-    const { emu } = await seededEmulator(0);
+    const { emu } = await seededEmulator(h);
     planFile = join(dir, 'plan.json');
     const env = envFor(emu);
     const plan = await runCli(['dedup', '--location', emu.locationId, '--plan', planFile, '--report-dir', join(dir, 'runs')], env);
@@ -166,7 +51,7 @@ describe(`chaos: dedup --apply killed at ${settings.points} seeded points (seed 
   }, 240_000);
 
   it.each(killPoints(settings.seed + 1, settings.points))('$label', async (point) => {
-    const { emu, killer } = await seededEmulator(point.index);
+    const { emu, killer } = await seededEmulator(h);
     await faultsOn(emu, point.index);
     const dir = h.freshDir(`dedup-point-${point.index}`);
     const plan = join(dir, 'plan.json');
@@ -174,7 +59,7 @@ describe(`chaos: dedup --apply killed at ${settings.points} seeded points (seed 
     const reports = join(dir, 'runs');
     const env = envFor(emu);
 
-    const nth = requestAt(point.at * 0.9, baselineRequests);
+    const nth = requestAt(point.at, baselineRequests);
     const first = await runAndKill(h, killer, ['dedup', '--apply', plan, '--report-dir', reports], env, nth);
     expect(first.killed, `the apply ended (exit ${first.code}) before its request ${nth}: ${first.stdout}${first.stderr}`).toBe(true);
     const runId = runIdOf(reports);

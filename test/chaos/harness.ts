@@ -13,7 +13,7 @@ import { CLI, runCli, sleep, type CliRun, type E2eHarness } from '../helpers/e2e
  * points per job, a 50,000-row soak, a seed of its own) and the short version
  * inside `npm test` (a few points, a small soak, a fixed seed) run the same code:
  *   CHAOS_SEED       seed of the kill points and the fault dice (default 20261128)
- *   CHAOS_POINTS     kill points per job (default 3)
+ *   CHAOS_POINTS     kill points per job (default 2)
  *   CHAOS_SOAK_ROWS  rows of the soak import (default 3000)
  */
 
@@ -34,7 +34,7 @@ function intFromEnv(name: string, fallback: number, min: number): number {
 export function chaosSettings(): ChaosSettings {
   return {
     seed: intFromEnv('CHAOS_SEED', 20261128, 0),
-    points: intFromEnv('CHAOS_POINTS', 3, 1),
+    points: intFromEnv('CHAOS_POINTS', 2, 1),
     soakRows: intFromEnv('CHAOS_SOAK_ROWS', 3000, 100),
   };
 }

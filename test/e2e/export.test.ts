@@ -230,14 +230,18 @@ describe('a failed run', () => {
     const interrupted = track(spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] }));
     let stderr = '';
     interrupted.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // The killed run's temporary file is still there; the new run removes it and writes its own.
     const before = new Set(readdirSync(dir).filter((f) => f.endsWith('.tmp')));
-    for (let i = 0; i < 200 && readdirSync(dir).filter((f) => f.endsWith('.tmp')).length === before.size; i++) await sleep(50);
+    expect(before.size).toBeGreaterThan(0);
+    const ownTmp = () => readdirSync(dir).filter((f) => f.endsWith('.tmp') && !before.has(f));
+    for (let i = 0; i < 200 && ownTmp().length === 0; i++) await sleep(50);
     await sleep(500);
+    expect(interrupted.exitCode).toBeNull();
     interrupted.kill('SIGINT');
     const code = await new Promise<number | null>((r) => interrupted.once('exit', (c) => r(c)));
     expect(code).toBe(1);
     expect(stderr).toMatch(/interrupted by SIGINT.*previous file and state are untouched/);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([...before]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp')), 'neither the killed run\'s temporary file nor its own is left').toEqual([]);
     expect(readFileSync(join(dir, 'nightly.csv.gz'), 'utf8')).toBe('yesterday');
     expect(readFileSync(join(dir, 'nightly.state.json'), 'utf8')).toBe(yesterdayState);
 

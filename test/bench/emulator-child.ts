@@ -37,7 +37,8 @@ export interface EmulatorChild {
   stop(graceMs?: number): Promise<void>;
 }
 
-function stopProcess(proc: ChildProcess, graceMs: number): Promise<void> {
+/** SIGTERM, then SIGKILL after `graceMs` (a profiled child needs the graceful exit to write its profile). */
+export function stopProcess(proc: ChildProcess, graceMs = 10_000): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);

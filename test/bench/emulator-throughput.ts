@@ -35,7 +35,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLI, ROOT, startEmulatorChild as spawnEmulator, type EmulatorChild } from './emulator-child.js';
+import { CLI, ROOT, startEmulatorChild as spawnEmulator, stopProcess, type EmulatorChild } from './emulator-child.js';
 import { recordFigure, type Baseline } from './report.js';
 
 // ---------------------------------------------------------------- options
@@ -151,19 +151,6 @@ function spawnNode(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = proce
     });
     proc.on('exit', (code, signal) => finish(new Error(`child exited (code ${String(code)}, signal ${String(signal)}) before listening\n${err}`)));
     proc.on('error', (e) => finish(e));
-  });
-}
-
-/** SIGTERM, then SIGKILL after `graceMs` (a profiled child needs the graceful exit to write its profile). */
-function stopChild(proc: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-    proc.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    proc.kill('SIGTERM');
   });
 }
 
@@ -744,7 +731,7 @@ async function barePhase(small: Buffer, big: Buffer, locationId: string, emulato
       client.close();
       return { upsertsPerSecond: b.perSecond, pagesPerSecond: perSecond };
     } finally {
-      await stopChild(bare.proc);
+      await stopProcess(bare.proc);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -803,7 +790,7 @@ async function main(): Promise<void> {
     }
     emu.client.close();
   } finally {
-    await stopChild(emu.child.proc);
+    await stopProcess(emu.child.proc);
   }
   log('bare node:http server...');
   const bare = await barePhase(smallBody, bigBody, emu.locationId, upsertsPerSecond, pagesPerSecond, out);

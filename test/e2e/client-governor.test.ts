@@ -46,7 +46,9 @@ describe('rate governor against the emulator', () => {
     expect(calls).toBeGreaterThan(0);
     expect(stats.requests).toBe(api.client.stats.requests);
     expect(stats.rateLimited / stats.requests).toBeLessThan(0.01);
-    expect(stats.windowPeaks[emu.locationId]).toBeLessThanOrEqual(LIMIT);
+    // The emulator's peak counts refused arrivals too, and a 429 means the window already held
+    // the limit: each 429 allowed above adds one to the peak, and nothing else may.
+    expect(stats.windowPeaks[emu.locationId]).toBeLessThanOrEqual(LIMIT + stats.rateLimited);
     // Every caller got through: the budget was shared, not starved.
     expect(calls).toBe(stats.byStatus['200']);
   }, 30_000);
@@ -61,8 +63,9 @@ describe('rate governor against the emulator', () => {
     const [ca, cb] = await Promise.all([drive(a, 10, deadline), drive(b, 10, deadline)]);
     const stats = await admin(emu, 'GET', '/stats');
     expect(stats.rateLimited).toBeLessThanOrEqual(1);
-    expect(stats.windowPeaks[emu.locationId]).toBeLessThanOrEqual(LIMIT);
-    expect(stats.windowPeaks[other.location.id]).toBeLessThanOrEqual(LIMIT);
+    // Peaks count refused arrivals too (see above): the one 429 allowed is the only excess.
+    expect(stats.windowPeaks[emu.locationId]).toBeLessThanOrEqual(LIMIT + stats.rateLimited);
+    expect(stats.windowPeaks[other.location.id]).toBeLessThanOrEqual(LIMIT + stats.rateLimited);
     // Each location filled its own windows: together they sent more than one location's limit allows.
     const oneLocationMax = LIMIT * Math.ceil(4_000 / INTERVAL + 1);
     expect(ca + cb).toBeGreaterThan(oneLocationMax);

@@ -22,6 +22,32 @@ function sameIdentifier(field: string, a: unknown, b: unknown): boolean {
   return da === db || (da.length >= 10 && db.length >= 10 && (da.endsWith(db) || db.endsWith(da)));
 }
 
+/** A field's value on a contact as GET returns it; `customFields.<id>` reads that custom field. */
+export function fieldValue(contact: SurvivorContact, field: string): unknown {
+  if (field.startsWith('customFields.')) {
+    const id = field.slice('customFields.'.length);
+    return contact.customFields?.find((cf) => cf.id === id)?.value;
+  }
+  return contact[field];
+}
+
+/** Whether two values of a field are the same for a person: emails without case, phones by digits, blanks alike, the rest as written. */
+export function sameFieldValue(field: string, a: unknown, b: unknown): boolean {
+  if (isBlank(a) || isBlank(b)) return isBlank(a) && isBlank(b);
+  if ((UNIQUE_FIELDS as readonly string[]).includes(field)) return sameIdentifier(field, a, b);
+  if (typeof a === 'string' && typeof b === 'string') return a.trim() === b.trim();
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The merged fields someone changed on the survivor after the apply: the
+ * survivor's value now is no longer what the merge wrote. An undo leaves
+ * those as they are, so it takes back the merge and not a later edit.
+ */
+export function editedSinceMerge(changes: readonly FieldChange[], current: SurvivorContact): string[] {
+  return changes.filter((c) => !sameFieldValue(c.field, fieldValue(current, c.field), c.after)).map((c) => c.field);
+}
+
 /** Fields the update body (UpdateContactDto) lacks: only an upsert (matched by email or phone) writes them. */
 export const UPSERT_ONLY_FIELDS: readonly string[] = ['companyName', 'gender'];
 

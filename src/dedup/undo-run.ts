@@ -6,9 +6,9 @@ import { csvLine, writeFileAtomic } from '../exporter/output.js';
 import { RunJournal } from '../writers/run-journal.js';
 import { openAppliedRun, ownKey, PLAN_COPY, readPlanFile, removeTagsChecked, RUN_LEVEL, RUN_UNIT, UNDO_STEP, type ClusterSnapshot } from './apply-run.js';
 import type { PlanCluster } from './merge-plan.js';
-import { duplicateOfTag, recreateWrite, restoreDnd, restoreWrite, splitSurvivorUpdate, type DndCarry } from './merge-writes.js';
+import { duplicateOfTag, editedSinceMerge, recreateWrite, restoreDnd, restoreWrite, splitSurvivorUpdate, type DndCarry } from './merge-writes.js';
 import { forEachLimited } from './plan-run.js';
-import type { SurvivorContact } from './survivor.js';
+import type { FieldChange, SurvivorContact } from './survivor.js';
 
 /**
  * `hoop-etl dedup --undo <run-id>`: reverses what an apply's journal says it
@@ -46,6 +46,8 @@ export interface UndoClusterOutcome {
   readonly code?: string;
   readonly message?: string;
   readonly recreated?: readonly Recreated[];
+  /** Merged fields edited on the survivor after the apply: left as they are. */
+  readonly keptEdits?: readonly string[];
 }
 
 export interface UndoSummary {
@@ -127,7 +129,8 @@ export async function runUndo(options: UndoOptions): Promise<UndoSummary> {
     [csvLine(['cluster', 'oldId', 'newId', 'notRestored'], false), ...recreated.map((r) => csvLine([r.cluster, r.oldId, r.newId, (r.dropped ?? []).join(' ')], true))].join(''),
   );
   const { outcomes: _o, ...rest } = summary;
-  await writeFileAtomic(join(runDir, 'undo-summary.json'), `${JSON.stringify({ job: 'dedup-undo', ...rest, stopped: stop?.message }, null, 2)}\n`);
+  const keptEdits = list.filter((o) => o.keptEdits?.length).map((o) => ({ cluster: o.cluster, survivor: o.survivor, fields: o.keptEdits }));
+  await writeFileAtomic(join(runDir, 'undo-summary.json'), `${JSON.stringify({ job: 'dedup-undo', ...rest, keptEdits, stopped: stop?.message }, null, 2)}\n`);
   if (stop) throw new UndoStoppedError(runId, stop);
   return summary;
 }
@@ -149,16 +152,22 @@ async function undoCluster(api: ContactsApi, journal: RunJournal, cluster: PlanC
   const result = <T>(step: string): T | undefined => journal.step<T>(unit, step)?.result;
 
   const split = splitSurvivorUpdate(cluster.changes, losers);
+  const upserted = journal.step(unit, 'upsert') !== undefined && result<boolean>('upsert') !== false ? split.viaUpsert : [];
+  const written = [...upserted, ...(touched('update') ? split.now : []), ...(touched('deferred') ? split.deferred : [])];
+  // A field someone changed on the survivor since the apply keeps its new value: read once,
+  // before anything is restored (journaled, so a resumed undo does not take its own writes for edits).
+  const keptEdits = written.length ? await once(journal, unit, 'undo:edited', async () => editedSinceMerge(written, (await api.getContact(unit)).contact as SurvivorContact)) : [];
+  const unedited = (list: readonly FieldChange[]) => list.filter((c) => !keptEdits.includes(c.field));
   // First, while the survivor still holds the merged email or phone an upsert is matched on.
-  if (journal.step(unit, 'upsert') !== undefined && result<boolean>('upsert') !== false && split.viaUpsert.length) {
+  if (unedited(upserted).length) {
     await once(journal, unit, 'undo:upsert', async () => {
       const key = await ownKey(api, unit);
-      if (!key) throw new HoopError('UNDO_UPSERT', `${split.viaUpsert.map((c) => c.field).join(', ')} of ${unit} cannot be restored: no email or phone finds it alone`);
-      await api.upsertContact({ ...key, ...restoreWrite(split.viaUpsert) });
+      if (!key) throw new HoopError('UNDO_UPSERT', `${unedited(upserted).map((c) => c.field).join(', ')} of ${unit} cannot be restored: no email or phone finds it alone`);
+      await api.upsertContact({ ...key, ...restoreWrite(unedited(upserted)) });
       return true;
     });
   }
-  const changed = [...(touched('update') ? split.now : []), ...(touched('deferred') ? split.deferred : [])];
+  const changed = unedited([...(touched('update') ? split.now : []), ...(touched('deferred') ? split.deferred : [])]);
   await once(journal, unit, 'undo:fields', async () => {
     if (changed.length) await api.updateContact(unit, restoreWrite(changed));
     return changed.map((c) => c.field);
@@ -219,7 +228,7 @@ async function undoCluster(api: ContactsApi, journal: RunJournal, cluster: PlanC
       });
     }
   }
-  const outcome: UndoClusterOutcome = { ...base, status: 'restored', ...(recreated.length && { recreated }) };
+  const outcome: UndoClusterOutcome = { ...base, status: 'restored', ...(recreated.length && { recreated }), ...(keptEdits.length && { keptEdits }) };
   journal.finish(unit, 'undo:cluster', outcome);
   return outcome;
 }

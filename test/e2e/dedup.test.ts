@@ -412,6 +412,41 @@ describe('hoop-etl dedup: plan, apply, undo', () => {
   }, 90_000);
 });
 
+describe('hoop-etl dedup --undo after later edits', () => {
+  it('takes back what the merge wrote but keeps a field someone changed on the survivor since the apply', async () => {
+    const emu = await seededEmulator();
+    const dir = freshDir('undo-edited');
+    const env = envFor(emu);
+    expect((await runCli(planArgs(emu, dir), env)).status).toBe(0);
+    const original = await essence(emu);
+    const applied = await runCli(['dedup', '--apply', join(dir, 'plan.json'), '--report-dir', join(dir, 'runs')], env);
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    expect((await essence(emu)).find((c) => c.id === A1)).toEqual(MERGED_A);
+
+    // After the apply, someone gives Ada a new phone and a new colour: the merge had written both (from A2).
+    const put = await call(emu, 'PUT', `/contacts/${A1}`, { body: { phone: '+14155559999', customFields: [{ id: COLOUR, value: 'green' }] } });
+    expect(put.status).toBe(200);
+
+    const runId = onlyRun(dir);
+    const undone = await runCli(['dedup', '--undo', runId, '--report-dir', join(dir, 'runs')], env);
+    expect(undone.status, undone.stdout + undone.stderr).toBe(0);
+    const cluster = readJson(join(dir, 'plan.json')).clusters.find((c: { survivor: string }) => c.survivor === A1).id as string;
+    expect(undone.stdout).toContain(`${cluster} (survivor ${A1}): customFields.${COLOUR}, phone changed since the apply, left as they are`);
+    expect(readJson(join(dir, 'runs', runId, 'undo-summary.json')).keptEdits).toEqual([{ cluster, survivor: A1, fields: [`customFields.${COLOUR}`, 'phone'] }]);
+
+    const restored = await essence(emu);
+    const ada = restored.find((c) => c.id === A1)!;
+    const before = original.find((c) => c.id === A1)!;
+    // The edits stay; what the merge wrote and nobody touched since goes back (the company came from A2).
+    expect(ada).toEqual({ ...before, phone: '+14155559999', custom: { [COLOUR]: 'green' } });
+    // A2 comes back whole: the survivor no longer holds its phone.
+    const a2 = original.find((c) => c.id === A2)!;
+    const back = restored.filter((c) => c.firstName === 'ada');
+    expect(back).toHaveLength(1);
+    expect({ ...back[0]!, id: A2 }).toEqual({ ...a2, email: null });
+  }, 60_000);
+});
+
 describe('hoop-etl dedup --apply: kill -9 and --resume', () => {
   const D_MERGED: Essence = { ...BLANK, id: D1, firstName: 'Dan', lastName: 'Brown', email: 'dan@example.com', phone: '+13125550100', tags: [] };
 

@@ -65,6 +65,9 @@ export function printUndoSummary(s: UndoSummary, say: (line: string) => void): v
     say(`  ${r.oldId} recreated as ${r.newId}${r.dropped?.length ? ` without its ${r.dropped.join(' and ')} (the survivor holds the same; the location does not allow duplicates)` : ''}`);
   }
   for (const o of s.outcomes) if (o.status === 'failed') say(`  ${o.cluster} (survivor ${o.survivor}): ${o.code}: ${o.message}`);
+  for (const o of s.outcomes) {
+    if (o.keptEdits?.length) say(`  ${o.cluster} (survivor ${o.survivor}): ${o.keptEdits.join(', ')} changed since the apply, left as ${o.keptEdits.length > 1 ? 'they are' : 'it is'}`);
+  }
   say(`Report: ${s.runDir}/undo-summary.json, undo-recreated.csv`);
 }
 

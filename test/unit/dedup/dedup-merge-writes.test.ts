@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessToSet, dndToCarry, duplicateOfTag, followersToAdd, mergeWrite, recreateWrite, restoreDnd, restoreWrite, splitSurvivorUpdate } from '../../../src/dedup/merge-writes.js';
+import { businessToSet, dndToCarry, duplicateOfTag, editedSinceMerge, fieldValue, followersToAdd, mergeWrite, recreateWrite, restoreDnd, restoreWrite, sameFieldValue, splitSurvivorUpdate } from '../../../src/dedup/merge-writes.js';
 import type { FieldChange, SurvivorContact } from '../../../src/dedup/survivor.js';
 
 /** The request bodies a merge and its undo send, from the plan's changes and before-images. */
@@ -97,5 +97,37 @@ describe('dndToCarry and restoreDnd', () => {
       dnd: false,
       dndSettings: { Email: { status: 'inactive' }, SMS: { status: 'inactive' } },
     });
+  });
+});
+
+describe('sameFieldValue and editedSinceMerge: what an undo leaves as someone changed it', () => {
+  it.each([
+    ['email', 'Ada@Example.com', 'ada@example.com ', true],
+    ['email', 'ada@example.com', 'ada@other.example', false],
+    ['phone', '+14155550101', '4155550101', true],
+    ['phone', '+14155550101', '+14155559999', false],
+    ['city', ' London', 'London', true],
+    ['city', 'London', 'london', false],
+    ['city', '', null, true],
+    ['city', undefined, 'London', false],
+    ['customFields.x', ['a', 'b'], ['a', 'b'], true],
+    ['customFields.x', ['a', 'b'], ['b', 'a'], false],
+    ['customFields.x', 5, 5, true],
+  ] as const)('%s: %j vs %j -> %s', (field, a, b, same) => {
+    expect(sameFieldValue(field, a, b)).toBe(same);
+  });
+
+  it('names the merged fields whose value on the survivor is no longer what the merge wrote', () => {
+    const changes = [
+      { field: 'phone', before: null, after: '+14155550101', from: 'B' },
+      { field: 'city', before: null, after: 'London', from: 'B' },
+      { field: 'customFields.colour', before: null, after: 'blue', from: 'B' },
+      { field: 'companyName', before: 'Old', after: 'New', from: 'B' },
+    ];
+    const current = { id: 'A', phone: '+14155550101', city: 'Paris', customFields: [{ id: 'colour', value: 'blue' }] } as unknown as SurvivorContact;
+    // city changed; companyName cleared since: both edits; phone and colour are as merged.
+    expect(editedSinceMerge(changes, current)).toEqual(['city', 'companyName']);
+    expect(fieldValue(current, 'customFields.colour')).toBe('blue');
+    expect(fieldValue(current, 'customFields.size')).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { describeFailure, EXIT, UsageError, type ExitCode } from '../core/errors.js';
+import { describeFailure, EXIT, HoopError, UsageError, type ExitCode } from '../core/errors.js';
 import { maskPii } from '../core/logger.js';
 import type { CommandDef } from './command.js';
 import { apiCommand } from './commands/api.js';
@@ -13,6 +13,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { runCommand } from './commands/run.js';
+import { resumeCommand } from './resume-command.js';
 
 /** The command table: every command hoop-etl has, in the order `--help` lists them. */
 export const COMMANDS: ReadonlyArray<CommandDef<never>> = [importCommand, exportCommand, dedupCommand, runCommand, apiCommand, emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
@@ -48,6 +49,10 @@ export async function runCli(argv: string[], io: { stderr: (s: string) => void }
     const { exitCode: code, message } = describeFailure(err);
     io.stderr(failureLine(argv, message));
     if (err instanceof UsageError && !err.path) io.stderr('Run hoop-etl --help for usage.\n');
+    // A stopped import: the whole command to type, not only the run id.
+    if (err instanceof HoopError && err.code === 'IMPORT_STOPPED' && typeof (err as { runId?: unknown }).runId === 'string') {
+      io.stderr(maskedIfAsked(argv, `To continue: ${resumeCommand(argv, (err as unknown as { runId: string }).runId)}\n`));
+    }
     return code;
   }
   return exitCode;
@@ -71,7 +76,10 @@ export function asksToMaskPii(argv: readonly string[]): boolean {
 
 /** The line a failure ends with, masked like the logs when `--mask-pii` is on: messages quote values (a setting, a cell, a flag). */
 function failureLine(argv: readonly string[], message: string): string {
-  const line = `hoop-etl: ${message}\n`;
+  return maskedIfAsked(argv, `hoop-etl: ${message}\n`);
+}
+
+function maskedIfAsked(argv: readonly string[], line: string): string {
   return asksToMaskPii(argv) ? maskPii(line) : line;
 }
 

@@ -59,7 +59,9 @@ describe(`chaos: the daily budget runs out mid-job (seed ${settings.seed})`, () 
     expectDailyStop(stopped.stderr);
     const runId = readdirSync(reports);
     expect(runId).toHaveLength(1);
-    expect(stopped.stderr).toContain(`continue with --resume ${runId[0]}`);
+    expect(stopped.stderr).toContain(`continue with --resume ${runId[0]} after the reset`);
+    // The whole command to type, as it was run plus --resume.
+    expect(stopped.stderr).toContain(`To continue: hoop-etl ${args.join(' ')} --resume ${runId[0]}\n`);
     expectNoDuplicates(await importEssence(emu));
 
     await admin(emu, 'POST', '/daily-reset');

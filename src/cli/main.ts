@@ -50,9 +50,8 @@ export async function runCli(argv: string[], io: { stderr: (s: string) => void }
     io.stderr(failureLine(argv, message));
     if (err instanceof UsageError && !err.path) io.stderr('Run hoop-etl --help for usage.\n');
     // A stopped import: the whole command to type, not only the run id.
-    if (err instanceof HoopError && err.code === 'IMPORT_STOPPED' && typeof (err as { runId?: unknown }).runId === 'string') {
-      io.stderr(maskedIfAsked(argv, `To continue: ${resumeCommand(argv, (err as unknown as { runId: string }).runId)}\n`));
-    }
+    const runId = err instanceof HoopError && err.code === 'IMPORT_STOPPED' ? (err as HoopError & { runId?: unknown }).runId : undefined;
+    if (typeof runId === 'string') io.stderr(maskedIfAsked(argv, `To continue: ${resumeCommand(argv, runId)}\n`));
     return code;
   }
   return exitCode;

@@ -1,4 +1,3 @@
-import { newRunId } from '../core/run-id.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import type { ContactsApi } from '../api/endpoints.js';
 import { whenToContinue } from '../api/errors.js';
 import type { Contact, ContactWrite, Note, Task } from '../api/types.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
+import { newRunId } from '../core/run-id.js';
 import { csvLine, writeFileAtomic } from '../exporter/output.js';
 import { RunJournal } from '../writers/run-journal.js';
 import { checkPlan, type MergePlan, type PlanCluster } from './merge-plan.js';
@@ -113,7 +113,6 @@ export const UNDO_STEP = 'undo';
 export const JOURNAL_FILE = 'journal.sqlite';
 export const APPLY_MODE = { delete: 'dedup-apply', keep: 'dedup-apply-no-delete' } as const;
 
-
 const codeOf = (e: unknown): string | undefined => (e instanceof HoopError ? e.code : undefined);
 const sameText = (a: string | undefined, b: string | undefined): boolean => (a ?? '') === (b ?? '');
 
@@ -137,7 +136,6 @@ export function readPlanFile(path: string): MergePlan {
   }
 }
 
-/** Opens (or reopens, on resume) the run folder: journal, plan copy, meta. */
 /**
  * The journal of an earlier apply run, checked: it exists with its plan copy,
  * it is a dedup apply, and it acted on `locationId`. `flag` names the option
@@ -161,6 +159,7 @@ export function openAppliedRun(reportDir: string, runId: string, locationId: str
   return { journal, meta };
 }
 
+/** Opens (or reopens, on resume) the run folder: journal, plan copy, meta. */
 export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'reportDir' | 'resume' | 'deleteLosers' | 'skip' | 'now'> & { locationId: string }): Promise<{
   runId: string;
   runDir: string;

@@ -158,12 +158,13 @@ async function undoCluster(api: ContactsApi, journal: RunJournal, cluster: PlanC
   // before anything is restored (journaled, so a resumed undo does not take its own writes for edits).
   const keptEdits = written.length ? await once(journal, unit, 'undo:edited', async () => editedSinceMerge(written, (await api.getContact(unit)).contact as SurvivorContact)) : [];
   const unedited = (list: readonly FieldChange[]) => list.filter((c) => !keptEdits.includes(c.field));
+  const viaUpsert = unedited(upserted);
   // First, while the survivor still holds the merged email or phone an upsert is matched on.
-  if (unedited(upserted).length) {
+  if (viaUpsert.length) {
     await once(journal, unit, 'undo:upsert', async () => {
       const key = await ownKey(api, unit);
-      if (!key) throw new HoopError('UNDO_UPSERT', `${unedited(upserted).map((c) => c.field).join(', ')} of ${unit} cannot be restored: no email or phone finds it alone`);
-      await api.upsertContact({ ...key, ...restoreWrite(unedited(upserted)) });
+      if (!key) throw new HoopError('UNDO_UPSERT', `${viaUpsert.map((c) => c.field).join(', ')} of ${unit} cannot be restored: no email or phone finds it alone`);
+      await api.upsertContact({ ...key, ...restoreWrite(viaUpsert) });
       return true;
     });
   }

@@ -9,7 +9,6 @@
  * The output is put in place only when every location finished; only then is
  * the state written. A failure anywhere leaves the previous file and state.
  */
-import { newRunId } from '../core/run-id.js';
 import { constants } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -20,6 +19,7 @@ import { DailyBudgetExhaustedError, HoopApiError } from '../api/errors.js';
 import type { CustomFieldDefinition } from '../api/types.js';
 import type { ExportExtra, ExportPipeline, SearchFilter } from '../config/pipeline-types.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
+import { newRunId } from '../core/run-id.js';
 import type { Logger } from '../core/logger.js';
 import { planColumns, type Column, type Hit, type RowSource } from './columns.js';
 import { namesCustomField, resolveFilters } from './filters.js';
@@ -91,7 +91,6 @@ const NOTE_SEPARATOR = '\n\n---\n\n';
 
 /** Ranges walked at once in a location with more than four pages of contacts. */
 const DEFAULT_PARALLEL = 4;
-
 
 async function loadState(path: string | undefined): Promise<ExportState> {
   if (!path) return EMPTY_STATE;

@@ -1,4 +1,3 @@
-import { newRunId } from '../core/run-id.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { DuplicateContactError, HoopApiError, whenToContinue } from '../api/erro
 import type { ContactWrite, CustomFieldDefinition, CustomFieldInput } from '../api/types.js';
 import { checkPipelineColumns, STANDARD_FIELDS, type CustomFieldMapping, type ImportPipeline, type Mapping } from '../config/index.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
+import { newRunId } from '../core/run-id.js';
 import type { Logger } from '../core/logger.js';
 import type { SourceItem } from '../core/row.js';
 import { matchKeys } from '../dedup/match-keys.js';
@@ -90,7 +90,6 @@ export class ImportStoppedError extends HoopError {
 
 /** API errors that end the run (it can be resumed), not just one row. */
 const RUN_LEVEL = new Set(['UNAUTHORIZED', 'FORBIDDEN_LOCATION', 'MISSING_SCOPE', 'DAILY_BUDGET_EXHAUSTED', 'UNAVAILABLE', 'RATE_LIMITED']);
-
 
 function rawOf(item: SourceItem, headers: readonly string[]): Record<string, string> {
   if (item.kind === 'row') return { ...item.row.values };
@@ -380,9 +379,9 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           // run created holds only what the journal says this run wrote, so a resume reads
           // nothing for it; a step left begun by a crash is looked up on its own below.
           const existed = action === 'updated';
-          const pending = (kind: 'note' | 'task', count: number) => Array.from({ length: count }, (_, i) => journal.step(unit, `${kind}:${i}`)?.state !== 'done').some(Boolean);
-          const haveNotes = existed && pending('note', notes.length) ? (await api.listNotes(contactId)).notes : [];
-          const haveTasks = existed && pending('task', tasks.length) ? (await api.listTasks(contactId)).tasks : [];
+          const pending = (kind: 'note' | 'task', list: readonly unknown[]) => list.some((_, i) => journal.step(unit, `${kind}:${i}`)?.state !== 'done');
+          const haveNotes = existed && pending('note', notes) ? (await api.listNotes(contactId)).notes : [];
+          const haveTasks = existed && pending('task', tasks) ? (await api.listTasks(contactId)).tasks : [];
           for (const [i, n] of notes.entries()) {
             if (haveNotes.some((x) => x.body === n.body && (x.title ?? '') === (n.title ?? ''))) continue;
             await once(

@@ -50,13 +50,27 @@ export function stopProcess(proc: ChildProcess, graceMs = 10_000): Promise<void>
   });
 }
 
-export function startEmulatorChild(options: EmulatorChildOptions = {}): Promise<EmulatorChild> {
-  if (!existsSync(CLI)) return Promise.reject(new Error(`${path.relative(process.cwd(), CLI)} is missing: run \`npm run build\` first (\`npm run bench\` does it)`));
-  const { args = [], nodeArgs = [], inheritStderr = false, readyTimeoutMs = 20_000 } = options;
-  const proc = spawn(process.execPath, [...nodeArgs, CLI, 'emulator', '--host', '127.0.0.1', '--port', '0', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', inheritStderr ? 'inherit' : 'pipe'],
-  });
+export interface ReadyChild {
+  proc: ChildProcess;
+  /** The first stdout line `ready` matched, as matched. */
+  match: RegExpExecArray;
+  /** The end of what the child wrote to stderr (empty with `inheritStderr`). */
+  stderr(): string;
+}
+
+/**
+ * Spawns `node args...` and resolves once a stdout line matches `ready`
+ * (other lines, e.g. from --trace-gc, are skipped; stdout is drained for the
+ * child's whole life so it never blocks on a full pipe). A child that exits
+ * first, or is not ready within `readyTimeoutMs`, rejects (and is killed).
+ */
+export function spawnUntilReady(
+  args: readonly string[],
+  ready: RegExp,
+  options: { env?: NodeJS.ProcessEnv; inheritStderr?: boolean; readyTimeoutMs?: number; what?: string } = {},
+): Promise<ReadyChild> {
+  const { env = process.env, inheritStderr = false, readyTimeoutMs = 20_000, what = 'child' } = options;
+  const proc = spawn(process.execPath, [...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', inheritStderr ? 'inherit' : 'pipe'] });
   let err = '';
   proc.stderr?.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-20_000)));
   return new Promise((resolve, reject) => {
@@ -71,22 +85,28 @@ export function startEmulatorChild(options: EmulatorChildOptions = {}): Promise<
         reject(e);
         return;
       }
-      const [, url, locationId, token] = m as unknown as [string, string, string, string];
-      resolve({ proc, url, locationId, token, stderr: () => err, stop: (graceMs = 10_000) => stopProcess(proc, graceMs) });
+      resolve({ proc, match: m!, stderr: () => err });
     };
-    const timer = setTimeout(() => finish(new Error(`emulator not listening within ${readyTimeoutMs} ms\n${err}`)), readyTimeoutMs);
+    const timer = setTimeout(() => finish(new Error(`${what} not listening within ${readyTimeoutMs} ms\n${err}`)), readyTimeoutMs);
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
       if (done) return;
       out += d;
       let nl: number;
       while ((nl = out.indexOf('\n')) >= 0) {
-        const m = LISTEN_RE.exec(out.slice(0, nl).trim());
+        const m = ready.exec(out.slice(0, nl).trim());
         out = out.slice(nl + 1);
-        // Other lines (e.g. from --trace-gc) come before it.
         if (m) return finish(undefined, m);
       }
     });
-    proc.once('exit', (code, signal) => finish(new Error(`emulator exited (code ${String(code)}, signal ${String(signal)}) before listening\n${err}`)));
+    proc.once('exit', (code, signal) => finish(new Error(`${what} exited (code ${String(code)}, signal ${String(signal)}) before listening\n${err}`)));
     proc.once('error', (e) => finish(e));
   });
+}
+
+export async function startEmulatorChild(options: EmulatorChildOptions = {}): Promise<EmulatorChild> {
+  if (!existsSync(CLI)) throw new Error(`${path.relative(process.cwd(), CLI)} is missing: run \`npm run build\` first (\`npm run bench\` does it)`);
+  const { args = [], nodeArgs = [], inheritStderr = false, readyTimeoutMs = 20_000 } = options;
+  const child = await spawnUntilReady([...nodeArgs, CLI, 'emulator', '--host', '127.0.0.1', '--port', '0', ...args], LISTEN_RE, { inheritStderr, readyTimeoutMs, what: 'emulator' });
+  const [, url, locationId, token] = child.match as unknown as [string, string, string, string];
+  return { proc: child.proc, url, locationId, token, stderr: child.stderr, stop: (graceMs = 10_000) => stopProcess(child.proc, graceMs) };
 }

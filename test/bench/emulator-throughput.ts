@@ -29,13 +29,13 @@
  *   --only search|upsert  run one emulator phase (after seeding), e.g. to profile it;
  *                         the bare-server comparison still runs
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLI, ROOT, startEmulatorChild as spawnEmulator, stopProcess, type EmulatorChild } from './emulator-child.js';
+import { CLI, spawnUntilReady, startEmulatorChild as spawnEmulator, stopProcess, type EmulatorChild, type ReadyChild } from './emulator-child.js';
 import { recordFigure, type Baseline } from './report.js';
 
 // ---------------------------------------------------------------- options
@@ -105,53 +105,12 @@ const watchdog = setTimeout(() => {
 }, TIMEOUT_S * 1000);
 watchdog.unref();
 
-interface Child {
-  proc: ChildProcess;
-  firstLine: string;
-  stderr: () => string;
-}
-
-/**
- * Spawns `node args...` and resolves with the first stdout line that `ready`
- * accepts (other lines, e.g. from --trace-gc, are skipped; stdout is drained
- * for the child's whole life so it never blocks on a full pipe).
- */
-function spawnNode(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(proc);
-    proc.on('exit', () => children.delete(proc));
-    let err = '';
-    proc.stderr!.setEncoding('utf8');
-    proc.stderr!.on('data', (d: string) => {
-      err = (err + d).slice(-20_000);
-    });
-    let out = '';
-    let done = false;
-    const timer = setTimeout(() => finish(new Error(`child not listening within 20s\n${err}`)), 20_000);
-    function finish(e: Error | undefined, line?: string): void {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (e) {
-        proc.kill('SIGKILL');
-        reject(e);
-      } else resolve({ proc, firstLine: line!, stderr: () => err });
-    }
-    proc.stdout!.setEncoding('utf8');
-    proc.stdout!.on('data', (d: string) => {
-      if (done) return;
-      out += d;
-      let nl: number;
-      while ((nl = out.indexOf('\n')) >= 0) {
-        const line = out.slice(0, nl).trim();
-        out = out.slice(nl + 1);
-        if (ready.test(line)) return finish(undefined, line);
-      }
-    });
-    proc.on('exit', (code, signal) => finish(new Error(`child exited (code ${String(code)}, signal ${String(signal)}) before listening\n${err}`)));
-    proc.on('error', (e) => finish(e));
-  });
+/** A node child tracked for the hard stop, resolved once it prints the `ready` line. */
+async function spawnNode(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<ReadyChild> {
+  const child = await spawnUntilReady(args, ready, { env });
+  children.add(child.proc);
+  child.proc.on('exit', () => children.delete(child.proc));
+  return child;
 }
 
 // ---------------------------------------------------------------- CPU accounting
@@ -694,8 +653,8 @@ async function barePhase(small: Buffer, big: Buffer, locationId: string, emulato
     writeFileSync(bigPath, big);
     const bare = await spawnNode(['-e', BARE_SERVER], /^bare listening on /, { ...process.env, BENCH_SMALL_BODY: smallPath, BENCH_BIG_BODY: bigPath });
     try {
-      const bareUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(bare.firstLine)?.[1];
-      if (!bareUrl) throw new Error(`unexpected first line from the bare server: ${bare.firstLine}`);
+      const bareUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(bare.match.input)?.[1];
+      if (!bareUrl) throw new Error(`unexpected first line from the bare server: ${bare.match.input}`);
       const client = makeClient(bareUrl);
       const pid = bare.proc.pid;
       const headers = { authorization: 'Bearer x', version: VERSION };

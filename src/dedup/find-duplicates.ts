@@ -72,6 +72,13 @@ export interface DuplicateCluster {
   readonly ids: readonly string[];
   /** The links that joined the cluster (a spanning set, not every pair), in input order. */
   readonly pairs: readonly DuplicatePair[];
+  /**
+   * Why a person must decide before this cluster is merged (a shared phone or
+   * email where the first names disagree, say); empty when every link is
+   * evidence of one person. A cluster with reasons is never merged unless a
+   * reviewer approves it.
+   */
+  readonly review: readonly string[];
 }
 
 export interface FindDuplicatesStats {
@@ -202,6 +209,7 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
       cluster: {
       ids: list.map((i) => (prepared[i] as PreparedContact).id),
       pairs: (linksOf.get(root) ?? []).map((l) => explainPair(prepared[l.i] as PreparedContact, prepared[l.j] as PreparedContact, model, [...l.by])),
+      review: [],
       },
     });
   }

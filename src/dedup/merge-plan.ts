@@ -11,16 +11,26 @@ import { planClusterMerge, type FieldChange, type FieldRule, type MergedValue, t
  * the reviewer sees what each contact holds.
  */
 
-export const PLAN_VERSION = 1;
+/** 2: clusters of kind `review` (never applied unless approved) and `confidence`. Plans of version 1 predate them and are refused. */
+export const PLAN_VERSION = 2;
 export const PLAN_KIND = 'hoop-etl dedup plan';
 
-/** How a cluster was found: every link an exact key (email or phone), or at least one by score alone. */
-export type ClusterKind = 'exact' | 'fuzzy';
+/**
+ * How a cluster was found: every link an exact key (email or phone), or at
+ * least one by score alone; `review` when a person must decide (see
+ * `PlanCluster.review`): such a cluster is applied only when a reviewer
+ * approves it.
+ */
+export type ClusterKind = 'exact' | 'fuzzy' | 'review';
 
 export interface PlanCluster {
   /** `c1`, `c2`, ... in plan order; the survivor's id is the cluster's key in the run journal. */
   readonly id: string;
   readonly kind: ClusterKind;
+  /** Why a person must decide (set when `kind` is `review`). */
+  readonly review?: readonly string[];
+  /** The lowest match probability among the links that joined the cluster: how sure the weakest link is. */
+  readonly confidence: number;
   readonly ids: readonly string[];
   readonly survivor: string;
   readonly losers: readonly string[];
@@ -56,6 +66,8 @@ export interface PlanSummary {
   readonly contactsToRemove: number;
   readonly exactClusters: number;
   readonly fuzzyClusters: number;
+  /** Clusters a person must approve before they are merged. */
+  readonly reviewClusters: number;
   readonly largestCluster: number;
 }
 
@@ -113,9 +125,12 @@ export function buildMergePlan(input: BuildPlanInput): MergePlan {
     const merge = planClusterMerge(members, { survivor: settings.survivor, fieldRule: settings.fieldRule, fieldRules: settings.fieldRules });
     const survivor = members.find((c) => c.id === merge.survivorId) as SurvivorContact;
     const dnd = dndToCarry(survivor, members.filter((c) => c !== survivor));
+    const review = cluster.review ?? [];
     clusters.push({
       id: `c${clusters.length + 1}`,
-      kind: clusterKind(members.map((c) => c.id), pairs),
+      kind: review.length ? 'review' : clusterKind(members.map((c) => c.id), pairs),
+      ...(review.length && { review }),
+      confidence: pairs.length ? Math.min(...pairs.map((p) => p.probability)) : 0,
       ids: members.map((c) => c.id),
       survivor: merge.survivorId,
       losers: merge.losers,
@@ -155,6 +170,7 @@ export function summarisePlan(contacts: number, clusters: readonly PlanCluster[]
     contactsToRemove: inClusters - clusters.length,
     exactClusters: clusters.filter((c) => c.kind === 'exact').length,
     fuzzyClusters: clusters.filter((c) => c.kind === 'fuzzy').length,
+    reviewClusters: clusters.filter((c) => c.kind === 'review').length,
     largestCluster: largest,
   };
 }
@@ -191,6 +207,7 @@ export function checkPlan(value: unknown): MergePlan {
   if (value === null || typeof value !== 'object') fail('expected a JSON object');
   const p = value as Record<string, unknown>;
   if (p.kind !== PLAN_KIND) fail(`"kind" is ${JSON.stringify(p.kind)}, expected "${PLAN_KIND}"`);
+  if (p.version === 1) fail('version 1 was written by an earlier hoop-etl, whose matching could link coworkers and relatives; plan again with hoop-etl dedup --plan');
   if (p.version !== PLAN_VERSION) fail(`version ${JSON.stringify(p.version)} is not supported (this hoop-etl reads version ${PLAN_VERSION})`);
   if (typeof p.location !== 'string' || p.location === '') fail('no location');
   if (!Array.isArray(p.clusters)) fail('no clusters list');

@@ -2,7 +2,9 @@ import { candidatePairs, type BlockingOptions } from './blocking.js';
 import { compareContacts, FIELD_LEVELS, LEVEL_GROUPS, levelOf, LEVELS_MASK, MATCH_FIELDS, outcomeOf, SWAPPED_NAMES, type MatchField, type Outcome } from './compare-fields.js';
 import { DEFAULT_FILLERS } from './filler.js';
 import { prepareContact, type MatchContact, type PrepareOptions, type PreparedContact } from './prepare-contact.js';
-import { countLevels, emptyLevelCounts, estimateModel, type LevelCounts, matchProbability, matchWeight, type EstimateOptions, type MatchModel } from './scoring.js';
+import { countLevels, emptyLevelCounts, estimateModel, type LevelCounts, matchProbability, matchWeight, type Estimation, type EstimateOptions, type MatchModel } from './scoring.js';
+import { splitLinkedGroup, type PairJudgement } from './cluster-check.js';
+import { corroboratePattern, exactKeyConflict, scoredLinkVeto } from './link-rules.js';
 import { UnionFind } from './union-find.js';
 
 /**
@@ -35,6 +37,8 @@ export interface FindDuplicatesOptions extends PrepareOptions {
    * @default true
    */
   requirePersonEvidence?: boolean;
+  /** A cluster of more contacts than this goes to review whole. @default 5 */
+  reviewAbove?: number;
   blocking?: BlockingOptions;
   /** A model to score with instead of estimating one from these contacts (e.g. one estimated on a larger set). */
   model?: MatchModel;
@@ -64,6 +68,8 @@ export interface DuplicatePair {
   readonly probability: number;
   /** First and last names were compared crossed (`Victoria White` against `White Victoria`). */
   readonly swappedNames: boolean;
+  /** Set on a link a person must confirm (a shared phone or email between different names): why it is in doubt. */
+  readonly review?: string;
   readonly fields: readonly FieldReason[];
 }
 
@@ -92,6 +98,10 @@ export interface FindDuplicatesStats {
   readonly contactsInClusters: number;
   /** Contacts in the largest cluster: a shared office phone or a chain of fuzzy links shows here first. */
   readonly largestCluster: number;
+  /** Clusters a person must approve before they are merged. */
+  readonly reviewClusters: number;
+  /** Which model parameters the contacts determined and which are the documented defaults. */
+  readonly estimation: Estimation;
 }
 
 export interface FindDuplicatesResult {
@@ -112,7 +122,39 @@ export function hasPersonEvidence(pattern: number): boolean {
   const dob = levelOf(pattern, DOB);
   const email = levelOf(pattern, EMAIL);
   const phone = levelOf(pattern, PHONE);
-  return (first >= 1 && first <= 3) || (dob >= 1 && dob <= 3) || email === 1 || email === 2 || phone === 1 || phone === 2;
+  return (first >= 1 && first <= 3) || (dob >= 1 && dob <= 3) || email === 1 || email === 2 || phone === 1;
+}
+
+/** Linked groups larger than this are not checked pair by pair (their pairs grow with the square): they go to review whole. */
+const MAX_CHECKED_GROUP = 400;
+
+interface Link {
+  readonly i: number;
+  readonly j: number;
+  readonly by: Set<LinkReason>;
+  /** Set on a link a person must confirm: why it is in doubt. */
+  review?: string;
+}
+
+/**
+ * The order in which contacts are worked on: by what they hold, not by id or
+ * by where they were read, so the same location content gives the same
+ * clusters, survivors' candidates and model whatever the ids, the page order
+ * or the run. Identical contacts are ordered by id (either order gives the
+ * same clusters).
+ */
+export function contentOrder(contacts: readonly MatchContact[]): number[] {
+  const keys = contacts.map((c) =>
+    [c.firstName, c.lastName, c.email, c.phone, c.address1, c.city, c.state, c.postalCode, c.dateOfBirth].map((v) => (typeof v === 'string' ? v.trim() : '')).join('\u0000'),
+  );
+  return [...contacts.keys()].sort((a, b) => {
+    const ka = keys[a] as string;
+    const kb = keys[b] as string;
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    const ia = contacts[a]!.id;
+    const ib = contacts[b]!.id;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
+  });
 }
 
 export function findDuplicates(contacts: readonly MatchContact[], options: FindDuplicatesOptions = {}): FindDuplicatesResult {
@@ -120,18 +162,22 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
     throw new TypeError(`Expected \`threshold\` to be a number in (0, 1], got \`${String(threshold)}\` (${typeof threshold})`);
   }
+  const reviewAbove = options.reviewAbove ?? 1e9;
   const exactKeys = options.exactKeys ?? ['email', 'phone'];
   const requirePersonEvidence = options.requirePersonEvidence ?? true;
   const prepareOptions: PrepareOptions = { ...options, fillers: options.fillers ?? DEFAULT_FILLERS };
-  const prepared = contacts.map((c) => prepareContact(c, prepareOptions));
+  const order = contentOrder(contacts);
+  const prepared = order.map((k) => prepareContact(contacts[k] as MatchContact, prepareOptions));
   const n = prepared.length;
   const allPairs = (n * (n - 1)) / 2;
+  const at = (i: number): PreparedContact => prepared[i] as PreparedContact;
+  const compare = (i: number, j: number): number => corroboratePattern(compareContacts(at(i), at(j)));
 
   const candidates = candidatePairs(prepared, options.blocking);
   const patterns = new Int32Array(candidates.count);
   const patternCounts = new Map<number, number>();
   for (let k = 0; k < candidates.count; k++) {
-    const p = compareContacts(prepared[candidates.left[k] as number] as PreparedContact, prepared[candidates.right[k] as number] as PreparedContact);
+    const p = compare(candidates.left[k] as number, candidates.right[k] as number);
     patterns[k] = p;
     patternCounts.set(p, (patternCounts.get(p) ?? 0) + 1);
   }
@@ -139,77 +185,153 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
   const model =
     options.model ??
     estimateModel(patternCounts, randomPairLevels(prepared, options.randomPairs ?? 100_000, options.seed ?? 1), candidates.count, allPairs, options.estimate);
+  const thresholdWeight = Math.log2(threshold / (1 - threshold));
 
-  // Links, keyed by pair; the reasons are worked out for these only.
-  const links = new Map<number, { i: number; j: number; by: Set<LinkReason> }>();
-  const link = (i: number, j: number, reason: LinkReason): void => {
+  // Whether a pattern links by score: over the threshold, and evidence of one person.
+  const scored = new Map<number, boolean>();
+  const linksByScore = (pattern: number): boolean => {
+    const p = pattern & LEVELS_MASK;
+    let yes = scored.get(p);
+    if (yes === undefined) {
+      yes = matchWeight(model, p) >= thresholdWeight && (!requirePersonEvidence || scoredLinkVeto(p) === undefined);
+      scored.set(p, yes);
+    }
+    return yes;
+  };
+  const sharedKeys = (i: number, j: number): ExactKey[] => exactKeys.filter((key) => at(i)[key] !== '' && at(i)[key] === at(j)[key]);
+
+  // Links, keyed by pair.
+  const links = new Map<number, Link>();
+  const link = (i: number, j: number, reason: LinkReason, review?: string): void => {
     const [lo, hi] = i < j ? [i, j] : [j, i];
     const key = lo * n + hi;
     const found = links.get(key);
-    if (found) found.by.add(reason);
-    else links.set(key, { i: lo, j: hi, by: new Set([reason]) });
+    if (found) {
+      found.by.add(reason);
+      if (found.review !== undefined && review === undefined) delete found.review;
+    } else links.set(key, { i: lo, j: hi, by: new Set([reason]), ...(review !== undefined && { review }) });
   };
 
-  const linked = new Map<number, boolean>();
   let scoredLinks = 0;
   for (let k = 0; k < candidates.count; k++) {
-    const p = (patterns[k] as number) & LEVELS_MASK;
-    let yes = linked.get(p);
-    if (yes === undefined) {
-      yes = matchProbability(matchWeight(model, p)) >= threshold && (!requirePersonEvidence || hasPersonEvidence(p));
-      linked.set(p, yes);
-    }
-    if (yes) {
-      link(candidates.left[k] as number, candidates.right[k] as number, 'score');
-      scoredLinks++;
-    }
+    if (!linksByScore(patterns[k] as number)) continue;
+    link(candidates.left[k] as number, candidates.right[k] as number, 'score');
+    scoredLinks++;
   }
 
+  // Every contact holding a key is linked to the first that held it; one whose names say it is someone else is linked for review.
   let exactKeyLinks = 0;
   for (const key of exactKeys) {
-    const holder = new Map<string, number>();
+    const holders = new Map<string, number[]>();
     prepared.forEach((c, i) => {
-      const v = key === 'email' ? c.email : c.phone;
+      const v = c[key];
       if (v === '') return;
-      const first = holder.get(v);
-      if (first === undefined) holder.set(v, i);
-      else {
-        link(first, i, key);
+      const list = holders.get(v);
+      if (list) list.push(i);
+      else holders.set(v, [i]);
+    });
+    for (const list of holders.values()) {
+      for (let x = 1; x < list.length; x++) {
+        const j = list[x] as number;
+        // The first earlier holder with no conflict, else the first holder, for review.
+        let conflict: string | undefined;
+        let partner = -1;
+        for (let y = 0; y < x; y++) {
+          const c = exactKeyConflict(compare(list[y] as number, j));
+          if (c === undefined) {
+            partner = list[y] as number;
+            break;
+          }
+          conflict ??= c;
+        }
+        if (partner >= 0) link(partner, j, key);
+        else link(list[0] as number, j, key, `shares the ${key} with ${describe(at(list[0] as number))}, but ${conflict}`);
         exactKeyLinks++;
       }
-    });
+    }
   }
 
-  const sets = new UnionFind(n);
-  for (const { i, j } of links.values()) sets.union(i, j);
-  const members = new Map<number, number[]>();
+  // Clusters: groups joined by sure links, checked as wholes; then review links join whole clusters, for a person to decide.
+  const sure = new UnionFind(n);
+  for (const l of links.values()) if (l.review === undefined) sure.union(l.i, l.j);
+  const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
-    const root = sets.find(i);
-    const list = members.get(root);
+    const root = sure.find(i);
+    const list = groups.get(root);
     if (list) list.push(i);
-    else members.set(root, [i]);
+    else groups.set(root, [i]);
   }
-  const linksOf = new Map<number, Array<{ i: number; j: number; by: Set<LinkReason> }>>();
-  for (const l of [...links.values()].sort((x, y) => x.i - y.i || x.j - y.j)) {
-    const root = sets.find(l.i);
-    const list = linksOf.get(root);
-    if (list) list.push(l);
-    else linksOf.set(root, [l]);
+  const judge = (i: number, j: number): PairJudgement => {
+    const found = links.get(i * n + j);
+    const pattern = compare(i, j);
+    const isSure = found !== undefined && found.review === undefined;
+    const weight = matchWeight(model, pattern & LEVELS_MASK);
+    // A sure link counts at least as much as the threshold, whatever the fields beside its exact key say.
+    return { linked: isSure, weight: isSure ? Math.max(weight, thresholdWeight) : weight };
+  };
+  const clusterOf = new Int32Array(n);
+  const reasons: string[][] = [];
+  const parts: number[][] = [];
+  for (const members of groups.values()) {
+    if (members.length > MAX_CHECKED_GROUP) {
+      for (const m of members) clusterOf[m] = parts.length;
+      reasons.push([`${members.length} contacts linked together: too many to check pair by pair`]);
+      parts.push(members);
+      continue;
+    }
+    for (const part of splitLinkedGroup(members, judge, thresholdWeight)) {
+      for (const m of part) clusterOf[m] = parts.length;
+      reasons.push([]);
+      parts.push(part);
+    }
   }
+  const joined = new UnionFind(parts.length);
+  for (const l of links.values()) {
+    if (l.review === undefined) continue;
+    joined.union(clusterOf[l.i] as number, clusterOf[l.j] as number);
+  }
+
+  const finals = new Map<number, { members: number[]; review: string[] }>();
+  parts.forEach((members, p) => {
+    const root = joined.find(p);
+    const f = finals.get(root);
+    if (f) {
+      f.members.push(...members);
+      f.review.push(...(reasons[p] as string[]));
+    } else finals.set(root, { members: [...members], review: [...(reasons[p] as string[])] });
+  });
 
   const ordered: Array<{ first: number; cluster: DuplicateCluster }> = [];
   let contactsInClusters = 0;
   let largestCluster = 0;
-  for (const [root, list] of members) {
-    if (list.length < 2) continue;
-    contactsInClusters += list.length;
-    largestCluster = Math.max(largestCluster, list.length);
+  for (const f of finals.values()) {
+    if (f.members.length < 2) continue;
+    // Worked on in content order, reported in input order.
+    const members = f.members.sort((a, b) => (order[a] as number) - (order[b] as number));
+    const inside = new Set(members);
+    // The links inside the cluster, sure ones first: a spanning set of them explains it.
+    const spanning = new UnionFind(n);
+    const used: Link[] = [];
+    const inCluster = [...links.values()].filter((l) => inside.has(l.i) && inside.has(l.j)).sort((x, y) => Number(x.review !== undefined) - Number(y.review !== undefined) || x.i - y.i || x.j - y.j);
+    for (const l of inCluster) {
+      if (spanning.find(l.i) === spanning.find(l.j)) continue;
+      spanning.union(l.i, l.j);
+      used.push(l);
+    }
+    const review = [...f.review];
+    for (const l of used) if (l.review !== undefined) review.push(`${describe(at(l.j))} ${l.review}`);
+    if (members.length > reviewAbove) review.push(`${members.length} contacts in one cluster: more than ${reviewAbove} copies of one person is rare`);
+    contactsInClusters += members.length;
+    largestCluster = Math.max(largestCluster, members.length);
+    const inInput = used.map((l) => ((order[l.i] as number) < (order[l.j] as number) ? [l.i, l.j, l] : [l.j, l.i, l]) as [number, number, Link]);
     ordered.push({
-      first: list[0] as number,
+      first: order[members[0] as number] as number,
       cluster: {
-      ids: list.map((i) => (prepared[i] as PreparedContact).id),
-      pairs: (linksOf.get(root) ?? []).map((l) => explainPair(prepared[l.i] as PreparedContact, prepared[l.j] as PreparedContact, model, [...l.by])),
-      review: [],
+        ids: members.map((i) => at(i).id),
+        pairs: inInput
+          .sort((x, y) => (order[x[0]] as number) - (order[y[0]] as number) || (order[x[1]] as number) - (order[y[1]] as number))
+          .map(([a, b, l]) => explainPair(at(a), at(b), model, [...l.by], l.review)),
+        review,
       },
     });
   }
@@ -228,13 +350,21 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
       clusters: clusters.length,
       contactsInClusters,
       largestCluster,
+      reviewClusters: clusters.filter((c) => c.review.length > 0).length,
+      estimation: model.estimation,
     },
   };
 }
 
+/** How a contact is named in a review reason: its name as folded, else its id. */
+function describe(c: PreparedContact): string {
+  const name = `${c.firstWords} ${c.lastWords}`.trim();
+  return name === '' ? c.id : `${name} (${c.id})`;
+}
+
 /** One pair's comparison, field by field, with the model's weights. */
-export function explainPair(a: PreparedContact, b: PreparedContact, model: MatchModel, linkedBy: readonly LinkReason[] = []): DuplicatePair {
-  const pattern = compareContacts(a, b);
+export function explainPair(a: PreparedContact, b: PreparedContact, model: MatchModel, linkedBy: readonly LinkReason[] = [], review?: string): DuplicatePair {
+  const pattern = corroboratePattern(compareContacts(a, b));
   const weight = matchWeight(model, pattern & LEVELS_MASK);
   return {
     a: a.id,
@@ -243,6 +373,7 @@ export function explainPair(a: PreparedContact, b: PreparedContact, model: Match
     weight: round(weight),
     probability: matchProbability(weight),
     swappedNames: (pattern & SWAPPED_NAMES) !== 0,
+    ...(review !== undefined && { review }),
     fields: MATCH_FIELDS.map((field, i) => {
       const level = levelOf(pattern, i);
       return { field, level: FIELD_LEVELS[field][level] as string, outcome: outcomeOf(field, level), weight: round(model.fields[field].weights[level] as number) };
@@ -267,13 +398,13 @@ export function randomPairLevels(prepared: readonly PreparedContact[], sample: n
   const random = mulberry32(seed);
   const at = (i: number): PreparedContact => prepared[i] as PreparedContact;
   if (allPairs <= sample) {
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) countLevels(counts, compareContacts(at(i), at(j)));
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) countLevels(counts, corroboratePattern(compareContacts(at(i), at(j))));
   } else {
     for (let s = 0; s < sample; s++) {
       const i = Math.floor(random() * n);
       let j = Math.floor(random() * (n - 1));
       if (j >= i) j++;
-      countLevels(counts, compareContacts(at(i), at(j)));
+      countLevels(counts, corroboratePattern(compareContacts(at(i), at(j))));
     }
   }
 
@@ -305,7 +436,7 @@ export function randomPairLevels(prepared: readonly PreparedContact[], sample: n
     const i = Math.floor(random() * block.length);
     let j = Math.floor(random() * (block.length - 1));
     if (j >= i) j++;
-    countLevels(conditional, compareContacts(at(block[i] as number), at(block[j] as number)));
+    countLevels(conditional, corroboratePattern(compareContacts(at(block[i] as number), at(block[j] as number))));
   }
   for (const f of ['city', 'state'] as const) {
     for (const l of LEVEL_GROUPS[f][1] as readonly number[]) (counts[f] as number[])[l] = conditional[f][l] as number;

@@ -21,6 +21,34 @@ import { FIELD_LEVELS, LEVEL_GROUPS, LEVELS_MASK, MATCH_FIELDS, levelOf, type Ma
  * zero (an infinite weight).
  */
 
+/** Whether a parameter was learned from the location's contacts or taken from the documented defaults. */
+export type Source = 'estimated' | 'default';
+
+/**
+ * Which parameters the location's contacts determined and which fell back
+ * to the documented defaults (`DEFAULT_M`, `DEFAULT_U`,
+ * `DEFAULT_DUPLICATE_RATE`): a location too small or too uniform for EM to
+ * identify them is scored with the defaults, and the plan says so.
+ */
+export interface Estimation {
+  /** The share of matches among compared pairs (and so the prior). */
+  readonly matchShare: Source;
+  /** Per field: m, from EM over the compared pairs. */
+  readonly m: Readonly<Record<MatchField, Source>>;
+  /** Per field: u, from random pairs. */
+  readonly u: Readonly<Record<MatchField, Source>>;
+  /** Why EM's result was not used, when it was not. */
+  readonly fallback?: string;
+}
+
+/**
+ * Share of contacts that have a duplicate, assumed where a location cannot
+ * tell (too few compared pairs, or EM finding no separate class of matches):
+ * the prior is then `DEFAULT_DUPLICATE_RATE * n` matching pairs among all
+ * pairs of n contacts.
+ */
+export const DEFAULT_DUPLICATE_RATE = 0.05;
+
 /** Per level, index 0 (`missing`) unused: its weight is always 0. */
 export interface FieldModel {
   readonly levels: readonly string[];
@@ -36,6 +64,7 @@ export interface MatchModel {
   /** Share of matches among the compared pairs, as estimated. */
   readonly matchShare: number;
   readonly emIterations: number;
+  readonly estimation: Estimation;
 }
 
 type Levels = Readonly<Record<MatchField, readonly number[]>>;
@@ -73,6 +102,10 @@ export interface EstimateOptions {
   uPseudoPairs?: number;
   /** @default 100 */
   maxIterations?: number;
+  /** Fewer compared pairs than this: EM is not run, m and the prior are the defaults. @default 30 */
+  minComparedPairs?: number;
+  /** EM finding fewer matches than this (or nearly all pairs matches) is not identified: m and the prior are the defaults. @default 3 */
+  minMatches?: number;
 }
 
 /** Counts of each level per field, index 0 (`missing`) ignored. */
@@ -123,11 +156,15 @@ export function estimateModel(
     patterns.set(key, (patterns.get(key) ?? 0) + n);
   }
   const keys = [...patterns.keys()];
+  let lastMatchCounts: LevelCounts | undefined;
   const counts = keys.map((k) => patterns.get(k) as number);
   const total = counts.reduce((s, n) => s + n, 0);
 
   let iterations = 0;
-  if (total > 0) {
+  let fallback: string | undefined;
+  const minCompared = options.minComparedPairs ?? 30;
+  if (total < minCompared) fallback = `${total} compared pairs, fewer than the ${minCompared} EM needs`;
+  else {
     for (; iterations < maxIterations; iterations++) {
       const mCounts = emptyLevelCounts();
       const uCounts = emptyLevelCounts();
@@ -150,6 +187,7 @@ export function estimateModel(
       const nextShare = Math.min(Math.max(matched / total, 1e-9), 1 - 1e-9);
       const nextM = smooth(mCounts, DEFAULT_M, mPseudo);
       uCompared = smooth(uCounts, u, mPseudo);
+      lastMatchCounts = mCounts;
       const change = Math.max(Math.abs(nextShare - share), maxDifference(m, nextM));
       m = nextM;
       share = nextShare;
@@ -158,10 +196,31 @@ export function estimateModel(
         break;
       }
     }
+    const minMatches = options.minMatches ?? 3;
+    const matches = share * total;
+    if (matches < minMatches) fallback = `EM found ${matches.toFixed(1)} matches among ${total} compared pairs: too few to identify m`;
+    else if (share > 0.95) fallback = `EM took ${(share * 100).toFixed(0)}% of ${total} compared pairs for matches: the contacts are too uniform to tell matches apart`;
+  }
+  const n = (1 + Math.sqrt(1 + 8 * allPairs)) / 2;
+  if (fallback !== undefined) {
+    m = copyLevels(DEFAULT_M);
+    lastMatchCounts = undefined;
+    // DEFAULT_DUPLICATE_RATE * n matching pairs, as a share of the compared ones.
+    share = comparedPairs > 0 ? Math.min((DEFAULT_DUPLICATE_RATE * n) / comparedPairs, 0.5) : 0.5;
   }
 
   // Matches among all pairs: those estimated among the compared ones (blocking is built to miss few).
-  const prior = allPairs > 0 ? Math.min(Math.max((share * comparedPairs) / allPairs, 1e-12), 0.5) : 0.5;
+  const prior =
+    allPairs <= 0 ? 0.5 : fallback !== undefined ? Math.min(Math.max((DEFAULT_DUPLICATE_RATE * n) / allPairs, 1e-12), 0.5) : Math.min(Math.max((share * comparedPairs) / allPairs, 1e-12), 0.5);
+  const present = (c: readonly number[]): number => c.reduce((sum, x, l) => (l === 0 ? sum : sum + x), 0);
+  const mSource = {} as Record<MatchField, Source>;
+  const uSource = {} as Record<MatchField, Source>;
+  for (const f of MATCH_FIELDS) {
+    // A parameter is the data's when the data outweighs the pseudo-pairs pulling it to the default.
+    mSource[f] = lastMatchCounts && present(lastMatchCounts[f]) >= mPseudo ? 'estimated' : 'default';
+    uSource[f] = present(randomCounts[f]) >= uPseudo ? 'estimated' : 'default';
+  }
+  const estimation: Estimation = { matchShare: fallback === undefined ? 'estimated' : 'default', m: mSource, u: uSource, ...(fallback !== undefined && { fallback }) };
   const fields = {} as Record<MatchField, FieldModel>;
   for (const f of MATCH_FIELDS) {
     const weights = m[f].map((mv, l) => (l === 0 ? 0 : Math.log2(mv / (u[f][l] as number))));
@@ -174,7 +233,7 @@ export function estimateModel(
     }
     fields[f] = { levels: FIELD_LEVELS[f], m: m[f], u: u[f], weights };
   }
-  return { fields, priorWeight: Math.log2(prior / (1 - prior)), matchShare: share, emIterations: iterations };
+  return { fields, priorWeight: Math.log2(prior / (1 - prior)), matchShare: share, emIterations: iterations, estimation };
 }
 
 /** The pattern's field weights summed, plus the prior: the match weight in bits. */

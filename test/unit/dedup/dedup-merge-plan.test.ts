@@ -65,7 +65,7 @@ function plan(list = contacts(), gone: string[] = []) {
 describe('buildMergePlan', () => {
   it('plans each cluster: survivor by the rule, before-images survivor first, changes and the tag delta', () => {
     const p = plan();
-    expect(p.summary).toEqual({ contacts: 3, clusters: 1, contactsInClusters: 2, contactsToRemove: 1, exactClusters: 1, fuzzyClusters: 0, largestCluster: 2 });
+    expect(p.summary).toEqual({ contacts: 3, clusters: 1, contactsInClusters: 2, contactsToRemove: 1, exactClusters: 1, fuzzyClusters: 0, reviewClusters: 0, largestCluster: 2 });
     expect(p.clusters).toHaveLength(1);
     const c = p.clusters[0]!;
     expect({ id: c.id, kind: c.kind, survivor: c.survivor, losers: c.losers, order: c.contacts.map((x) => x.id) }).toEqual({ id: 'c1', kind: 'exact', survivor: 'old', losers: ['new'], order: ['old', 'new'] });
@@ -84,7 +84,8 @@ describe('checkPlan', () => {
   const good = () => JSON.parse(JSON.stringify(plan()));
   it.each([
     ['another file', () => ({ hello: 1 }), '"kind" is undefined'],
-    ['a newer version', () => ({ ...good(), version: 2 }), 'version 2 is not supported'],
+    ['a newer version', () => ({ ...good(), version: 3 }), 'version 3 is not supported'],
+    ['a plan of an earlier hoop-etl', () => ({ ...good(), version: 1 }), 'plan again'],
     ['a contact in two clusters', () => ({ ...good(), clusters: [good().clusters[0], good().clusters[0]] }), 'contact old is in two clusters'],
     ['a loser without its before-image', () => ({ ...good(), clusters: [{ ...good().clusters[0], contacts: [good().clusters[0].contacts[0]] }] }), 'has no before-image of new'],
   ])('refuses %s', (_name, make, message) => {

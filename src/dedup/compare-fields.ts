@@ -23,8 +23,8 @@ export const FIELD_LEVELS: Readonly<Record<MatchField, readonly string[]>> = {
   // similar: Jaro-Winkler >= 0.8, or an initial against a name starting with it.
   firstName: ['missing', 'exact', 'nickname', 'close', 'similar', 'different'],
   lastName: ['missing', 'exact', 'close', 'similar', 'different'],
-  // close: same mailbox at another domain, or one edit. Two different addresses whose mailboxes
-  // are made of the names are `missing`: they say what the names say, which is compared already.
+  // close: one edit, the same Gmail mailbox (dots, +tag), or the same mailbox name at another domain
+  // (`missing` when that name is made of the names: it says what they say). Any other two addresses: different.
   email: ['missing', 'exact', 'close', 'different'],
   // close: same last seven digits (another country or area code), or one edit.
   phone: ['missing', 'exact', 'close', 'different'],
@@ -199,10 +199,25 @@ function wordsWithin(aWords: string, bWords: string): boolean {
 function compareEmail(a: PreparedContact, b: PreparedContact): number {
   if (a.email === '' || b.email === '') return 0;
   if (a.email === b.email) return 1;
-  // Mailboxes made of names (`jshimer@`, `pshimer@`) differ or agree as the names do: no evidence of their own.
-  if (a.emailFromName && b.emailFromName) return 0;
+  // The same Gmail mailbox written with dots or a +tag is one mailbox, whether or not the provider rules are on for exact keys.
+  if (gmailMailbox(a.email) === gmailMailbox(b.email)) return 2;
+  // The same mailbox name at another domain (work and home): evidence of its own, unless it is made of the names,
+  // which are compared already (`ada.lovelace@` at two domains says what the names say).
   if (a.emailLocal === b.emailLocal) return a.emailFromName || b.emailFromName ? 0 : 2;
+  // Otherwise two mailboxes, both present: evidence against one person, unless a typo apart. Two mailboxes
+  // made of the names (`jshimer@`, `pshimer@`) one letter apart are two people's, as their names say.
+  if (a.emailFromName && b.emailFromName) return 3;
   return withinOneEdit(a.email, b.email) ? 2 : 3;
+}
+
+/** The mailbox Gmail delivers to: dots and a `+tag` in the local part ignored, googlemail.com as gmail.com. Other addresses as they are. */
+function gmailMailbox(email: string): string {
+  const at = email.lastIndexOf('@');
+  const domain = email.slice(at + 1);
+  if (domain !== 'gmail.com' && domain !== 'googlemail.com') return email;
+  const local = email.slice(0, at);
+  const plus = local.indexOf('+');
+  return `${(plus >= 0 ? local.slice(0, plus) : local).replace(/\./g, '')}@gmail.com`;
 }
 
 function comparePhone(a: string, b: string): number {

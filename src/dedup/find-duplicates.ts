@@ -172,6 +172,12 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
   const allPairs = (n * (n - 1)) / 2;
   const at = (i: number): PreparedContact => prepared[i] as PreparedContact;
   const compare = (i: number, j: number): number => corroboratePattern(compareContacts(at(i), at(j)));
+  // How a contact is named in a review reason: its name as written, and its id.
+  const describe = (i: number): string => {
+    const c = contacts[order[i] as number] as MatchContact;
+    const name = [c.firstName, c.lastName].filter((v) => typeof v === 'string' && v.trim() !== '').map((v) => (v as string).trim()).join(' ');
+    return name === '' ? c.id : `${name} (${c.id})`;
+  };
 
   const candidates = candidatePairs(prepared, options.blocking);
   const patterns = new Int32Array(candidates.count);
@@ -245,7 +251,7 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
           conflict ??= c;
         }
         if (partner >= 0) link(partner, j, key);
-        else link(list[0] as number, j, key, `shares the ${key} with ${describe(at(list[0] as number))}, but ${conflict}`);
+        else link(list[0] as number, j, key, `${describe(j)} shares the ${key} with ${describe(list[0] as number)}, but ${conflict}`);
         exactKeyLinks++;
       }
     }
@@ -319,7 +325,7 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
       used.push(l);
     }
     const review = [...f.review];
-    for (const l of used) if (l.review !== undefined) review.push(`${describe(at(l.j))} ${l.review}`);
+    for (const l of used) if (l.review !== undefined) review.push(l.review);
     if (members.length > reviewAbove) review.push(`${members.length} contacts in one cluster: more than ${reviewAbove} copies of one person is rare`);
     contactsInClusters += members.length;
     largestCluster = Math.max(largestCluster, members.length);
@@ -356,11 +362,6 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
   };
 }
 
-/** How a contact is named in a review reason: its name as folded, else its id. */
-function describe(c: PreparedContact): string {
-  const name = `${c.firstWords} ${c.lastWords}`.trim();
-  return name === '' ? c.id : `${name} (${c.id})`;
-}
 
 /** One pair's comparison, field by field, with the model's weights. */
 export function explainPair(a: PreparedContact, b: PreparedContact, model: MatchModel, linkedBy: readonly LinkReason[] = [], review?: string): DuplicatePair {

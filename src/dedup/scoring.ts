@@ -102,9 +102,9 @@ export interface EstimateOptions {
   uPseudoPairs?: number;
   /** @default 100 */
   maxIterations?: number;
-  /** Fewer compared pairs than this: EM is not run, m and the prior are the defaults. @default 30 */
+  /** Fewer compared pairs than this: EM is not run, m and the prior are the defaults. @default 100 */
   minComparedPairs?: number;
-  /** EM finding fewer matches than this (or nearly all pairs matches) is not identified: m and the prior are the defaults. @default 3 */
+  /** EM finding fewer matches than this (or nearly all pairs matches) is not identified: m and the prior are the defaults. @default 10 */
   minMatches?: number;
 }
 
@@ -162,7 +162,7 @@ export function estimateModel(
 
   let iterations = 0;
   let fallback: string | undefined;
-  const minCompared = options.minComparedPairs ?? 30;
+  const minCompared = options.minComparedPairs ?? 100;
   if (total < minCompared) fallback = `${total} compared pairs, fewer than the ${minCompared} EM needs`;
   else {
     for (; iterations < maxIterations; iterations++) {
@@ -196,7 +196,7 @@ export function estimateModel(
         break;
       }
     }
-    const minMatches = options.minMatches ?? 3;
+    const minMatches = options.minMatches ?? 10;
     const matches = share * total;
     if (matches < minMatches) fallback = `EM found ${matches.toFixed(1)} matches among ${total} compared pairs: too few to identify m`;
     else if (share > 0.95) fallback = `EM took ${(share * 100).toFixed(0)}% of ${total} compared pairs for matches: the contacts are too uniform to tell matches apart`;

@@ -43,7 +43,14 @@ describe('findDuplicates', () => {
       ['bob-1', 'bob-2'],
       ['vic-1', 'vic-2'],
     ]);
-    expect(result.stats).toMatchObject({ contacts: CONTACTS.length, clusters: 3, contactsInClusters: 7, largestCluster: 3 });
+    expect(result.stats).toMatchObject({ contacts: CONTACTS.length, clusters: 3, contactsInClusters: 7, largestCluster: 3, reviewClusters: 1 });
+  });
+
+  it('sends a shared phone between different names to review, with the reason', () => {
+    // `A. King` shares Ada Lovelace's phone: an initial and another surname are no evidence of one person.
+    expect(result.clusters[0]!.review).toEqual(['Ada Lovelace (ada-2) shares the phone with A. King (ada-3), but last names disagree']);
+    expect(result.clusters[1]!.review).toEqual([]);
+    expect(result.clusters[2]!.review).toEqual([]);
   });
 
   it('links exact keys transitively and says which key', () => {
@@ -96,7 +103,8 @@ describe('findDuplicates', () => {
       { id: 'x', firstName: 'Xavier', email: 'info@acme.com' },
       { id: 'y', firstName: 'Yolanda', email: 'info@acme.com' },
     ];
-    expect(findDuplicates(shared).clusters.map((c) => c.ids)).toEqual([['x', 'y']]);
+    // Different first names on one mailbox: listed for review, never merged on its own.
+    expect(findDuplicates(shared).clusters.map((c) => [c.ids, c.review.length])).toEqual([[['x', 'y'], 1]]);
     expect(findDuplicates(shared, { fillers: { ...DEFAULT_FILLERS_WITH_INFO } }).clusters).toEqual([]);
   });
 
@@ -117,6 +125,24 @@ describe('findDuplicates', () => {
     const reversed = findDuplicates([...CONTACTS].reverse());
     const norm = (r: typeof result) => r.clusters.map((c) => [...c.ids].sort().join(',')).sort();
     expect(norm(reversed)).toEqual(norm(result));
+  });
+
+  it('gives the same clusters, reasons and weights whatever the ids and the order', () => {
+    // Every other contact first, then the rest backwards; ids renamed: only the content is the same.
+    const shuffled = [...CONTACTS.filter((_, i) => i % 2 === 1), ...CONTACTS.filter((_, i) => i % 2 === 0).reverse()];
+    const renamed = shuffled.map((c, i) => ({ ...c, id: `z${String(97 - i).padStart(2, '0')}-${c.id}` }));
+    const other = findDuplicates(renamed);
+    const strip = (id: string): string => id.replace(/^z\d\d-/, '');
+    const norm = (r: typeof result) =>
+      r.clusters
+        .map((c) => ({
+          ids: c.ids.map(strip).sort(),
+          review: c.review.length,
+          pairs: c.pairs.map((p) => [[strip(p.a), strip(p.b)].sort().join('+'), p.weight, p.linkedBy.join()]).sort(),
+        }))
+        .sort((x, y) => (x.ids[0]! < y.ids[0]! ? -1 : 1));
+    expect(norm(other)).toEqual(norm(result));
+    expect(other.model).toEqual(result.model);
   });
 
   it('handles no contacts and one contact', () => {
@@ -142,5 +168,60 @@ describe('hasPersonEvidence', () => {
     [{ phone: 3, lastName: 1 }, false],
   ])('%j -> %s', (levels, yes) => {
     expect(hasPersonEvidence(packLevels(levels))).toBe(yes);
+  });
+});
+
+describe('findDuplicates on offices and families', () => {
+  const office = (id: string, first: string, last: string, phone: string, extra: Partial<MatchContact> = {}): MatchContact => ({
+    id,
+    firstName: first,
+    lastName: last,
+    email: `${first.toLowerCase()}.${last.toLowerCase()}@moorelogistics.example`,
+    phone,
+    address1: '128 Market Street',
+    city: 'Denver',
+    state: 'CO',
+    postalCode: '80251',
+    ...extra,
+  });
+  const home = { address1: '113 Elm Street', city: 'Atlanta', state: 'GA', postalCode: '30396' };
+  const LOCATION: MatchContact[] = [
+    // An office: one company, address, domain and a block of adjacent numbers.
+    office('irene', 'Irene', 'Harris', '+13035554850', { dateOfBirth: '1997-12-04' }),
+    office('wendy-1', 'Wendy', 'Evans', '+13035554851'),
+    office('wendy-2', 'Wendy', 'Eavns', '+13035554851', { email: 'wendy.evans@moorelogistics.example' }),
+    office('yara', 'Yara', 'Moore', '+13035554852', { dateOfBirth: '1992-03-24' }),
+    office('nathan-l', 'Nathan', 'Lee', '+13035554853'),
+    office('nathan-f', 'Nathan', 'Foster', '+13035554854'),
+    // A family: one surname and home; two children whose birthdays are one digit apart; a landline on the parents.
+    { id: 'alice', firstName: 'Alice', lastName: 'Davis', email: 'alice13@mail2.example', phone: '+14045552288', dateOfBirth: '1981-08-24', ...home },
+    { id: 'brian', firstName: 'Brian', lastName: 'Davis', email: 'brian83@mail3.example', phone: '+14045552288', dateOfBirth: '1991-10-09', ...home },
+    { id: 'hector', firstName: 'Hector', lastName: 'Davis', email: 'hector83@mail2.example', phone: '+14045552287', dateOfBirth: '1971-10-09', ...home },
+    { id: 'bob-1', firstName: 'Bob', lastName: 'Davis', phone: '+14045552289', ...home },
+    { id: 'bob-2', firstName: 'ROBERT', lastName: 'DAVIS', phone: '(404) 555-2289', address1: '113 Elm St', city: 'Atlanta', state: 'GA', postalCode: '30396' },
+    // Namesakes in another city.
+    { id: 'samuel-sea', firstName: 'Samuel', lastName: 'Owens', email: 'samuel61@mail2.example', phone: '+12065293471', address1: '52 Park Avenue', city: 'Seattle', state: 'WA', postalCode: '98129', dateOfBirth: '1952-04-15' },
+    { id: 'samuel-aus', firstName: 'Samuel', lastName: 'Owens', email: 'samuel.owens@walkerlogistics.example', phone: '+15125556245', address1: '530 Oak Avenue', city: 'Austin', state: 'TX', postalCode: '78701', dateOfBirth: '1972-03-08' },
+  ];
+  const result = findDuplicates(LOCATION);
+  const auto = result.clusters.filter((c) => c.review.length === 0).map((c) => c.ids);
+  const review = result.clusters.filter((c) => c.review.length > 0);
+
+  it('merges only the same person: a typo in a coworker, a nickname in a family', () => {
+    expect(auto).toEqual([
+      ['wendy-1', 'wendy-2'],
+      ['bob-1', 'bob-2'],
+    ]);
+  });
+
+  it('puts the landline two relatives share up for review, saying why', () => {
+    expect(review.map((c) => c.ids)).toEqual([['alice', 'brian']]);
+    expect(review[0]!.review).toEqual(['Brian Davis (brian) shares the phone with Alice Davis (alice), but first names disagree']);
+    expect(review[0]!.pairs).toMatchObject([{ a: 'alice', b: 'brian', linkedBy: ['phone'], review: review[0]!.review[0] }]);
+  });
+
+  it('says the parameters of so small a location are the defaults where it cannot tell', () => {
+    expect(result.stats.estimation.matchShare).toBe('default');
+    expect(result.stats.estimation.fallback).toMatch(/compared pairs/);
   });
 });

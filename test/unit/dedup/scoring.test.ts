@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MATCH_FIELDS, packLevels, type MatchField } from '../../../src/dedup/compare-fields.js';
-import { countLevels, DEFAULT_M, DEFAULT_U, emptyLevelCounts, estimateModel, matchProbability, matchWeight } from '../../../src/dedup/scoring.js';
+import { countLevels, DEFAULT_DUPLICATE_RATE, DEFAULT_M, DEFAULT_U, emptyLevelCounts, estimateModel, matchProbability, matchWeight } from '../../../src/dedup/scoring.js';
 
 /**
  * A world with known m and u over three fields, counted exactly (no sampling
@@ -62,6 +62,40 @@ describe('estimateModel', () => {
       model.fields[f].u.forEach((u, l) => expect(u).toBeCloseTo(DEFAULT_U[f][l] as number, 12));
       expect(model.fields[f].weights[0]).toBe(0);
     }
+  });
+
+  it('says which parameters the data determined', () => {
+    const world = syntheticWorld();
+    const model = estimateModel(world.compared, world.randomCounts, 10_000, 50_000_000);
+    expect(model.estimation.matchShare).toBe('estimated');
+    expect(model.estimation.fallback).toBeUndefined();
+    expect(model.estimation.m).toMatchObject({ firstName: 'estimated', lastName: 'estimated', dateOfBirth: 'estimated', email: 'default', phone: 'default' });
+    expect(model.estimation.u).toMatchObject({ firstName: 'estimated', lastName: 'estimated', dateOfBirth: 'estimated', email: 'default', address1: 'default' });
+  });
+
+  it.each([
+    ['too few compared pairs', 12, 'fewer than the 100 EM needs'],
+    ['no compared pairs', 0, 'fewer than the 100 EM needs'],
+  ])('with %s uses the default m and duplicate rate, and says why', (_name, pairs, why) => {
+    const compared = new Map(pairs ? [[packLevels({ firstName: 1, lastName: 1 }), pairs]] : []);
+    const n = 40;
+    const model = estimateModel(compared, emptyLevelCounts(), pairs, (n * (n - 1)) / 2);
+    expect(model.estimation.matchShare).toBe('default');
+    expect(model.estimation.fallback).toContain(why);
+    expect(Object.values(model.estimation.m).every((s) => s === 'default')).toBe(true);
+    expect(model.fields.firstName.m).toEqual(DEFAULT_M.firstName);
+    // DEFAULT_DUPLICATE_RATE * n matching pairs among all pairs.
+    const prior = (DEFAULT_DUPLICATE_RATE * n) / ((n * (n - 1)) / 2);
+    expect(model.priorWeight).toBeCloseTo(Math.log2(prior / (1 - prior)), 9);
+  });
+
+  it('does not trust EM on contacts too uniform to tell matches apart', () => {
+    // Every compared pair agrees on everything: EM takes them all for matches.
+    const compared = new Map([[packLevels({ firstName: 1, lastName: 1, city: 1 }), 200]]);
+    const model = estimateModel(compared, emptyLevelCounts(), 200, 20_000);
+    expect(model.estimation.matchShare).toBe('default');
+    expect(model.estimation.fallback).toMatch(/too uniform/);
+    expect(model.fields.lastName.m).toEqual(DEFAULT_M.lastName);
   });
 
   it('never weighs a partial agreement above full agreement', () => {

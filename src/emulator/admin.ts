@@ -132,7 +132,13 @@ export function inspectContact(loc: LocationState, c: ContactRecord): Json {
 }
 
 function configJson(state: EmulatorState): Json {
-  return { rateLimit: state.limiter.config, faults: state.faults.config, searchLagMs: state.store.searchLagMs, pendingFaults: state.faults.pending() };
+  return {
+    rateLimit: state.limiter.config,
+    faults: state.faults.config,
+    searchLagMs: state.store.searchLagMs,
+    searchHitOmit: state.store.searchHitOmit,
+    pendingFaults: state.faults.pending(),
+  };
 }
 
 function applyConfig(state: EmulatorState, body: Json): void {
@@ -153,6 +159,13 @@ function applyConfig(state: EmulatorState, body: Json): void {
   if (body.searchLagMs !== undefined) {
     if (typeof body.searchLagMs !== 'number' || body.searchLagMs < 0) throw new ApiError(400, 'searchLagMs must be a number >= 0');
     state.store.searchLagMs = body.searchLagMs;
+  }
+  if (body.searchHitOmit !== undefined) {
+    const omit = body.searchHitOmit;
+    if (!Array.isArray(omit) || omit.some((k) => typeof k !== 'string' || k === '' || k === 'id' || k === 'searchAfter')) {
+      throw new ApiError(400, 'searchHitOmit must be a list of hit keys (not id or searchAfter)');
+    }
+    state.store.searchHitOmit = [...(omit as string[])];
   }
 }
 

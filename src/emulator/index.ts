@@ -36,6 +36,12 @@ export interface EmulatorOptions {
   faults?: Partial<FaultConfig>;
   /** @default 0 */
   searchLagMs?: number;
+  /**
+   * Keys left out of every search hit, for a client that must cope with thin
+   * hits: `dndSettings` (reported missing from hits, GH#43), `firstNameRaw`
+   * and `lastNameRaw` (hits with only the lower-case names). @default []
+   */
+  searchHitOmit?: string[];
   /** SQLite file that keeps state across restarts; in memory when absent. */
   data?: string;
   /** A contacts CSV loaded into the default location at start. */
@@ -64,7 +70,7 @@ export interface RunningEmulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   let persistence: Persistence | undefined;
-  const store = new EmulatorStore({ now: options.now, searchLagMs: options.searchLagMs ?? 0 });
+  const store = new EmulatorStore({ now: options.now, searchLagMs: options.searchLagMs ?? 0, searchHitOmit: options.searchHitOmit ?? [] });
   if (options.data) {
     persistence = openSqlitePersistence(options.data);
     store.loadFrom(persistence);

@@ -135,6 +135,8 @@ export interface StoreOptions {
   now?: () => number;
   /** Search-index lag in ms. @default 0 */
   searchLagMs?: number;
+  /** Keys left out of every search hit (e.g. `dndSettings`, as GH#43 saw the platform do). @default [] */
+  searchHitOmit?: readonly string[];
   persistence?: Persistence;
 }
 
@@ -143,11 +145,13 @@ export class EmulatorStore {
   readonly tokens = new Map<string, TokenRecord>();
   readonly now: () => number;
   searchLagMs: number;
+  searchHitOmit: readonly string[];
   private persistence: Persistence | undefined;
 
   constructor(options: StoreOptions = {}) {
     this.now = options.now ?? Date.now;
     this.searchLagMs = options.searchLagMs ?? 0;
+    this.searchHitOmit = options.searchHitOmit ?? [];
     this.persistence = options.persistence;
   }
 

@@ -87,3 +87,28 @@ describe('page paging', () => {
     expect(r.body).toMatchObject({ statusCode: 400, message: 'Invalid field contact_name', error: 'Bad Request' });
   });
 });
+
+describe('thin hits (searchHitOmit)', () => {
+  it('leaves the named keys out of every hit, not out of GET; PATCH /config sets it, a bad list is a 400', async () => {
+    const other = await startEmulator({ port: 0, rateLimit: { max: 0 }, searchHitOmit: ['dndSettings'] });
+    try {
+      const made = await call(other, 'POST', '/contacts/', { body: { locationId: other.locationId, firstName: 'Ann', email: 'ann@example.com', dndSettings: { SMS: { status: 'permanent' } } } });
+      expect(made.status).toBe(201);
+      const id = made.body.contact.id as string;
+      const hit = async (): Promise<Record<string, unknown>> =>
+        (await call(other, 'POST', '/contacts/search', { body: { locationId: other.locationId, pageLimit: 10 } })).body.contacts[0];
+      expect(await hit()).not.toHaveProperty('dndSettings');
+      expect((await call(other, 'GET', `/contacts/${id}`)).body.contact.dndSettings).toEqual({ SMS: { status: 'permanent' } });
+
+      expect((await admin(other, 'PATCH', '/config', { searchHitOmit: ['firstNameRaw'] })).searchHitOmit).toEqual(['firstNameRaw']);
+      const h = await hit();
+      expect(h.dndSettings).toEqual({ SMS: { status: 'permanent' } });
+      expect(h).not.toHaveProperty('firstNameRaw');
+      expect(h.firstNameLowerCase).toBe('ann');
+      await expect(admin(other, 'PATCH', '/config', { searchHitOmit: ['searchAfter'] })).rejects.toThrow('searchHitOmit must be a list of hit keys');
+      await expect(admin(other, 'PATCH', '/config', { searchHitOmit: 'dndSettings' })).rejects.toThrow('400');
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -11,7 +11,10 @@ function search(ctx: RouteContext) {
   const query = parseSearchBody(ctx.body, sctx);
   const view = ctx.loc.searchView(ctx.now, ctx.store.searchLagMs);
   const { contacts, total } = runSearch(view, query, sctx);
-  return ok({ contacts: contacts.map((c) => toSearchHit(c, query, sctx)), total });
+  const omit = ctx.store.searchHitOmit;
+  const hits = contacts.map((c) => toSearchHit(c, query, sctx));
+  if (omit.length) for (const hit of hits) for (const key of omit) delete hit[key];
+  return ok({ contacts: hits, total });
 }
 
 export const searchRoutes: RouteDef[] = [

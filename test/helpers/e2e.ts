@@ -1,4 +1,4 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,14 +13,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
  * Call `e2eHarness('name')` once at the top of a test file.
  */
 
-export const CLI = join(process.cwd(), 'dist/cli/main.js');
-
-export interface CliRun {
-  status: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-}
+export { CLI, envFor, runCli, type CliRun } from './cli.js';
 
 export interface E2eHarness {
   /** A real emulator on 127.0.0.1 and a free port; no rate limit unless asked. */
@@ -57,24 +50,6 @@ export function e2eHarness(name: string): E2eHarness {
       return child;
     },
   };
-}
-
-/** The CLI's environment for an emulator: its token and URL, no HOOPAI_LOCATION; `undefined` in `extra` removes a variable. */
-export function envFor(emu: RunningEmulator, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOOPAI_TOKEN: emu.token, HOOPAI_BASE_URL: emu.url, ...extra };
-  delete env.HOOPAI_LOCATION;
-  for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
-  return env;
-}
-
-/** Runs the built CLI to its end and resolves with its exit status, signal and output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: number | string; signal?: string | null }) | null;
-      resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
-    });
-  });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

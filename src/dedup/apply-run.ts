@@ -12,6 +12,7 @@ import { checkPlan, type MergePlan, type PlanCluster } from './merge-plan.js';
 import { businessToSet, dndToCarry, duplicateOfTag, followersToAdd, mergeWrite, splitSurvivorUpdate } from './merge-writes.js';
 import { forEachLimited } from './plan-run.js';
 import type { SurvivorContact } from './survivor.js';
+import { whyStale } from './why-stale.js';
 
 /**
  * `hoop-etl dedup --apply`: carries out a merge plan, cluster by cluster.
@@ -285,9 +286,15 @@ function isNotFound(e: unknown): boolean {
   return codeOf(e) === 'NOT_FOUND';
 }
 
-/** Reads the members again; stale when one is gone or its `dateUpdated` moved since the plan. */
+/**
+ * Reads the members again; stale when one is gone, changed since the plan or
+ * reads otherwise than its search hit did (`whyStale`). What the merge takes
+ * from the members (their "do not disturb", followers, business, and on undo
+ * the losers' whole contact) comes from this read, never from the plan.
+ */
 async function snapshotCluster(api: ContactsApi, cluster: PlanCluster): Promise<ClusterSnapshot> {
   const members: SurvivorContact[] = [];
+  const written = new Set(cluster.changes.map((c) => c.field));
   for (const planned of cluster.contacts) {
     let current: Contact;
     try {
@@ -296,9 +303,8 @@ async function snapshotCluster(api: ContactsApi, cluster: PlanCluster): Promise<
       if (isNotFound(e)) return { stale: true, reason: `contact ${planned.id} no longer exists` };
       throw e;
     }
-    if ((current.dateUpdated ?? null) !== (planned.dateUpdated ?? null)) {
-      return { stale: true, reason: `contact ${planned.id} changed since the plan (dateUpdated ${planned.dateUpdated ?? 'none'} -> ${current.dateUpdated ?? 'none'})` };
-    }
+    const why = whyStale(planned, current as SurvivorContact, written);
+    if (why) return { stale: true, reason: why };
     members.push(current as SurvivorContact);
   }
   const notes: Record<string, Note[]> = {};

@@ -1,11 +1,10 @@
 import type { DuplicateCluster, DuplicatePair, FindDuplicatesStats } from './find-duplicates.js';
 import { dndToCarry, type DndCarry } from './merge-writes.js';
-import type { MatchContact } from './prepare-contact.js';
 import { planClusterMerge, type FieldChange, type FieldRule, type MergedValue, type SurvivorContact, type SurvivorRule } from './survivor.js';
 
 /**
  * The merge plan of a location: what `hoop-etl dedup --plan` writes and
- * `--apply` carries out. Pure: contacts (as GET returns them) and clusters
+ * `--apply` carries out. Pure: contacts (in the GET shape) and clusters
  * in, the plan out. The plan holds every member's before-image, so that the
  * apply step can tell a cluster that changed since (its `dateUpdated`) and
  * the reviewer sees what each contact holds.
@@ -34,7 +33,10 @@ export interface PlanCluster {
   readonly ids: readonly string[];
   readonly survivor: string;
   readonly losers: readonly string[];
-  /** Each member as it was read when planning (GET /contacts/:id), survivor first. */
+  /**
+   * Each member as the plan's search read it, in the GET shape (`contactOfHit`),
+   * survivor first. What hits may lack (`dndSettings`) the apply reads again.
+   */
   readonly contacts: readonly SurvivorContact[];
   /** The links that joined the cluster, with their reasons field by field. */
   readonly pairs: readonly DuplicatePair[];
@@ -80,6 +82,12 @@ export interface MergePlan {
   readonly settings: PlanSettings;
   readonly summary: PlanSummary;
   readonly matching: FindDuplicatesStats;
+  /**
+   * Display names of the custom fields the clusters' members hold, by id
+   * (GET /locations/:locationId/customFields); absent when the token cannot
+   * read the definitions. Plans written before it lack it too.
+   */
+  readonly customFieldNames?: Readonly<Record<string, string>>;
   readonly clusters: readonly PlanCluster[];
 }
 
@@ -89,8 +97,10 @@ export interface BuildPlanInput {
   readonly settings: PlanSettings;
   readonly clusters: readonly DuplicateCluster[];
   readonly stats: FindDuplicatesStats;
-  /** Every cluster member as GET returns it; a member missing here (deleted since the scan) drops out of its cluster. */
+  /** Every cluster member in the GET shape (from its search hit: `contactOfHit`); a member missing here drops out of its cluster. */
   readonly contacts: ReadonlyMap<string, SurvivorContact>;
+  /** Custom field id -> display name, for the fields members hold; other ids are left out of the plan. */
+  readonly customFieldNames?: ReadonlyMap<string, string>;
 }
 
 /** `exact` when the exact-key links alone join every member (a score link may join them too); else `fuzzy`. */
@@ -152,8 +162,21 @@ export function buildMergePlan(input: BuildPlanInput): MergePlan {
     settings,
     summary: summarisePlan(input.stats.contacts, clusters),
     matching: input.stats,
+    ...(input.customFieldNames && { customFieldNames: namesOfHeldFields(clusters, input.customFieldNames) }),
     clusters,
   };
+}
+
+/** The names of the custom fields any member holds, keys in id order (the plan file reads the same for the same location). */
+function namesOfHeldFields(clusters: readonly PlanCluster[], names: ReadonlyMap<string, string>): Record<string, string> {
+  const held = new Set<string>();
+  for (const c of clusters) for (const m of c.contacts) for (const cf of m.customFields ?? []) held.add(cf.id);
+  const out: Record<string, string> = {};
+  for (const id of [...held].sort()) {
+    const name = names.get(id);
+    if (name !== undefined) out[id] = name;
+  }
+  return out;
 }
 
 export function summarisePlan(contacts: number, clusters: readonly PlanCluster[]): PlanSummary {
@@ -175,29 +198,8 @@ export function summarisePlan(contacts: number, clusters: readonly PlanCluster[]
   };
 }
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-
-/**
- * A search hit as matching reads it. Hits call the street `address`, and
- * carry the names as typed in `firstNameRaw` where the platform has them,
- * else only the lower-case copies (matching folds case anyway).
- */
-export function matchContactOfHit(hit: Readonly<Record<string, unknown>>): MatchContact {
-  return {
-    id: String(hit.id),
-    firstName: text(hit.firstName) ?? text(hit.firstNameRaw) ?? text(hit.firstNameLowerCase),
-    lastName: text(hit.lastName) ?? text(hit.lastNameRaw) ?? text(hit.lastNameLowerCase),
-    email: text(hit.email),
-    phone: text(hit.phone),
-    address1: text(hit.address1) ?? text(hit.address),
-    city: text(hit.city),
-    state: text(hit.state),
-    postalCode: text(hit.postalCode),
-    dateOfBirth: text(hit.dateOfBirth),
-    dateAdded: text(hit.dateAdded),
-    dateUpdated: text(hit.dateUpdated),
-  };
-}
+/** Kept here for the modules that read hits through the plan's module; the converter is `contact-of-hit.ts`. */
+export { matchContactOfHit } from './contact-of-hit.js';
 
 /** The checks a plan file must pass before an apply trusts it; the message names what is wrong. */
 export function checkPlan(value: unknown): MergePlan {

@@ -768,3 +768,73 @@ describe('hoop-etl dedup --apply --skip', () => {
     expect((await essence(emu)).filter((c) => c.id === C1 || c.id === C2)).toEqual(before.filter((c) => c.id === C1 || c.id === C2));
   }, 60_000);
 });
+
+describe('hoop-etl dedup --plan from search hits alone', () => {
+  const D_MERGED: Essence = { ...BLANK, id: D1, firstName: 'Dan', lastName: 'Brown', email: 'dan@example.com', phone: '+13125550100', tags: [] };
+  const allMerged = (original: Essence[]): Essence[] =>
+    sortBy(
+      [...original.filter((c) => ![A1, A2, B1, B2, B3, C1, C2, D1, D2].includes(c.id)), MERGED_A, MERGED_B, MERGED_C, D_MERGED],
+      (c) => `${c.lastName ?? ''} ${c.firstName ?? ''} ${c.email ?? ''} ${c.id}`,
+    );
+
+  it('hits without dndSettings (GH#43): the plan costs the search page and the custom field names; the survivor still takes a loser-only opt-out, and undo takes it back', async () => {
+    const emu = await seededEmulator({ searchHitOmit: ['dndSettings'] });
+    const dir = freshDir('search-only');
+    const env = envFor(emu);
+    const original = await essence(emu);
+    expect(original.find((c) => c.id === B3)!.dndSettings).toEqual({ SMS: { status: 'permanent', message: 'STOP' } });
+    expect(original.find((c) => c.id === B1)!.dndSettings).toEqual({});
+
+    const planned = await runCli(planArgs(emu, dir), env);
+    expect(planned.status, planned.stderr).toBe(0);
+    // One page of search (22 contacts) and one GET of the custom field definitions: no read per cluster member.
+    const stats = await admin(emu, 'GET', '/stats');
+    expect(stats.byOperation).toEqual({ 'get-custom-fields': 1, 'search-contacts-advanced': 1 });
+    expect(stats.requests).toBe(2);
+    const plan = readJson(join(dir, 'plan.json'));
+    expect(plan.customFieldNames).toEqual({ [COLOUR]: 'Favourite colour' });
+    const b = plan.clusters.find((c: any) => c.survivor === B1);
+    // The search did not show B3's opt-out, so the plan cannot: the apply decides from its own read.
+    expect(b.contacts.map((c: any) => c.id).sort()).toEqual([B1, B2, B3].sort());
+    expect(b.contacts.some((c: any) => 'dndSettings' in c)).toBe(false);
+    expect(b.dndCarried).toBeUndefined();
+    // The plain flag is in every hit.
+    expect(plan.clusters.find((c: any) => c.survivor === C1).dndCarried).toEqual({ dnd: true });
+    // Before-images in the GET shape: the street as address1, the names as typed.
+    const c = plan.clusters.find((x: any) => x.survivor === C1);
+    expect(c.contacts[0]).toMatchObject({ id: C1, firstName: 'Jonathan', lastName: 'Smithers', address1: '12 Elm Street', dateOfBirth: '1980-04-12T00:00:00.000Z' });
+    expect(c.contacts[0]).not.toHaveProperty('address');
+    expect(c.contacts[0]).not.toHaveProperty('searchAfter');
+
+    const applied = await runCli(['dedup', '--apply', join(dir, 'plan.json'), '--report-dir', join(dir, 'runs')], env);
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('Applied 4 clusters: 4 merged, 0 skipped as changed since the plan, 0 failed');
+    const after = await essence(emu);
+    expect(after.find((x) => x.id === B1)!.dndSettings).toEqual({ SMS: { status: 'permanent', message: 'STOP' } });
+    expect(after).toEqual(allMerged(original));
+
+    const undone = await runCli(['dedup', '--undo', onlyRun(dir), '--report-dir', join(dir, 'runs')], env);
+    expect(undone.status, undone.stdout + undone.stderr).toBe(0);
+    const restored = await essence(emu);
+    expect(restored.find((x) => x.id === B1)!.dndSettings).toEqual({});
+    // B3 comes back with its opt-out, from the apply's own read (the plan never saw it).
+    expect(restored.find((x) => x.firstName === 'G' && x.lastName === 'Hopper')!.dndSettings).toEqual({ SMS: { status: 'permanent', message: 'STOP' } });
+    const refused: Record<string, Partial<Essence>> = { [A2]: { email: null }, [B2]: { phone: null }, [B3]: { phone: null }, [D2]: { email: null } };
+    expect(withoutIds(restored)).toEqual(withoutIds(original.map((x) => ({ ...x, ...refused[x.id] }))));
+  }, 90_000);
+
+  it('hits with the names only in lower case (as the docs describe them): the same merge, the names as typed', async () => {
+    const emu = await seededEmulator({ searchHitOmit: ['firstNameRaw', 'lastNameRaw', 'dndSettings'] });
+    const dir = freshDir('lower-names');
+    const env = envFor(emu);
+    const original = await essence(emu);
+    const planned = await runCli(planArgs(emu, dir), env);
+    expect(planned.status, planned.stderr).toBe(0);
+    const plan = readJson(join(dir, 'plan.json'));
+    expect(plan.summary).toMatchObject({ clusters: 4, exactClusters: 3, fuzzyClusters: 1, contactsToRemove: 5 });
+    expect(plan.clusters.find((c: any) => c.survivor === A1).contacts[0]).toMatchObject({ firstName: 'ada', lastName: 'lovelace' });
+    const applied = await runCli(['dedup', '--apply', join(dir, 'plan.json'), '--report-dir', join(dir, 'runs')], env);
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    expect(await essence(emu)).toEqual(allMerged(original));
+  }, 60_000);
+});

@@ -40,6 +40,7 @@ const BENCHES: readonly BenchSpec[] = [
   { name: 'export-throughput', quickArgs: ['--contacts', '20000', '--big', '50000'] },
   { name: 'dedup-quality', quickArgs: [] },
   { name: 'dedup-speed', quickArgs: ['--contacts', '10000'] },
+  { name: 'dedup-plan-requests', quickArgs: ['--contacts', '2000'] },
 ];
 
 function usage(message: string): never {

@@ -8,6 +8,7 @@ import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
 import { newRunId } from '../core/run-id.js';
 import { csvLine, writeFileAtomic } from '../exporter/output.js';
 import { RunJournal } from '../writers/run-journal.js';
+import { checkDecisions, selectClusters, type ClusterSelection, type DedupDecisions } from './decisions.js';
 import { checkPlan, type MergePlan, type PlanCluster } from './merge-plan.js';
 import { businessToSet, dndToCarry, duplicateOfTag, followersToAdd, mergeWrite, splitSurvivorUpdate } from './merge-writes.js';
 import { forEachLimited } from './plan-run.js';
@@ -42,6 +43,12 @@ export interface ApplyOptions {
   readonly deleteLosers?: boolean;
   /** Ids of plan clusters (`c2`) a reviewer left out; they are not applied. */
   readonly skip?: readonly string[];
+  /**
+   * A reviewer's decisions (the review page's saved file), checked against
+   * the plan: a rejected cluster is not applied, a review cluster only when
+   * approved. Without them, review clusters are left for a person.
+   */
+  readonly decisions?: DedupDecisions;
   /** Clusters merged at once (the rate governor paces the requests). @default 4 */
   readonly concurrency?: number;
   readonly now?: () => number;
@@ -82,8 +89,12 @@ export interface ApplySummary {
   readonly rateLimited: number;
   readonly elapsedMs: number;
   readonly outcomes: readonly ClusterOutcome[];
+  /** Clusters of the plan this run left out, by why (empty on resume: the run folder's plan holds only what was applied). */
+  readonly leftOut: LeftOut;
   readonly exitCode: ExitCode;
 }
+
+export type LeftOut = Pick<ClusterSelection, 'skipped' | 'rejected' | 'awaitingReview'>;
 
 /** A run that stopped before the end; says how to continue. */
 export class DedupStoppedError extends HoopError {
@@ -108,6 +119,8 @@ export interface ClusterSnapshot {
 }
 
 export const PLAN_COPY = 'plan.json';
+/** The reviewer's decisions the run followed, beside the plan copy. */
+export const DECISIONS_COPY = 'decisions.json';
 /** The journal's record that an undo of the run began: such a run is never resumed. */
 export const RUN_UNIT = 'run';
 export const UNDO_STEP = 'undo';
@@ -160,13 +173,19 @@ export function openAppliedRun(reportDir: string, runId: string, locationId: str
   return { journal, meta };
 }
 
-/** Opens (or reopens, on resume) the run folder: journal, plan copy, meta. */
-export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'reportDir' | 'resume' | 'deleteLosers' | 'skip' | 'now'> & { locationId: string }): Promise<{
+/**
+ * Opens (or reopens, on resume) the run folder: journal, plan copy, meta.
+ * A new run keeps, as its plan copy, only the clusters it carries out
+ * (`selectClusters`: not skipped, not rejected, review clusters only when
+ * approved), so resume and undo never touch the others.
+ */
+export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'reportDir' | 'resume' | 'deleteLosers' | 'skip' | 'decisions' | 'now'> & { locationId: string }): Promise<{
   runId: string;
   runDir: string;
   journal: RunJournal;
   plan: MergePlan;
   deleteLosers: boolean;
+  leftOut: LeftOut;
 }> {
   const started = (options.now ?? Date.now)();
   const runId = options.resume ?? newRunId(started);
@@ -177,21 +196,28 @@ export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'rep
       journal.close();
       throw new ConfigError(`Run ${runId} has been undone; plan again and apply the new plan instead of resuming it`, '--resume');
     }
-    return { runId, runDir, journal, plan: readPlanFile(join(runDir, PLAN_COPY)), deleteLosers: meta.mode === APPLY_MODE.delete };
+    const leftOut: LeftOut = { skipped: [], rejected: [], awaitingReview: [] };
+    return { runId, runDir, journal, plan: readPlanFile(join(runDir, PLAN_COPY)), deleteLosers: meta.mode === APPLY_MODE.delete, leftOut };
   }
   if (!options.planFile) throw new ConfigError('Name the plan to apply', '--apply');
   const read = readPlanFile(options.planFile);
   if (read.location !== options.locationId) {
     throw new ConfigError(`The plan is for location ${read.location}, not ${options.locationId}`, '--location');
   }
-  const skip = new Set(options.skip ?? []);
-  const unknown = [...skip].filter((id) => !read.clusters.some((c) => c.id === id));
-  if (unknown.length) throw new ConfigError(`The plan has no cluster ${unknown.join(', ')} (its clusters are c1 to c${read.clusters.length})`, '--skip');
-  // The run folder keeps the plan as applied: a reviewer's skipped clusters are not in it, so resume and undo never touch them.
-  const plan: MergePlan = skip.size ? { ...read, clusters: read.clusters.filter((c) => !skip.has(c.id)) } : read;
-  const text = skip.size ? `${JSON.stringify(plan, null, 2)}\n` : readFileSync(options.planFile, 'utf8');
+  if (options.decisions) {
+    try {
+      checkDecisions(options.decisions, read);
+    } catch (e) {
+      throw new ConfigError((e as Error).message, '--decisions');
+    }
+  }
+  const { apply, ...leftOut } = selectClusters(read, { decisions: options.decisions, skip: options.skip });
+  const whole = apply.length === read.clusters.length;
+  const plan: MergePlan = whole ? read : { ...read, clusters: apply };
+  const text = whole ? readFileSync(options.planFile, 'utf8') : `${JSON.stringify(plan, null, 2)}\n`;
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
   await writeFileAtomic(join(runDir, PLAN_COPY), text);
+  if (options.decisions) await writeFileAtomic(join(runDir, DECISIONS_COPY), `${JSON.stringify(options.decisions, null, 2)}\n`);
   const journal = RunJournal.open(join(runDir, JOURNAL_FILE));
   const deleteLosers = options.deleteLosers ?? true;
   journal.setMeta({
@@ -202,14 +228,14 @@ export async function openApplyRun(options: Pick<ApplyOptions, 'planFile' | 'rep
     configHash: createHash('sha256').update(text).digest('hex'),
     startedAt: new Date(started).toISOString(),
   });
-  return { runId, runDir, journal, plan, deleteLosers };
+  return { runId, runDir, journal, plan, deleteLosers, leftOut };
 }
 
 export async function runApply(options: ApplyOptions): Promise<ApplySummary> {
   const { api } = options;
   const now = options.now ?? Date.now;
   const started = now();
-  const { runId, runDir, journal, plan, deleteLosers } = await openApplyRun({ ...options, locationId: api.locationId });
+  const { runId, runDir, journal, plan, deleteLosers, leftOut } = await openApplyRun({ ...options, locationId: api.locationId });
   const outcomes = new Map<string, ClusterOutcome>();
   let stop: Error | undefined;
   let done = 0;
@@ -250,6 +276,7 @@ export async function runApply(options: ApplyOptions): Promise<ApplySummary> {
     rateLimited: stats.rateLimited,
     elapsedMs: now() - started,
     outcomes: list,
+    leftOut,
     exitCode: n('merged') === list.length && list.every((o) => !o.notWritten?.length) ? EXIT.ok : EXIT.rowsFailed,
   };
   await writeApplyReports(runDir, summary, stop);

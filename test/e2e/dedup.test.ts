@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
+import { reviewOrder } from '../../src/dedup/plan-report.js';
 import { CLI, e2eHarness, envFor, runCli, sleep, type CliRun } from '../helpers/e2e.js';
 import { admin, call } from '../helpers/http.js';
 
@@ -306,7 +307,7 @@ describe('hoop-etl dedup: plan, apply, undo', () => {
     expect(await essence(emu)).toEqual(before);
 
     const plan = readJson(join(dir, 'plan.json'));
-    expect(plan).toMatchObject({ kind: 'hoop-etl dedup plan', version: 1, location: emu.locationId, threshold: 0.9 });
+    expect(plan).toMatchObject({ kind: 'hoop-etl dedup plan', version: 2, location: emu.locationId, threshold: 0.9 });
     expect(Number.isNaN(Date.parse(plan.createdAt))).toBe(false);
     expect(statSync(join(dir, 'plan.json')).mode & 0o777).toBe(0o600);
     const clusters = plan.clusters.map((c: any) => ({ kind: c.kind, survivor: c.survivor, losers: [...c.losers].sort(), tagsToAdd: c.tagsToAdd }));
@@ -582,8 +583,9 @@ describe.skipIf(!existsSync(CHROMIUM))('hoop-etl dedup --report in headless Chro
     expect(r.status, r.stderr).toBe(0);
     const plan = readJson(join(dir, 'plan.json'));
     const page = await headless(join(dir, 'plan.html'));
-    const sections = [...page.dom.matchAll(/<section class="cluster" id="cluster-(c\d+)"/g)].map((m) => m[1]);
-    expect(sections).toEqual(plan.clusters.map((c: any) => c.id));
+    // Review clusters first, then least sure first (the page's order, not the plan's).
+    const sections = [...page.dom.matchAll(/<section class="cluster kind-\w+" id="cluster-(c\d+)"/g)].map((m) => m[1]);
+    expect(sections).toEqual(reviewOrder(plan.clusters).map((c: any) => c.id));
     for (const c of plan.clusters) for (const member of c.ids) expect(page.dom).toContain(member);
     expect(page.console).toEqual([]);
 

@@ -4,11 +4,14 @@ import type { Argv } from 'yargs';
 import { loadPipeline, parsePipeline, type DedupPipeline, type PipelineOverrides } from '../../config/index.js';
 import { UsageError, type ExitCode } from '../../core/errors.js';
 import type { ApplySummary } from '../../dedup/apply-run.js';
+import type { ClusterSelection } from '../../dedup/decisions.js';
 import type { MergePlan } from '../../dedup/merge-plan.js';
 import type { UndoSummary } from '../../dedup/undo-run.js';
 import type { CommandDef } from '../command.js';
+import { askLine, isYes, needsConfirmation } from '../confirm.js';
 import { connect, loggerFor, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
 import { progressReporter } from '../progress.js';
+import { shellWord } from '../resume-command.js';
 
 export interface DedupArgs extends Omit<ConnectionArgs, 'location'> {
   location?: string;
@@ -20,6 +23,8 @@ export interface DedupArgs extends Omit<ConnectionArgs, 'location'> {
   apply?: string;
   delete?: boolean;
   skip?: string;
+  decisions?: string;
+  yes?: boolean;
   resume?: string;
   undo?: string;
   'report-dir'?: string;
@@ -44,16 +49,42 @@ export async function dedupPipeline(args: DedupArgs, env: NodeJS.ProcessEnv): Pr
 
 export function printPlanSummary(plan: MergePlan, planFile: string, report: string | undefined, say: (line: string) => void): void {
   const s = plan.summary;
-  say(`Read ${s.contacts} contacts of ${plan.location}: ${s.clusters} duplicate clusters (${s.exactClusters} by exact email or phone, ${s.fuzzyClusters} fuzzy), ${s.contactsInClusters} contacts in them.`);
+  const review = s.reviewClusters ?? 0;
+  say(
+    `Read ${s.contacts} contacts of ${plan.location}: ${s.clusters} duplicate clusters (${s.exactClusters} by exact email or phone, ${s.fuzzyClusters} fuzzy${review ? `, ${review} for a person to review` : ''}), ${s.contactsInClusters} contacts in them.`,
+  );
   say(`Applying the plan keeps ${s.clusters} survivors and removes ${s.contactsToRemove} contacts${s.largestCluster ? `; the largest cluster has ${s.largestCluster} contacts` : ''}. Nothing was changed.`);
+  if (review) say(`${review === 1 ? 'A review cluster is' : `The ${review} review clusters are`} merged only when approved on the review page${report ? '' : ' (write it with --report)'}.`);
   say(`Plan: ${planFile}${report ? `; review: ${report}` : ''}`);
-  if (s.clusters) say(`Apply it with: hoop-etl dedup --apply ${planFile}`);
+  if (s.clusters) say(`Apply it with: hoop-etl dedup --apply ${planFile}${report ? ` (or, after saving your decisions on the review page: --apply ${planFile} --decisions decisions.json)` : ''}`);
 }
 
-export function printApplySummary(s: ApplySummary, say: (line: string) => void): void {
+/** The question before an apply that deletes contacts. */
+export function deletePrompt(toDelete: number, location: string, clusters: number): string {
+  const contacts = toDelete === 1 ? '1 contact will be' : `${toDelete} contacts will be`;
+  return `${contacts} deleted from location ${location} (${clusters} ${clusters === 1 ? 'cluster' : 'clusters'} merged; undo with --undo <run-id> after the run). Type yes to continue: `;
+}
+
+/** The contacts an apply of `selection` deletes: every loser of every cluster it carries out (none with --no-delete). */
+export function contactsToDelete(selection: Pick<ClusterSelection, 'apply'>, deleteLosers: boolean): number {
+  return deleteLosers ? selection.apply.reduce((n, c) => n + c.losers.length, 0) : 0;
+}
+
+/** `planFile`: the plan applied, for the command that approves the clusters left for review. */
+export function printApplySummary(s: ApplySummary, say: (line: string) => void, planFile?: string): void {
   say(
     `Applied ${s.clusters} clusters: ${s.merged} merged, ${s.stale} skipped as changed since the plan, ${s.failed} failed; ${s.losersDeleted} contacts deleted, ${s.losersTagged} tagged as duplicates, ${s.notesMoved} notes and ${s.tasksMoved} tasks moved.`,
   );
+  const left = s.leftOut ?? { skipped: [], rejected: [], awaitingReview: [] };
+  const list = (ids: readonly string[]): string => (ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, ...` : ids.join(', '));
+  if (left.rejected.length) say(`Left out as rejected by the reviewer: ${left.rejected.length} (${list(left.rejected)}).`);
+  if (left.skipped.length) say(`Left out by --skip: ${left.skipped.length} (${list(left.skipped)}).`);
+  if (left.awaitingReview.length) {
+    const n = left.awaitingReview.length;
+    say(
+      `${n} ${n === 1 ? 'cluster was' : 'clusters were'} left for review, not merged (${list(left.awaitingReview)}): a person must approve ${n === 1 ? 'it' : 'them'} on the plan's review page (--report), click Save decisions, then run hoop-etl dedup --apply ${planFile === undefined ? '<plan.json>' : shellWord(planFile)} --decisions decisions.json (clusters already merged are left as they are).`,
+    );
+  }
   for (const o of s.outcomes) if (o.status !== 'merged' || o.message) say(`  ${o.cluster} (survivor ${o.survivor}): ${o.status}${o.message ? `: ${o.message}` : ''}`);
   say(`${s.requests} requests (${s.retries} retries, ${s.rateLimited} answered 429) in ${(s.elapsedMs / 1000).toFixed(1)} s.`);
   say(`Report: ${s.runDir} (succeeded.csv, failed.csv, summary.json); run id ${s.runId}. Undo with: hoop-etl dedup --undo ${s.runId}`);
@@ -77,10 +108,12 @@ function modeOf(args: DedupArgs): 'plan' | 'apply' | 'resume' | 'undo' {
   if (given.length === 1) {
     if (args.plan !== undefined) throw new UsageError(`--plan writes a plan; it does not go with --${given[0]}`, '--plan');
     if (args.report !== undefined) throw new UsageError(`--report goes with --plan`, '--report');
-    if (args.skip !== undefined && given[0] !== 'apply') throw new UsageError('--skip goes with --apply', '--skip');
+    for (const flag of ['skip', 'decisions', 'yes'] as const) {
+      if (args[flag] !== undefined && given[0] !== 'apply') throw new UsageError(`--${flag} goes with --apply`, `--${flag}`);
+    }
     return given[0]!;
   }
-  if (args.skip !== undefined) throw new UsageError('--skip goes with --apply', '--skip');
+  for (const flag of ['skip', 'decisions', 'yes'] as const) if (args[flag] !== undefined) throw new UsageError(`--${flag} goes with --apply`, `--${flag}`);
   return 'plan';
 }
 
@@ -143,7 +176,7 @@ export async function executeDedupPlan(pipeline: DedupPipeline, args: Omit<Conne
   if (report) {
     const { renderPlanHtml } = await import('../../dedup/plan-report.js');
     mkdirSync(dirname(resolve(report)), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(report, renderPlanHtml(plan));
+    await writeFileAtomic(report, renderPlanHtml(plan, { applyCommand: `hoop-etl dedup --apply ${shellWord(planFile)} --decisions decisions.json` }));
   }
   printPlanSummary(plan, planFile, report, out);
   return 0;
@@ -170,12 +203,22 @@ export async function executeDedup(args: DedupArgs): Promise<ExitCode> {
   if (mode === 'apply') {
     const plan = readPlanFile(args.apply!);
     if (args.location && args.location !== plan.location) throw new UsageError(`the plan is for location ${plan.location}, not ${args.location}`, '--location');
+    const { readDecisionsFile, selectClusters } = await import('../../dedup/decisions.js');
+    const decisions = args.decisions === undefined ? undefined : readDecisionsFile(args.decisions, plan);
+    const skip = args.skip === undefined ? undefined : args.skip.split(',').map((c) => c.trim()).filter(Boolean);
+    const selection = selectClusters(plan, { decisions, skip });
     const deleteLosers = args.delete ?? (args.pipeline ? (await dedupPipeline(args, process.env)).dedup.deleteLosers : undefined) ?? true;
+    const toDelete = contactsToDelete(selection, deleteLosers);
+    if (needsConfirmation({ toDelete, yes: args.yes === true, stdinIsTTY: process.stdin.isTTY === true, stdoutIsTTY: process.stdout.isTTY === true })) {
+      const answer = await askLine(deletePrompt(toDelete, plan.location, selection.apply.length), process.stdin, process.stdout);
+      if (!isYes(answer)) {
+        throw new UsageError(`Not applied: the answer was not yes; nothing was changed. To apply without the question, add --yes`, '--yes');
+      }
+    }
     const { api } = await connect({ ...args, location: plan.location });
     const progress = progressReporter(process.stderr);
-    const skip = args.skip === undefined ? undefined : args.skip.split(',').map((c) => c.trim()).filter(Boolean);
-    const summary = await runApply({ api, planFile: args.apply!, reportDir, deleteLosers, skip, concurrency: args.concurrency, onProgress: progress.update }).finally(progress.done);
-    printApplySummary(summary, out);
+    const summary = await runApply({ api, planFile: args.apply!, reportDir, deleteLosers, skip, decisions, concurrency: args.concurrency, onProgress: progress.update }).finally(progress.done);
+    printApplySummary(summary, out, args.apply);
     return summary.exitCode;
   }
   // --resume and --undo name a run: its journal says which location it changed.
@@ -215,12 +258,15 @@ export const dedupCommand: CommandDef<DedupArgs> = {
         .option('apply', { type: 'string', describe: 'Carry out this plan: merge each unchanged cluster into its survivor' })
         .option('delete', { type: 'boolean', describe: 'With --apply: delete the merged contacts (default); --no-delete tags them duplicate-of-<survivorId> instead' })
         .option('skip', { type: 'string', describe: 'With --apply: clusters of the plan to leave out, comma-separated (c2,c7), e.g. after review' })
+        .option('decisions', { type: 'string', describe: "With --apply: the file the review page's Save decisions button wrote; rejected clusters are left out, review clusters merged only when approved" })
+        .option('yes', { type: 'boolean', describe: 'With --apply: do not ask before deleting contacts (the question is only asked on a terminal)' })
         .option('resume', { type: 'string', describe: 'Continue the apply run with this id after a crash or a stop' })
         .option('undo', { type: 'string', describe: 'Reverse the apply run with this id: recreate deleted contacts, restore survivors' })
         .option('report-dir', { type: 'string', describe: 'Folder of the run reports and journals (default hoop-etl-runs)' })
         .option('concurrency', { type: 'number', default: 4, describe: 'Clusters merged at once (the rate governor paces requests)' })
         .example('$0 dedup --location LOC --plan plan.json --report plan.html', 'Find duplicates and write a plan to review')
         .example('$0 dedup --apply plan.json', 'Merge the clusters of a reviewed plan')
+        .example('$0 dedup --apply plan.json --decisions decisions.json', 'Merge what the reviewer approved on the review page')
         .example('$0 dedup --location A,B --plan people.json', 'People present in both locations (report only)')
         .example('$0 dedup --apply plan.json --no-delete', 'Merge, but only tag the duplicates')
         .example('$0 dedup --resume 20261128T010203-ab12cd', 'Continue an interrupted apply')

@@ -1,4 +1,4 @@
-import { areNicknames } from './nicknames.js';
+import { areGenderedForms, areNicknames } from './nicknames.js';
 import type { PreparedContact } from './prepare-contact.js';
 import { jaroWinkler, tokenSimilarity, withinOneEdit } from './similarity.js';
 
@@ -80,7 +80,12 @@ const BITS = 3;
 const LEVEL_MASK = (1 << BITS) - 1;
 /** Set when the names agreed better first-against-last than first-against-first. */
 export const SWAPPED_NAMES = 1 << (BITS * MATCH_FIELDS.length);
-/** The bits of a packed pattern that hold levels (without `SWAPPED_NAMES`). */
+/**
+ * Set when either contact holds an email or a phone: details that could tell
+ * two people apart beside what the levels show (see `link-rules.ts`).
+ */
+export const CONTACT_DETAILS = SWAPPED_NAMES << 1;
+/** The bits of a packed pattern that hold levels (without `SWAPPED_NAMES` and `CONTACT_DETAILS`). */
 export const LEVELS_MASK = SWAPPED_NAMES - 1;
 
 const F = {
@@ -124,6 +129,7 @@ export function compareContacts(a: PreparedContact, b: PreparedContact): number 
   p |= names.first << (BITS * F.firstName);
   p |= names.last << (BITS * F.lastName);
   if (names.swapped) p |= SWAPPED_NAMES;
+  if (a.email !== '' || a.phone !== '' || b.email !== '' || b.phone !== '') p |= CONTACT_DETAILS;
   p |= compareEmail(a, b) << (BITS * F.email);
   p |= comparePhone(a.phone, b.phone) << (BITS * F.phone);
   p |= compareAddress(a, b) << (BITS * F.address1);
@@ -169,6 +175,8 @@ export function compareFirstName(a: string, aWords: string, b: string, bWords: s
   if (a === '' || b === '') return 0;
   if (a === b) return 1;
   if (areNicknames(a, b)) return 2;
+  // Paul and Paula, Mario and Maria: one letter apart, but a couple, not a typo.
+  if (areGenderedForms(a, b)) return 5;
   const jw = jaroWinkler(a, b);
   if (jw >= 0.92 || withinOneEdit(a, b) || wordsWithin(aWords, bWords)) return 3;
   if (jw >= 0.8 || isInitialOf(a, b) || isInitialOf(b, a)) return 4;

@@ -37,8 +37,8 @@ export interface FindDuplicatesOptions extends PrepareOptions {
    * @default true
    */
   requirePersonEvidence?: boolean;
-  /** A cluster of more contacts than this goes to review whole. @default 5 */
-  reviewAbove?: number;
+  /** A cluster of more contacts than this gets a note: worth a look. @default 5 */
+  noteAbove?: number;
   blocking?: BlockingOptions;
   /** A model to score with instead of estimating one from these contacts (e.g. one estimated on a larger set). */
   model?: MatchModel;
@@ -85,6 +85,12 @@ export interface DuplicateCluster {
    * reviewer approves it.
    */
   readonly review: readonly string[];
+  /**
+   * What a reviewer should know that does not hold the cluster back: a
+   * contact outside it that shares a phone or email with a member under
+   * another name, or an unusually large cluster. findDuplicates always sets it.
+   */
+  readonly notes?: readonly string[];
 }
 
 export interface FindDuplicatesStats {
@@ -162,7 +168,7 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1)) {
     throw new TypeError(`Expected \`threshold\` to be a number in (0, 1], got \`${String(threshold)}\` (${typeof threshold})`);
   }
-  const reviewAbove = options.reviewAbove ?? 1e9;
+  const noteAbove = options.noteAbove ?? 5;
   const exactKeys = options.exactKeys ?? ['email', 'phone'];
   const requirePersonEvidence = options.requirePersonEvidence ?? true;
   const prepareOptions: PrepareOptions = { ...options, fillers: options.fillers ?? DEFAULT_FILLERS };
@@ -196,11 +202,10 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
   // Whether a pattern links by score: over the threshold, and evidence of one person.
   const scored = new Map<number, boolean>();
   const linksByScore = (pattern: number): boolean => {
-    const p = pattern & LEVELS_MASK;
-    let yes = scored.get(p);
+    let yes = scored.get(pattern);
     if (yes === undefined) {
-      yes = matchWeight(model, p) >= thresholdWeight && (!requirePersonEvidence || scoredLinkVeto(p) === undefined);
-      scored.set(p, yes);
+      yes = matchWeight(model, pattern & LEVELS_MASK) >= thresholdWeight && (!requirePersonEvidence || scoredLinkVeto(pattern) === undefined);
+      scored.set(pattern, yes);
     }
     return yes;
   };
@@ -291,20 +296,38 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
       parts.push(part);
     }
   }
+  // A review link joins contacts no sure link holds into a cluster to review. One that reaches a sure cluster does
+  // not hold that cluster back: it stays as it is, with a note, and the contact on the other side stays out (the
+  // next plan, after the merge, asks about it again).
   const joined = new UnionFind(parts.length);
+  const notes = new Map<number, string[]>();
+  const note = (part: number, text: string): void => {
+    const list = notes.get(part);
+    if (!list) notes.set(part, [text]);
+    else if (!list.includes(text)) list.push(text);
+  };
   for (const l of links.values()) {
     if (l.review === undefined) continue;
-    joined.union(clusterOf[l.i] as number, clusterOf[l.j] as number);
+    const pi = clusterOf[l.i] as number;
+    const pj = clusterOf[l.j] as number;
+    if (pi === pj) continue;
+    const alone = (p: number): boolean => (parts[p] as number[]).length === 1 && (reasons[p] as string[]).length === 0;
+    if (alone(pi) && alone(pj)) joined.union(pi, pj);
+    else {
+      if (!alone(pi)) note(pi, `${l.review}: not merged here; review it once this cluster is merged`);
+      if (!alone(pj)) note(pj, `${l.review}: not merged here; review it once this cluster is merged`);
+    }
   }
 
-  const finals = new Map<number, { members: number[]; review: string[] }>();
+  const finals = new Map<number, { members: number[]; review: string[]; notes: string[] }>();
   parts.forEach((members, p) => {
     const root = joined.find(p);
     const f = finals.get(root);
     if (f) {
       f.members.push(...members);
       f.review.push(...(reasons[p] as string[]));
-    } else finals.set(root, { members: [...members], review: [...(reasons[p] as string[])] });
+      f.notes.push(...(notes.get(p) ?? []));
+    } else finals.set(root, { members: [...members], review: [...(reasons[p] as string[])], notes: [...(notes.get(p) ?? [])] });
   });
 
   const ordered: Array<{ first: number; cluster: DuplicateCluster }> = [];
@@ -315,10 +338,11 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
     // Worked on in content order, reported in input order.
     const members = f.members.sort((a, b) => (order[a] as number) - (order[b] as number));
     const inside = new Set(members);
-    // The links inside the cluster, sure ones first: a spanning set of them explains it.
+    // The links inside the cluster, exact keys first, then scores, then links to review: a spanning set of them explains it.
     const spanning = new UnionFind(n);
     const used: Link[] = [];
-    const inCluster = [...links.values()].filter((l) => inside.has(l.i) && inside.has(l.j)).sort((x, y) => Number(x.review !== undefined) - Number(y.review !== undefined) || x.i - y.i || x.j - y.j);
+    const rank = (l: Link): number => (l.review !== undefined ? 2 : l.by.has('score') && l.by.size === 1 ? 1 : 0);
+    const inCluster = [...links.values()].filter((l) => inside.has(l.i) && inside.has(l.j)).sort((x, y) => rank(x) - rank(y) || x.i - y.i || x.j - y.j);
     for (const l of inCluster) {
       if (spanning.find(l.i) === spanning.find(l.j)) continue;
       spanning.union(l.i, l.j);
@@ -326,7 +350,8 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
     }
     const review = [...f.review];
     for (const l of used) if (l.review !== undefined) review.push(l.review);
-    if (members.length > reviewAbove) review.push(`${members.length} contacts in one cluster: more than ${reviewAbove} copies of one person is rare`);
+    const clusterNotes = [...f.notes];
+    if (members.length > noteAbove) clusterNotes.push(`${members.length} contacts in one cluster: more than ${noteAbove} copies of one person is rare, worth a look`);
     contactsInClusters += members.length;
     largestCluster = Math.max(largestCluster, members.length);
     const inInput = used.map((l) => ((order[l.i] as number) < (order[l.j] as number) ? [l.i, l.j, l] : [l.j, l.i, l]) as [number, number, Link]);
@@ -338,6 +363,7 @@ export function findDuplicates(contacts: readonly MatchContact[], options: FindD
           .sort((x, y) => (order[x[0]] as number) - (order[y[0]] as number) || (order[x[1]] as number) - (order[y[1]] as number))
           .map(([a, b, l]) => explainPair(at(a), at(b), model, [...l.by], l.review)),
         review,
+        notes: clusterNotes,
       },
     });
   }

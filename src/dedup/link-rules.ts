@@ -1,4 +1,4 @@
-import { levelOf, MATCH_FIELDS, type MatchField } from './compare-fields.js';
+import { CONTACT_DETAILS, levelOf, MATCH_FIELDS, type MatchField } from './compare-fields.js';
 
 /**
  * What a comparison pattern must hold before two contacts may be linked as
@@ -88,6 +88,12 @@ export function twoPeople(pattern: number): string | undefined {
     if (!((dob === 1 || dob === 2) && LAST_AGREES(last))) return 'first names disagree';
   }
   if (last === LAST_DIFFERENT && !(first === 1 || first === 2) && !hasPersonalIdentifier(pattern)) return 'last names disagree';
+  // A parent and a child of one name at one address (Sr and Jr): a typo changes a digit of a date or swaps day and
+  // month, which are levels of their own; a date of birth that disagrees beyond that is another person's, unless
+  // the same personal mailbox says otherwise (a shared landline does not). Records that hold no email or phone at
+  // all (a mailing list, a paper form) are the exception: there a whole date mistyped is as likely as a namesake
+  // in the house, and the weights decide.
+  if (levelOf(pattern, DOB) === DOB_DIFFERENT && levelOf(pattern, EMAIL) !== KEY_EXACT && (pattern & CONTACT_DETAILS) !== 0) return 'dates of birth disagree';
   return undefined;
 }
 
@@ -119,7 +125,9 @@ export function exactKeyConflict(pattern: number): string | undefined {
   const first = levelOf(pattern, FIRST);
   const last = levelOf(pattern, LAST);
   if (first === FIRST_DIFFERENT) return last === LAST_DIFFERENT ? 'first and last names disagree' : 'first names disagree';
-  if (last === LAST_DIFFERENT && !(first === 1 || first === 2)) return 'last names disagree';
+  // Another surname under one first name is a married name, or two coworkers of one first name behind `info@`:
+  // only a date of birth tells which.
+  if (last === LAST_DIFFERENT && !DOB_AGREES(levelOf(pattern, DOB))) return 'last names disagree';
   if (levelOf(pattern, DOB) === DOB_DIFFERENT) return 'dates of birth disagree';
   return undefined;
 }

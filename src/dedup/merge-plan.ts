@@ -28,6 +28,8 @@ export interface PlanCluster {
   readonly kind: ClusterKind;
   /** Why a person must decide (set when `kind` is `review`). */
   readonly review?: readonly string[];
+  /** What a reviewer should know that does not hold the cluster back (a contact left out that shares a phone under another name, a large cluster). */
+  readonly notes?: readonly string[];
   /** The lowest match probability among the links that joined the cluster: how sure the weakest link is. */
   readonly confidence: number;
   readonly ids: readonly string[];
@@ -140,6 +142,7 @@ export function buildMergePlan(input: BuildPlanInput): MergePlan {
       id: `c${clusters.length + 1}`,
       kind: review.length ? 'review' : clusterKind(members.map((c) => c.id), pairs),
       ...(review.length && { review }),
+      ...(cluster.notes?.length && { notes: cluster.notes }),
       confidence: pairs.length ? Math.min(...pairs.map((p) => p.probability)) : 0,
       ids: members.map((c) => c.id),
       survivor: merge.survivorId,

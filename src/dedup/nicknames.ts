@@ -108,3 +108,40 @@ export function areNicknames(a: string, b: string): boolean {
   if (!ga || !gb) return false;
   return ga.some((g) => gb.includes(g));
 }
+
+// Masculine and feminine forms of one given name that no suffix rule below catches.
+const FORM_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['john', 'joan'], ['jon', 'joan'], ['francis', 'frances'], ['jesse', 'jessie'], ['billy', 'billie'], ['bobby', 'bobbie'],
+  ['louis', 'louise'], ['justin', 'justine'], ['simon', 'simone'], ['denis', 'denise'], ['jean', 'jeanne'], ['yvon', 'yvonne'],
+  ['oliver', 'olivia'], ['victor', 'victoria'], ['charles', 'charlotte'], ['henry', 'henrietta'], ['joseph', 'josephine'],
+  ['george', 'georgia'], ['george', 'georgina'], ['michael', 'michelle'], ['nicholas', 'nicole'], ['nicolas', 'nicole'],
+  ['andrew', 'andrea'], ['patrick', 'patricia'], ['christian', 'christina'], ['christian', 'christine'], ['bernard', 'bernadette'], ['rene', 'renee'], ['emil', 'emily'], ['dean', 'deanna'],
+];
+const FORMS = new Set(FORM_PAIRS.flatMap(([m, f]) => [`${m} ${f}`, `${f} ${m}`]));
+// A feminine form made by adding to the masculine one (`daniel` + `le`); `e` alone is left out (`ann`, `anne`), and so is
+// `a`, which a dropped last letter makes as often (`matilda`, `matild`): the masculine names that take it are listed.
+const ADDED = ['ia', 'ina', 'ine', 'ette', 'elle', 'le'];
+const TAKES_A = new Set([
+  'paul', 'eric', 'carl', 'daniel', 'gabriel', 'martin', 'ivan', 'jan', 'julian', 'christian', 'robert', 'marcel', 'roman',
+  'stefan', 'adrian', 'fabian', 'damian', 'kristian', 'valentin', 'leon', 'lauren', 'herman', 'dominik', 'frederik', 'mikael',
+  'jason', 'joel', 'john', 'louis', 'ludwig', 'wilhelm', 'bernard', 'gerald', 'roland', 'silvan', 'florian', 'marian',
+]);
+// Or by changing its ending (`mario`, `maria`; `julius`, `julia`; `alexander`, `alexandra`).
+const ENDINGS: ReadonlyArray<readonly [string, string]> = [['o', 'a'], ['us', 'a'], ['os', 'a'], ['er', 'ra'], ['o', 'ina'], ['us', 'ine']];
+
+/**
+ * Whether two folded given names are the masculine and feminine forms of one
+ * name (`paul`, `paula`; `mario`, `maria`; `alexander`, `alexandra`; `john`,
+ * `joan`): one letter apart, yet two people, such as a couple sharing a home
+ * and a landline. Not nicknames of each other.
+ */
+export function areGenderedForms(a: string, b: string): boolean {
+  if (a === b || a.length < 3 || b.length < 3) return false;
+  if (FORMS.has(`${a} ${b}`)) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (long.startsWith(short) && (ADDED.includes(long.slice(short.length)) || (long === `${short}a` && TAKES_A.has(short)))) return true;
+  return ENDINGS.some(([m, f]) => {
+    const [male, female] = a.endsWith(m) && b.endsWith(f) ? [a, b] : b.endsWith(m) && a.endsWith(f) ? [b, a] : [undefined, undefined];
+    return male !== undefined && female !== undefined && male.slice(0, -m.length) === female.slice(0, -f.length) && male.length - m.length >= 2;
+  });
+}

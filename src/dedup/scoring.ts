@@ -49,6 +49,9 @@ export interface Estimation {
  */
 export const DEFAULT_DUPLICATE_RATE = 0.05;
 
+/** Fields that belong to one person: among true matches their exact level holds most agreement. */
+const PERSONAL_FIELDS: readonly MatchField[] = ['firstName', 'email', 'dateOfBirth'];
+
 /** Per level, index 0 (`missing`) unused: its weight is always 0. */
 export interface FieldModel {
   readonly levels: readonly string[];
@@ -157,6 +160,7 @@ export function estimateModel(
   }
   const keys = [...patterns.keys()];
   let lastMatchCounts: LevelCounts | undefined;
+  const present = (c: readonly number[]): number => c.reduce((sum, x, l) => (l === 0 ? sum : sum + x), 0);
   const counts = keys.map((k) => patterns.get(k) as number);
   const total = counts.reduce((s, n) => s + n, 0);
 
@@ -200,6 +204,13 @@ export function estimateModel(
     const matches = share * total;
     if (matches < minMatches) fallback = `EM found ${matches.toFixed(1)} matches among ${total} compared pairs: too few to identify m`;
     else if (share > 0.95) fallback = `EM took ${(share * 100).toFixed(0)}% of ${total} compared pairs for matches: the contacts are too uniform to tell matches apart`;
+    else {
+      // A class of "one person" whose personal fields mostly disagree is not one person: EM has found the pairs
+      // that share a place (a household, an office) instead. Where a field says who someone is, its exact level
+      // must hold most of that class's agreement.
+      const placeClass = PERSONAL_FIELDS.find((f) => (m[f][1] as number) < 0.5 && lastMatchCounts !== undefined && present(lastMatchCounts[f]) >= mPseudo);
+      if (placeClass) fallback = `EM's matches agree on ${placeClass} in only ${((m[placeClass][1] as number) * 100).toFixed(0)}% of pairs: it found pairs sharing a place (households, offices), not one person`;
+    }
   }
   const n = (1 + Math.sqrt(1 + 8 * allPairs)) / 2;
   if (fallback !== undefined) {
@@ -212,7 +223,6 @@ export function estimateModel(
   // Matches among all pairs: those estimated among the compared ones (blocking is built to miss few).
   const prior =
     allPairs <= 0 ? 0.5 : fallback !== undefined ? Math.min(Math.max((DEFAULT_DUPLICATE_RATE * n) / allPairs, 1e-12), 0.5) : Math.min(Math.max((share * comparedPairs) / allPairs, 1e-12), 0.5);
-  const present = (c: readonly number[]): number => c.reduce((sum, x, l) => (l === 0 ? sum : sum + x), 0);
   const mSource = {} as Record<MatchField, Source>;
   const uSource = {} as Record<MatchField, Source>;
   for (const f of MATCH_FIELDS) {

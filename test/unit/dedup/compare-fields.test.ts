@@ -16,6 +16,7 @@ describe('compareContacts', () => {
     ['exact names, any case and accents', { firstName: 'JOSÉ', lastName: "O'Brien" }, { firstName: 'jose', lastName: 'OBrien' }, { firstName: 'exact', lastName: 'exact' }],
     ['nickname', { firstName: 'Bob', lastName: 'Smith' }, { firstName: 'Robert', lastName: 'Smith' }, { firstName: 'nickname', lastName: 'exact' }],
     ['typo and transposition', { firstName: 'Taylah', lastName: 'Webb' }, { firstName: 'Talyah', lastName: 'Wevb' }, { firstName: 'close', lastName: 'close' }],
+    ['a couple: masculine and feminine forms of one name differ', { firstName: 'Paul', lastName: 'Smith' }, { firstName: 'Paula', lastName: 'Smith' }, { firstName: 'different', lastName: 'exact' }],
     ['an initial is similar', { firstName: 'R', lastName: 'Smith' }, { firstName: 'Robert', lastName: 'Smith' }, { firstName: 'similar', lastName: 'exact' }],
     ['one surname within a double one', { lastName: 'Garcia Lopez' }, { lastName: 'Garcia' }, { lastName: 'close' }],
     ['different names', { firstName: 'Mikayla', lastName: 'White' }, { firstName: 'Victoria', lastName: 'Brown' }, { firstName: 'different', lastName: 'different' }],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FILLERS, fillerLists, isFiller, type FillerField } from '../../../src/dedup/filler.js';
-import { areNicknames, canonicalFirstName } from '../../../src/dedup/nicknames.js';
+import { areGenderedForms, areNicknames, canonicalFirstName } from '../../../src/dedup/nicknames.js';
 
 describe('areNicknames', () => {
   it.each([
@@ -67,5 +67,29 @@ describe('isFiller', () => {
     expect(isFiller('email', 'sales@x.org', lists)).toBe(true);
     expect(isFiller('email', 'test@test.com', lists)).toBe(true);
     expect(DEFAULT_FILLERS.email).not.toContain('info@acme.com');
+  });
+});
+
+describe('areGenderedForms', () => {
+  it.each([
+    ['paul', 'paula', true],
+    ['eric', 'erica', true],
+    ['daniel', 'danielle', true],
+    ['mario', 'maria', true],
+    ['julius', 'julia', true],
+    ['alexander', 'alexandra', true],
+    ['john', 'joan', true],
+    ['louise', 'louis', true],
+    ['christian', 'christina', true],
+    // One person's name with a letter dropped or a spelling variant: not two people.
+    ['matilda', 'matild', false],
+    ['kirra', 'kirr', false],
+    ['ann', 'anne', false],
+    ['jon', 'john', false],
+    ['paul', 'paul', false],
+    ['al', 'ala', false],
+  ])('%s, %s -> %s', (a, b, yes) => {
+    expect(areGenderedForms(a, b)).toBe(yes);
+    expect(areGenderedForms(b, a)).toBe(yes);
   });
 });

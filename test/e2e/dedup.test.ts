@@ -345,11 +345,12 @@ describe('hoop-etl dedup: plan, apply, undo', () => {
 
     const html = readFileSync(join(dir, 'plan.html'), 'utf8');
     for (const cl of plan.clusters) expect(html).toContain(`id="cluster-${cl.id}"`);
-    expect(html.match(/<section class="cluster"/g)).toHaveLength(4);
+    expect(html.match(/<section class="cluster kind-/g)).toHaveLength(4);
     expect(html).toContain('&lt;b&gt;&quot;Smithers &amp; Sons&quot;&lt;/b&gt;');
     expect(html).not.toContain('<b>"Smithers');
-    // Self-contained: no script, no link, no remote URL.
-    expect(html).not.toMatch(/<script|<link|src=|https?:\/\//i);
+    // Self-contained: no link, no remote URL, no external script; its only scripts are its own inline two (the plan's identity as JSON, and the decisions code).
+    expect(html).not.toMatch(/<link|src=|https?:\/\//i);
+    expect(html.match(/<script[^>]*>/g)).toEqual(['<script type="application/json" id="plan-meta">', '<script>']);
   }, 60_000);
 
   it('applies the plan: survivors merged exactly, losers gone, a changed cluster skipped; undo brings the location back', async () => {

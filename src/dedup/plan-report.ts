@@ -15,7 +15,7 @@ import { isBlank, MERGE_FIELDS, type SurvivorContact } from './survivor.js';
  * first. Each cluster is titled by its members' names and shows them side by
  * side (survivor first, the merged values last) with the values the merge
  * would drop struck through, a warning where names disagree or a person must
- * decide, and Merge / Keep apart controls: exact and fuzzy clusters start as
+ * decide, the plan's notes on the cluster, and Merge / Keep apart controls: exact and fuzzy clusters start as
  * Merge, review clusters as undecided. "Save decisions" downloads the
  * decisions file (`decisions.ts`) that `--apply plan.json --decisions` follows.
  */
@@ -305,6 +305,9 @@ function clusterSection(cluster: PlanCluster, customNames: Readonly<Record<strin
   if (conflicts.length) {
     warnings.push(`<div class="warning names" role="alert"><b>Names disagree</b>: these may be different people (a family, coworkers).<ul>${conflicts.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul></div>`);
   }
+  if (cluster.notes?.length) {
+    warnings.push(`<div class="note"><b>Note:</b><ul>${cluster.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></div>`);
+  }
   const tagDelta = cluster.tagsToAdd.length ? `<p>Tags added to the survivor: ${escapeHtml(cluster.tagsToAdd.join(', '))}</p>` : '';
   const defaultDecision = cluster.kind === 'review' ? 'later' : 'approve';
   const facts = [
@@ -402,7 +405,8 @@ section.cluster[data-decision=later]{border-left-color:#d80}
 .facts{margin:.1em 0 .5em;color:#555}
 .warning{border:1px solid #e0a000;background:#fff6dc;padding:.4em .7em;margin:.5em 0;border-radius:4px}
 .warning.review{border-color:#c33;background:#fde8e8}
-.warning ul{margin:.2em 0 0;padding-left:1.4em}
+.warning ul,.note ul{margin:.2em 0 0;padding-left:1.4em}
+.note{border:1px solid #9bd;background:#eef6fc;padding:.4em .7em;margin:.5em 0;border-radius:4px}
 fieldset.decision{border:1px solid #bbb;border-radius:4px;display:inline-flex;gap:1.2em;padding:.3em .8em;margin:.3em 0 .6em}
 fieldset.decision legend{font-size:.85em;color:#555}
 fieldset.decision label{cursor:pointer}

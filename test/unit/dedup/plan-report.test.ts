@@ -64,7 +64,12 @@ function familyPlan(): MergePlan & { customFieldNames?: Record<string, string> }
   ];
   const clusters: DuplicateCluster[] = [
     { ids: ['ada1', 'ada2'], pairs: [pair('ada1', 'ada2', 0.9999, [reason('email', 'agreed')], ['email'])], review: [] },
-    { ids: ['jon1', 'jon2'], pairs: [pair('jon1', 'jon2', 0.93, [reason('lastName', 'agreed'), reason('dateOfBirth', 'agreed')])], review: [] },
+    {
+      ids: ['jon1', 'jon2'],
+      pairs: [pair('jon1', 'jon2', 0.93, [reason('lastName', 'agreed'), reason('dateOfBirth', 'agreed')])],
+      review: [],
+      notes: ['Mary Smithers shares the street <12 Elm Street> and is left out'],
+    },
     {
       ids: ['maria', 'carlos'],
       pairs: [pair('maria', 'carlos', 0.999, [reason('firstName', 'disagreed'), reason('lastName', 'agreed'), reason('phone', 'agreed')], ['phone'])],
@@ -164,6 +169,11 @@ describe('renderPlanHtml', () => {
     expect(review).toContain('<li>First names disagree: Maria Lopez (maria) and Carlos Lopez (carlos)</li>');
     expect(sectionOf(html, 'c2')).not.toContain('class="warning');
     expect(sectionOf(html, 'c1')).not.toContain('class="warning');
+  });
+
+  it('shows the plan`s notes on a cluster, escaped', () => {
+    expect(sectionOf(html, 'c2')).toContain('<div class="note"><b>Note:</b><ul><li>Mary Smithers shares the street &lt;12 Elm Street&gt; and is left out</li></ul></div>');
+    expect(sectionOf(html, 'c1')).not.toContain('class="note"');
   });
 
   it('starts exact and fuzzy clusters as Merge, review clusters as undecided', () => {

@@ -66,8 +66,10 @@ export interface PlanSummary {
   readonly contacts: number;
   readonly clusters: number;
   readonly contactsInClusters: number;
-  /** Losers: the contacts an apply removes (or tags, with --no-delete). */
+  /** Losers of the clusters an apply merges unless a reviewer rejects them (review clusters left out): the contacts it removes (or tags, with --no-delete). */
   readonly contactsToRemove: number;
+  /** Losers of the review clusters: removed only if a reviewer approves their cluster. */
+  readonly contactsInReview: number;
   readonly exactClusters: number;
   readonly fuzzyClusters: number;
   /** Clusters a person must approve before they are merged. */
@@ -185,15 +187,20 @@ function namesOfHeldFields(clusters: readonly PlanCluster[], names: ReadonlyMap<
 export function summarisePlan(contacts: number, clusters: readonly PlanCluster[]): PlanSummary {
   let inClusters = 0;
   let largest = 0;
+  let toRemove = 0;
+  let inReview = 0;
   for (const c of clusters) {
     inClusters += c.ids.length;
     largest = Math.max(largest, c.ids.length);
+    if (c.kind === 'review') inReview += c.ids.length - 1;
+    else toRemove += c.ids.length - 1;
   }
   return {
     contacts,
     clusters: clusters.length,
     contactsInClusters: inClusters,
-    contactsToRemove: inClusters - clusters.length,
+    contactsToRemove: toRemove,
+    contactsInReview: inReview,
     exactClusters: clusters.filter((c) => c.kind === 'exact').length,
     fuzzyClusters: clusters.filter((c) => c.kind === 'fuzzy').length,
     reviewClusters: clusters.filter((c) => c.kind === 'review').length,

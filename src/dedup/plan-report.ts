@@ -444,7 +444,7 @@ export function renderPlanHtml(plan: MergePlan, options: PlanPageOptions = {}): 
 <body>
 <h1>Duplicate merge plan for location ${escapeHtml(plan.location)}</h1>
 <p>Planned <time datetime="${escapeHtml(plan.createdAt)}">${escapeHtml(timeText(plan.createdAt))}</time> with threshold ${escapeHtml(plan.threshold)}, survivor rule ${escapeHtml(plan.settings.survivor)}, field rule ${escapeHtml(plan.settings.fieldRule)}.</p>
-<p id="summary">${s.contacts} contacts read; ${s.clusters} clusters (${s.exactClusters} by exact email or phone, ${s.fuzzyClusters} fuzzy, ${review} for a person to review), ${s.contactsInClusters} contacts in them, ${s.contactsToRemove} to be merged away. Nothing changes until the plan is applied.</p>
+<p id="summary">${s.contacts} contacts read; ${s.clusters} clusters (${s.exactClusters} by exact email or phone, ${s.fuzzyClusters} fuzzy, ${review} for a person to review), ${s.contactsInClusters} contacts in them, ${s.contactsToRemove} to be merged away${s.contactsInReview ? ` (${s.contactsInReview} more if the review clusters are approved)` : ''}. Nothing changes until the plan is applied.</p>
 <p><small>Clusters that need a person's decision come first, then the rest, least sure first. Each one shows its members side by side, survivor first, and the survivor after the merge last:
 bold merged values change the survivor, <s>struck</s> values are dropped by the merge, highlighted rows are fields that agree (bright) or nearly agree (pale).
 Dates are shown as UTC dates (hover for the full time).

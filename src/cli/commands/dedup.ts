@@ -53,8 +53,13 @@ export function printPlanSummary(plan: MergePlan, planFile: string, report: stri
   say(
     `Read ${s.contacts} contacts of ${plan.location}: ${s.clusters} duplicate clusters (${s.exactClusters} by exact email or phone, ${s.fuzzyClusters} fuzzy${review ? `, ${review} for a person to review` : ''}), ${s.contactsInClusters} contacts in them.`,
   );
-  say(`Applying the plan keeps ${s.clusters} survivors and removes ${s.contactsToRemove} contacts${s.largestCluster ? `; the largest cluster has ${s.largestCluster} contacts` : ''}. Nothing was changed.`);
+  const inReview = s.contactsInReview ?? 0;
+  say(
+    `Applying the plan keeps ${s.clusters - review} survivors and removes ${s.contactsToRemove} contacts${inReview ? ` (${inReview} more if the review clusters are approved)` : ''}${s.largestCluster ? `; the largest cluster has ${s.largestCluster} contacts` : ''}. Nothing was changed.`,
+  );
   if (review) say(`${review === 1 ? 'A review cluster is' : `The ${review} review clusters are`} merged only when approved on the review page${report ? '' : ' (write it with --report)'}.`);
+  const fallback = plan.matching.estimation?.fallback;
+  if (fallback) say(`Match weights: ${fallback}; the documented defaults were used (matching.estimation in the plan says which).`);
   say(`Plan: ${planFile}${report ? `; review: ${report}` : ''}`);
   if (s.clusters) say(`Apply it with: hoop-etl dedup --apply ${planFile}${report ? ` (or, after saving your decisions on the review page: --apply ${planFile} --decisions decisions.json)` : ''}`);
 }

@@ -64,7 +64,7 @@ function plan(list = contacts(), gone: string[] = []) {
 describe('buildMergePlan', () => {
   it('plans each cluster: survivor by the rule, before-images survivor first, changes and the tag delta', () => {
     const p = plan();
-    expect(p.summary).toEqual({ contacts: 3, clusters: 1, contactsInClusters: 2, contactsToRemove: 1, exactClusters: 1, fuzzyClusters: 0, reviewClusters: 0, largestCluster: 2 });
+    expect(p.summary).toEqual({ contacts: 3, clusters: 1, contactsInClusters: 2, contactsToRemove: 1, contactsInReview: 0, exactClusters: 1, fuzzyClusters: 0, reviewClusters: 0, largestCluster: 2 });
     expect(p.clusters).toHaveLength(1);
     const c = p.clusters[0]!;
     expect({ id: c.id, kind: c.kind, survivor: c.survivor, losers: c.losers, order: c.contacts.map((x) => x.id) }).toEqual({ id: 'c1', kind: 'exact', survivor: 'old', losers: ['new'], order: ['old', 'new'] });
@@ -89,5 +89,32 @@ describe('checkPlan', () => {
     ['a loser without its before-image', () => ({ ...good(), clusters: [{ ...good().clusters[0], contacts: [good().clusters[0].contacts[0]] }] }), 'has no before-image of new'],
   ])('refuses %s', (_name, make, message) => {
     expect(() => checkPlan(make())).toThrow(message);
+  });
+});
+
+describe('a plan with a cluster to review', () => {
+  // A landline two relatives share: a review cluster. Ada entered twice: an automatic one.
+  const list: SurvivorContact[] = [
+    { id: 'ada-1', firstName: 'Ada', lastName: 'Byron', email: 'ada@example.com', dateAdded: '2020-01-01T00:00:00Z' },
+    { id: 'ada-2', firstName: 'Ada', lastName: 'Byron', email: 'ada@example.com', dateAdded: '2021-01-01T00:00:00Z' },
+    { id: 'maria', firstName: 'Maria', lastName: 'Lopez', phone: '+15125550100', dateAdded: '2020-01-01T00:00:00Z' },
+    { id: 'carlos', firstName: 'Carlos', lastName: 'Lopez', phone: '+15125550100', dateAdded: '2021-01-01T00:00:00Z' },
+  ];
+  const found = findDuplicates(list.map((c) => ({ id: c.id, firstName: c.firstName as string, lastName: c.lastName as string, email: c.email as string, phone: c.phone as string })));
+  const p = buildMergePlan({ location: 'loc1', createdAt: '2026-11-28T00:00:00.000Z', settings: SETTINGS, clusters: found.clusters, stats: found.stats, contacts: new Map(list.map((c) => [c.id, c])) });
+
+  it('marks it review with its reasons, and counts its losers apart from those an apply removes', () => {
+    expect(p.clusters.map((c) => [c.kind, c.ids])).toEqual([
+      ['exact', ['ada-1', 'ada-2']],
+      ['review', ['maria', 'carlos']],
+    ]);
+    expect(p.clusters[1]!.review).toEqual(['Maria Lopez (maria) shares the phone with Carlos Lopez (carlos), but first names disagree']);
+    expect(p.summary).toMatchObject({ clusters: 2, exactClusters: 1, reviewClusters: 1, contactsToRemove: 1, contactsInReview: 1 });
+    expect(p.clusters.every((c) => c.confidence > 0 && c.confidence <= 1)).toBe(true);
+  });
+
+  it('says which model parameters were the defaults, and why', () => {
+    expect(p.matching.estimation.matchShare).toBe('default');
+    expect(p.matching.estimation.fallback).toMatch(/compared pairs/);
   });
 });

@@ -27,6 +27,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { mulberry32 } from '../helpers/random.js';
 import { CLI, startEmulatorChild } from './emulator-child.js';
 import { recordFigure } from './report.js';
 
@@ -49,16 +50,7 @@ const GOAL = Math.ceil(TOTAL / PAGE) + 10;
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
-function prng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const FIRST = ['Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Elijah', 'Sophia', 'Lucas', 'Mia', 'Mateo', 'Amara', 'Kenji', 'Zofia', 'Tariq', 'Ines', 'Bram', 'Leilani', 'Oskar', 'Grace', 'Ada'];
 const SYLLABLES = ['ka', 'lo', 'mi', 'ter', 'son', 'vak', 'ren', 'do', 'sha', 'bel', 'gor', 'nix', 'pa', 'tu', 'wel', 'zan'];

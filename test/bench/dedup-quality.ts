@@ -61,11 +61,10 @@ interface LabelledSet {
   readonly truth: Set<string>;
 }
 
-/** FEBRL: contacts.csv and true_pairs.csv. */
-function readFebrl(dir: string): LabelledSet {
-  const rows = readCsv(join(dir, 'contacts.csv'));
-  const contacts: MatchContact[] = rows.map((r) => ({
-    id: r.contactId as string,
+/** A labelled row as matching reads it, its id from `idColumn`. */
+function matchContactOf(r: Record<string, string>, idColumn: string): MatchContact {
+  return {
+    id: r[idColumn] as string,
     firstName: r.firstName,
     lastName: r.lastName,
     email: r.email,
@@ -75,25 +74,18 @@ function readFebrl(dir: string): LabelledSet {
     state: r.state,
     postalCode: r.postalCode,
     dateOfBirth: r.dateOfBirth,
-  }));
+  };
+}
+
+/** FEBRL: contacts.csv and true_pairs.csv. */
+function readFebrl(dir: string): LabelledSet {
+  const contacts = readCsv(join(dir, 'contacts.csv')).map((r) => matchContactOf(r, 'contactId'));
   return { contacts, truth: new Set(readCsv(join(dir, 'true_pairs.csv')).map((r) => pairKey(r.contactId_a as string, r.contactId_b as string))) };
 }
 
 /** office-dev: the emulator's seed format (id in `source`) and labels.csv (contactId, entityId): true pairs from the labels. */
 function readOffice(dir: string): LabelledSet {
-  const rows = readCsv(join(dir, 'seed.csv'));
-  const contacts: MatchContact[] = rows.map((r) => ({
-    id: r.source as string,
-    firstName: r.firstName,
-    lastName: r.lastName,
-    email: r.email,
-    phone: r.phone,
-    address1: r.address1,
-    city: r.city,
-    state: r.state,
-    postalCode: r.postalCode,
-    dateOfBirth: r.dateOfBirth,
-  }));
+  const contacts = readCsv(join(dir, 'seed.csv')).map((r) => matchContactOf(r, 'source'));
   const byEntity = new Map<string, string[]>();
   for (const r of readCsv(join(dir, 'labels.csv'))) {
     const list = byEntity.get(r.entityId as string);

@@ -1,4 +1,5 @@
 import type { MatchContact } from '../../src/dedup/prepare-contact.js';
+import { mulberry32 } from './random.js';
 
 /**
  * CRM-shaped people for testing the duplicate matcher, deterministic from a
@@ -119,18 +120,6 @@ export interface CrmPeople {
   readonly persons: Map<string, CrmPerson>;
   /** Contact id to the variations its record was made with (empty for a person's first record). */
   readonly variationsOf: Map<string, readonly Variation[]>;
-}
-
-/** mulberry32: a small, fast 32-bit PRNG, plenty for test data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class Rng {

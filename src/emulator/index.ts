@@ -1,14 +1,16 @@
 import type { Server } from 'node:http';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, UsageError } from '../core/errors.js';
+import { adminTokenRequired } from './admin-auth.js';
 import { ApiError } from './api-error.js';
 import { seedContacts } from './admin.js';
 import type { FaultConfig } from './faults.js';
 import { openSqlitePersistence, type Persistence } from './persistence.js';
 import type { RateLimitConfig } from './rate-limiter.js';
-import { readSeedCsv } from './seed-csv.js';
+import { defineCustomField } from './routes/custom-fields.js';
+import { readSeedFields, readSeedFile, type SeedData, type SeedField } from './seed-file.js';
 import { closeServer, createEmulatorServer, listen } from './server.js';
 import { DEMO_LOCATION_ID, DEMO_TOKEN, EmulatorState } from './state.js';
-import { EmulatorStore } from './store.js';
+import { EmulatorStore, type LocationState } from './store.js';
 import type { UniqueIdentifier } from './types.js';
 
 export { DEMO_LOCATION_ID, DEMO_TOKEN, EmulatorState } from './state.js';
@@ -44,8 +46,20 @@ export interface EmulatorOptions {
   searchHitOmit?: string[];
   /** SQLite file that keeps state across restarts; in memory when absent. */
   data?: string;
-  /** A contacts CSV loaded into the default location at start. */
+  /**
+   * Contacts loaded at start: an export CSV of hoop-etl (custom-field columns
+   * and a `locationId` column included), JSON Lines (`.jsonl`, `.ndjson`), or
+   * the older seed CSV. Rows without a location go to the default location.
+   */
   seed?: string;
+  /** Custom field definitions (`hoop-etl export --fields-out`) giving the seeded fields their types. */
+  seedFields?: string;
+  /**
+   * Bearer token the `/__emulator/*` routes then require. Without it they are
+   * open, which is allowed on a loopback host only: on any other host the
+   * emulator refuses to start.
+   */
+  adminToken?: string;
   /** Clock in epoch ms, for tests. @default Date.now */
   now?: () => number;
   /** Where internal errors are reported. @default stderr */
@@ -69,6 +83,16 @@ export interface RunningEmulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  if (adminTokenRequired(host, options.adminToken) === 'refuse') {
+    throw new UsageError(
+      `The emulator's admin routes (/__emulator/*) reset, read and mint tokens: on ${host}, which is not loopback, they need an admin token. Give --admin-token or set HOOPAI_EMULATOR_ADMIN_TOKEN, or listen on 127.0.0.1`,
+      '--host',
+    );
+  }
+  // Read before anything is opened or bound: a bad seed file stops the start with nothing changed.
+  const declared = options.seedFields ? await readSeedFields(options.seedFields) : [];
+  const seedData = options.seed ? await readSeedFile(options.seed, declared) : undefined;
   let persistence: Persistence | undefined;
   const store = new EmulatorStore({ now: options.now, searchLagMs: options.searchLagMs ?? 0, searchHitOmit: options.searchHitOmit ?? [] });
   if (options.data) {
@@ -91,22 +115,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     onRequest: options.onRequest,
   });
   state.ensureDefaultTenant();
-  const home = store.location(state.tenant.locationId)!;
-  if (options.seed && home.contacts.size > 0) {
-    // A --data file that already holds contacts was seeded before: seeding again would double them.
-    state.log(`emulator: --seed ${options.seed} skipped, the location already holds ${home.contacts.size} contacts from --data`);
-  } else if (options.seed) {
-    for (const row of await readSeedCsv(options.seed)) {
-      try {
-        seedContacts(state, home, [row.contact]);
-      } catch (e) {
-        if (e instanceof ApiError) throw new ConfigError(`Cannot seed contact: ${e.message.replace(/^contacts\[0\]: /, '')} (${options.seed} line ${row.line})`);
-        throw e;
-      }
+  if (options.seed && seedData) {
+    const held = [...store.locations.values()].reduce((n, l) => n + l.contacts.size, 0);
+    if (held > 0) {
+      // A --data file that already holds contacts was seeded before: seeding again would double them.
+      state.log(`emulator: --seed ${options.seed} skipped, --data already holds ${held} contacts`);
+    } else {
+      loadSeed(state, options.seed, seedData);
     }
   }
-  const server = createEmulatorServer(state);
-  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const server = createEmulatorServer(state, { adminToken: options.adminToken });
+  let url: string;
+  try {
+    url = await listen(server, options.port ?? 0, host);
+  } catch (e) {
+    persistence?.close();
+    throw e;
+  }
   return {
     url,
     locationId: state.tenant.locationId,
@@ -119,4 +144,58 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       persistence?.close();
     },
   };
+}
+
+/** The seeded locations: the default one, and each `locationId` of the file. */
+function loadSeed(state: EmulatorState, file: string, data: SeedData): void {
+  const { store } = state;
+  const groups = new Map<string, typeof data.rows>();
+  for (const row of data.rows) {
+    const id = row.locationId ?? state.tenant.locationId;
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = []));
+    g.push(row);
+  }
+  if (groups.size === 0) groups.set(state.tenant.locationId, []);
+  const byLocationColumn = data.rows.some((r) => r.locationId !== undefined);
+  for (const [id, rows] of groups) {
+    if (!store.location(id)) store.putLocation({ ...state.defaultLocation(), id, name: `Location ${id}` });
+    const loc = store.location(id)!;
+    // Definitions from --seed-fields name their location; in a file without a locationId column they all belong to the one location seeded.
+    const fields = data.fields.filter((f) => !byLocationColumn || f.locationId === undefined || f.locationId === id || !data.fields.some((o) => o.locationId === id));
+    defineSeedFields(loc, fields, store);
+    for (const row of rows) {
+      try {
+        seedContacts(state, loc, [row.contact]);
+      } catch (e) {
+        if (e instanceof ApiError) throw new ConfigError(`Cannot seed contact: ${e.message.replace(/^contacts\[0\]: /, '')} (${file} line ${row.line})`);
+        throw e;
+      }
+    }
+  }
+  if (data.skipped.length) state.log(`emulator: --seed ${file}: columns not loaded (derived from others or extras): ${data.skipped.join(', ')}`);
+}
+
+function defineSeedFields(loc: LocationState, fields: readonly SeedField[], store: EmulatorStore): void {
+  const seenKeys = new Set<string>();
+  for (const f of fields) {
+    const fieldKey = `contact.${f.key}`;
+    if (seenKeys.has(fieldKey)) continue;
+    seenKeys.add(fieldKey);
+    if ([...loc.customFields.values()].some((d) => d.fieldKey === fieldKey)) continue;
+    const idFree = f.id !== undefined && /^[A-Za-z0-9]{20}$/.test(f.id) && ![...store.locations.values()].some((l) => l.customFields.has(f.id!));
+    const def = defineCustomField(
+      { loc },
+      {
+        name: f.name,
+        dataType: f.dataType,
+        fieldKey,
+        position: f.position,
+        picklistOptions: f.picklistOptions,
+        ...(f.placeholder && { placeholder: f.placeholder }),
+        ...(idFree && { id: f.id }),
+      },
+    );
+    store.putCustomField(def);
+  }
 }

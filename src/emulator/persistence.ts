@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   AppointmentRecord,
@@ -52,9 +53,21 @@ type Kind = 'location' | 'token' | 'customField' | 'business' | 'contact' | 'del
 /** Load order matters: locations before what lives in them, contacts before their notes. */
 const LOAD_ORDER: readonly Kind[] = ['location', 'token', 'customField', 'business', 'contact', 'deletedContact', 'note', 'task', 'appointment'];
 
+/**
+ * The file holds personal data: owner-only, whatever the umask. SQLite gives its
+ * -wal and -shm files the main file's mode, so the main file is made 0600 before
+ * SQLite opens it; files left by an earlier run are put right too.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
 export function openSqlitePersistence(file: string): Persistence {
+  ownerOnly(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  ownerOnly(file);
   db.pragma('synchronous = NORMAL');
   db.exec(`CREATE TABLE IF NOT EXISTS records (
     kind TEXT NOT NULL,
@@ -115,6 +128,11 @@ export function openSqlitePersistence(file: string): Persistence {
     saveTask: (l, t) => save('task', t.id, l, t),
     deleteTask: (id) => void remove.run('task', id),
     saveAppointment: (a) => save('appointment', a.id, a.locationId, a),
-    close: () => db.close(),
+    // Everything into the main file before closing, so a stopped emulator leaves one file (no -wal holding the data).
+    close: () => {
+      if (!db.open) return;
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, contactNotFound, STATUS_TEXT } from './api-error.js';
 import { handleAdmin, ADMIN_PREFIX } from './admin.js';
+import { adminTokenMatches } from './admin-auth.js';
 import { newTraceId } from './ids.js';
 import { loadSpec } from './openapi/spec.js';
 import { Router } from './router.js';
@@ -72,7 +73,8 @@ export interface EmulatorServer {
   close(): Promise<void>;
 }
 
-export function createEmulatorServer(state: EmulatorState): Server {
+export function createEmulatorServer(state: EmulatorState, options: { adminToken?: string } = {}): Server {
+  const adminToken = options.adminToken;
   const router = new Router(allRoutes);
   const spec = loadSpec();
   const sockets = new Set<Socket>();
@@ -88,6 +90,13 @@ export function createEmulatorServer(state: EmulatorState): Server {
 
     const raw = await readBody(req);
     if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
+      if (adminToken !== undefined && !adminTokenMatches(adminToken, req.headers.authorization)) {
+        state.stats.countStatus(401);
+        send(res, 401, { statusCode: 401, message: 'The emulator admin routes need Authorization: Bearer <admin token> (--admin-token)', error: 'Unauthorized' }, {
+          'WWW-Authenticate': 'Bearer realm="hoop-etl emulator admin"',
+        });
+        return;
+      }
       if (raw instanceof ApiError) return fail(raw);
       const r = await handleAdmin(state, method, url, raw);
       send(res, r.status, r.body);

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../../core/errors.js';
+import { ADMIN_TOKEN_ENV } from '../../emulator/admin-auth.js';
 import type { CommandDef } from '../command.js';
 
 export interface EmulatorArgs {
@@ -8,6 +9,8 @@ export interface EmulatorArgs {
   location?: string;
   token?: string;
   seed?: string;
+  'seed-fields'?: string;
+  'admin-token'?: string;
   data?: string;
   country: string;
   timezone: string;
@@ -44,9 +47,17 @@ function check(args: EmulatorArgs): void {
   if (!ids.every((x) => x === 'email' || x === 'phone') || new Set(ids).size !== ids.length) {
     throw new UsageError(`Expected --unique-identifiers to list email and/or phone in priority order, got '${args['unique-identifiers']}'`, '--unique-identifiers');
   }
+  if (args['seed-fields'] !== undefined && args.seed === undefined) throw new UsageError('--seed-fields gives the types of the custom fields of --seed; give --seed too', '--seed-fields');
+  if (args['admin-token'] !== undefined && args['admin-token'].trim() === '') throw new UsageError('Expected --admin-token to be a non-empty token', '--admin-token');
   if (args.location !== undefined && !/^[A-Za-z0-9]{20}$/.test(args.location)) {
     throw new UsageError(`Expected --location to be a 20-character [A-Za-z0-9] id, got '${args.location}'`, '--location');
   }
+}
+
+/** The flag, else the environment; an empty variable counts as unset. */
+function adminToken(args: EmulatorArgs): string | undefined {
+  const v = args['admin-token'] ?? process.env[ADMIN_TOKEN_ENV];
+  return v && v.trim() ? v.trim() : undefined;
 }
 
 export const emulatorCommand: CommandDef<EmulatorArgs> = {
@@ -58,7 +69,9 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
       .option('location', { type: 'string', describe: 'Id of the location created at start (default: the demo location)' })
       .option('token', { type: 'string', describe: 'Bearer token accepted for that location (default: the demo token)' })
-      .option('seed', { type: 'string', describe: 'CSV of contacts loaded into the location at start' })
+      .option('seed', { type: 'string', describe: 'Contacts loaded at start: a hoop-etl export CSV (custom fields, tags, DND, locationId), JSON Lines (.jsonl), or a CSV of contact fields' })
+      .option('seed-fields', { type: 'string', describe: 'Custom field definitions (export --fields-out) giving the seeded fields their types' })
+      .option('admin-token', { type: 'string', describe: `Bearer token the /__emulator/* routes require (or ${ADMIN_TOKEN_ENV}); needed on a non-loopback --host` })
       .option('data', { type: 'string', describe: 'SQLite file that keeps state across restarts (default: in memory)' })
       .option('country', { type: 'string', default: 'US', describe: 'Location country, used for phones without +' })
       .option('timezone', { type: 'string', default: 'America/New_York', describe: 'Location time zone, used by date filters' })
@@ -80,6 +93,7 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
       .option('unique-identifiers', { type: 'string', default: 'email,phone', describe: 'Duplicate-matching fields in priority order' })
       .example('$0 emulator', 'Listen on 127.0.0.1:4010 with the demo location and token')
       .example('$0 emulator --port 0 --rate-max 0 --daily-limit 0', 'Any free port, rate limits off')
+      .example('$0 emulator --seed export.csv --seed-fields fields.json', 'A rehearsal copy of a location exported with --fields-out')
       .example('$0 emulator --fail-rate 0.01 --drop-rate 0.01 --ambiguous-rate 0.01 --fault-seed 7', 'A rehearsal with faults'),
   async handler(args) {
     check(args);
@@ -90,6 +104,8 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
       locationId: args.location,
       token: args.token,
       seed: args.seed,
+      seedFields: args['seed-fields'],
+      adminToken: adminToken(args),
       data: args.data,
       country: args.country,
       timezone: args.timezone,

@@ -4,7 +4,9 @@ import { resolveBaseUrl, resolveToken, TOKEN_ENV } from '../../api/credentials.j
 import { ContactsApi } from '../../api/endpoints.js';
 import { loadPipeline, parsePipeline, type ExportPipeline, type PipelineOverrides } from '../../config/index.js';
 import { UsageError, type ExitCode } from '../../core/errors.js';
+import type { CustomFieldDefinition } from '../../api/types.js';
 import { runExport, type ExportSummary } from '../../exporter/export-run.js';
+import { writeFileAtomic } from '../../exporter/output.js';
 import type { CommandDef } from '../command.js';
 import { loggerFor, stderrLines, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
 import { progressReporter } from '../progress.js';
@@ -22,6 +24,7 @@ export interface ExportArgs extends ConnectionArgs {
   bom?: boolean;
   'escape-formulas'?: boolean;
   'report-dir'?: string;
+  'fields-out'?: string;
 }
 
 const list = (s: string | undefined): string[] | undefined =>
@@ -107,7 +110,24 @@ export async function resolveLocationTokens(locations: readonly string[], args: 
   return out;
 }
 
-export async function executeExport(pipeline: ExportPipeline, args: ConnectionArgs, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
+/**
+ * `--fields-out`: the locations' contact custom-field definitions as the
+ * Locations API gives them (`{customFields: [...]}`, each with its locationId),
+ * for `hoop-etl emulator --seed-fields` to seed a copy with the same types.
+ */
+export async function writeFieldsFile(path: string, apis: ReadonlyMap<string, ContactsApi>): Promise<number> {
+  const customFields: CustomFieldDefinition[] = [];
+  for (const [loc, api] of apis) {
+    // The export read them already: the cache answers without another request.
+    const defs = [...(await api.customFieldMap()).values()].filter((d) => d.model === undefined || d.model === 'contact');
+    defs.sort((a, b) => (a.position ?? 0) - (b.position ?? 0) || a.name.localeCompare(b.name));
+    customFields.push(...defs.map((d) => ({ ...d, locationId: d.locationId ?? loc })));
+  }
+  await writeFileAtomic(path, `${JSON.stringify({ customFields }, null, 2)}\n`);
+  return customFields.length;
+}
+
+export async function executeExport(pipeline: ExportPipeline, args: ConnectionArgs & { 'fields-out'?: string }, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
   const tokens = await resolveLocationTokens(pipeline.locations, args, env);
   const logger = loggerFor(args);
   const baseUrl = resolveBaseUrl(args['base-url'], env);
@@ -134,6 +154,11 @@ export async function executeExport(pipeline: ExportPipeline, args: ConnectionAr
     process.off('SIGTERM', onSignal);
   });
   printExportSummary(summary, tell);
+  const fieldsOut = args['fields-out'];
+  if (fieldsOut) {
+    const n = await writeFieldsFile(fieldsOut, apis);
+    tell(`Custom field definitions: ${n} -> ${fieldsOut}`);
+  }
   return summary.exitCode;
 }
 
@@ -155,6 +180,7 @@ export const exportCommand: CommandDef<ExportArgs> = {
         .option('bom', { type: 'boolean', describe: 'Start the file with a UTF-8 BOM (for Excel)' })
         .option('escape-formulas', { type: 'boolean', describe: "Prefix cells starting with = + - @ tab or CR with ' (default on; --no-escape-formulas to turn off)" })
         .option('report-dir', { type: 'string', describe: 'Folder for the run summary (default hoop-etl-runs)' })
+        .option('fields-out', { type: 'string', nargs: 1, describe: "Also write the locations' custom field definitions (JSON) here, for emulator --seed-fields" })
         .conflicts('since', 'state')
         .example('$0 export --location LOC --out contacts.csv', 'Every contact of a location')
         .example('$0 export --location LOC --out nightly.csv.gz --gzip --state nightly.state.json', 'Only what changed since the last run')

@@ -244,7 +244,7 @@ export interface ExportPipeline extends PipelineBase {
   readonly export: ExportSettings;
 }
 
-export const FIELD_RULES = ['keepSurvivor', 'fillBlanks', 'mostRecent'] as const;
+export const FIELD_RULES = ['best', 'keepSurvivor', 'fillBlanks', 'mostRecent', 'mostCommon', 'longest', 'valid'] as const;
 export type FieldRule = (typeof FIELD_RULES)[number];
 
 /** Fields whose filler values (`-`, `n/a`, `test@test.com`) a dedup job can extend or replace. */
@@ -257,7 +257,7 @@ export type FillerSettingLists = Readonly<Partial<Record<FillerFieldName, readon
 export interface DedupSettings {
   readonly threshold: number;
   readonly survivor: SurvivorRule;
-  /** Absent: `fillBlanks`. */
+  /** Absent: `best`. */
   readonly fieldRule?: FieldRule;
   /** Per field (`email`, `address`, `customFields.<id>`), overriding `fieldRule`. */
   readonly fieldRules?: Readonly<Record<string, FieldRule>>;

@@ -1,4 +1,5 @@
 import type { DuplicateCluster, DuplicatePair, FindDuplicatesStats } from './find-duplicates.js';
+import type { LocationEvidence } from './location-evidence.js';
 import { dndToCarry, type DndCarry } from './merge-writes.js';
 import { planClusterMerge, type FieldChange, type FieldRule, type MergedValue, type SurvivorContact, type SurvivorRule } from './survivor.js';
 
@@ -103,6 +104,8 @@ export interface BuildPlanInput {
   readonly stats: FindDuplicatesStats;
   /** Every cluster member in the GET shape (from its search hit: `contactOfHit`); a member missing here drops out of its cluster. */
   readonly contacts: ReadonlyMap<string, SurvivorContact>;
+  /** What the whole location holds, for the `best` field rule (`LocationEvidence` of every contact read). */
+  readonly evidence?: LocationEvidence;
   /** Custom field id -> display name, for the fields members hold; other ids are left out of the plan. */
   readonly customFieldNames?: ReadonlyMap<string, string>;
 }
@@ -136,7 +139,7 @@ export function buildMergePlan(input: BuildPlanInput): MergePlan {
     if (members.length < 2) continue;
     const present = new Set(members.map((c) => c.id));
     const pairs = cluster.pairs.filter((p) => present.has(p.a) && present.has(p.b));
-    const merge = planClusterMerge(members, { survivor: settings.survivor, fieldRule: settings.fieldRule, fieldRules: settings.fieldRules });
+    const merge = planClusterMerge(members, { survivor: settings.survivor, fieldRule: settings.fieldRule, fieldRules: settings.fieldRules, ...(input.evidence && { evidence: input.evidence }) });
     const survivor = members.find((c) => c.id === merge.survivorId) as SurvivorContact;
     const dnd = dndToCarry(survivor, members.filter((c) => c !== survivor));
     const review = cluster.review ?? [];

@@ -4,6 +4,7 @@ import { searchPages } from '../exporter/pager.js';
 import { contactOfHit, matchContactOf } from './contact-of-hit.js';
 import { fillerLists, type FillerField } from './filler.js';
 import { findDuplicates } from './find-duplicates.js';
+import { LocationEvidence } from './location-evidence.js';
 import { buildMergePlan, type MergePlan, type PlanSettings } from './merge-plan.js';
 import type { MatchContact } from './prepare-contact.js';
 import type { SurvivorContact } from './survivor.js';
@@ -68,7 +69,8 @@ export function planOfContacts(contacts: Iterable<SurvivorContact>, input: PlanO
 
 function planOfScan(scan: ScannedContacts, input: PlanOfContactsInput): MergePlan {
   const { fillers } = input;
-  const found = findDuplicates(scan.matchContacts(), {
+  const matchContacts = scan.matchContacts();
+  const found = findDuplicates(matchContacts, {
     threshold: input.settings.threshold,
     emailProviderRules: input.settings.emailProviderRules,
     ...(fillers && (fillers.replace || fillers.extend) ? { fillers: fillerLists(fillers) } : {}),
@@ -87,6 +89,7 @@ function planOfScan(scan: ScannedContacts, input: PlanOfContactsInput): MergePla
     clusters: found.clusters,
     stats: found.stats,
     contacts,
+    evidence: new LocationEvidence(matchContacts),
     ...(input.customFieldNames && { customFieldNames: input.customFieldNames }),
   });
 }

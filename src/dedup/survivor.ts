@@ -1,4 +1,8 @@
 import { normaliseTags } from '../transforms/text.js';
+import { chooseValue, FIELD_RULES, groupKey, swappedNameMembers, type FieldRule, type Member } from './field-choice.js';
+import type { LocationEvidence } from './location-evidence.js';
+import { jaroWinkler } from './similarity.js';
+import { valueKey } from './location-evidence.js';
 
 /**
  * Which contact of a duplicate cluster survives, and what it holds after the
@@ -14,22 +18,23 @@ import { normaliseTags } from '../transforms/text.js';
  * Ties go to the earlier `dateAdded`, then the smaller id, so the choice never
  * depends on the order the contacts were read in. A missing date ranks last.
  *
- * Field rules, for each field (and each custom field):
- *   - `keepSurvivor`: the survivor's value, even blank;
- *   - `fillBlanks`: the survivor's value, or when blank the first non-blank
- *     value among the others, in the survivor rule's order;
- *   - `mostRecent`: the non-blank value of the most recently updated contact
- *     (`dateUpdated`, else `dateAdded`; the survivor wins ties).
- * The address (`address1`, `city`, `state`, `postalCode`, `country`) moves as
- * one: it is taken whole from one contact, so a street is never paired with
- * another contact's city. Tags are always the union.
+ * Field rules, for each field (and each custom field), in `field-choice.ts`:
+ * `best` (the default: the best-supported value, with evidence from the
+ * whole location), `keepSurvivor`, `fillBlanks`, `mostRecent`, `mostCommon`,
+ * `longest`, `valid`. Only values change: the survivor keeps its id.
+ * The address (`address1`, `city`, `state`, `postalCode`, `country`) is one
+ * address: under `keepSurvivor`, `fillBlanks` and `mostRecent` it is taken
+ * whole from one contact; under the other rules the best-supported member's
+ * address is the anchor, and each of its fields is chosen among the members
+ * at that same address only (a typo in a city is mended, a street is never
+ * paired with the city of an address the person left). Tags are always the
+ * union.
  */
 
 export type SurvivorRule = 'oldest' | 'newest' | 'mostComplete' | 'mostRecentActivity';
-export type FieldRule = 'keepSurvivor' | 'fillBlanks' | 'mostRecent';
+export { FIELD_RULES, type FieldRule };
 
 export const SURVIVOR_RULES: readonly SurvivorRule[] = ['oldest', 'newest', 'mostComplete', 'mostRecentActivity'];
-export const FIELD_RULES: readonly FieldRule[] = ['keepSurvivor', 'fillBlanks', 'mostRecent'];
 
 /** The standard contact fields merged, in the order they are reported. */
 export const MERGE_FIELDS = [
@@ -51,6 +56,8 @@ export const MERGE_FIELDS = [
 ] as const;
 
 const ADDRESS_FIELDS: readonly string[] = ['address1', 'city', 'state', 'postalCode', 'country'];
+/** The reasons of `best` that rest on evidence (a typo found), not on order. */
+const DECISIVE = /mostCommon|common in location|more complete|words are common|reads like|valid|swapped/;
 
 /** A contact as the API returns it (GET /contacts/:id); fields not named here are read by name. */
 export interface SurvivorContact {
@@ -66,8 +73,10 @@ export interface SurvivorContact {
 export interface MergeOptions {
   /** @default 'oldest' */
   survivor?: SurvivorRule;
-  /** The rule of every field without its own in `fieldRules`. @default 'fillBlanks' */
+  /** The rule of every field without its own in `fieldRules`. @default 'best' */
   fieldRule?: FieldRule;
+  /** What the whole location holds, for `best`: a common value beats a rare near-variant of it. */
+  evidence?: LocationEvidence;
   /**
    * Rules per field: a standard field by name (`email`), a custom field as
    * `customFields.<id>`, the address as `address` (or any of its fields).
@@ -79,6 +88,8 @@ export interface MergedValue {
   readonly value: unknown;
   /** Id of the contact the value came from. */
   readonly from: string;
+  /** Why this value (`mostCommon 4/5`, `valid date`, `common in location (12 other contacts)`, `survivor`, ...). */
+  readonly why?: string;
 }
 
 export interface FieldChange {
@@ -87,6 +98,7 @@ export interface FieldChange {
   readonly before: unknown;
   readonly after: unknown;
   readonly from: string;
+  readonly why?: string;
 }
 
 export interface ClusterMerge {
@@ -162,46 +174,69 @@ export function chooseSurvivor<C extends SurvivorContact>(contacts: readonly C[]
 export function planClusterMerge(contacts: readonly SurvivorContact[], options: MergeOptions = {}): ClusterMerge {
   if (contacts.length === 0) throw new TypeError('Expected `contacts` to be a non-empty array, got an empty one');
   const rule = options.survivor ?? 'oldest';
-  const defaultRule = options.fieldRule ?? 'fillBlanks';
+  const defaultRule = options.fieldRule ?? 'best';
   for (const [name, r] of [['fieldRule', defaultRule], ...Object.entries(options.fieldRules ?? {}).map(([f, r]) => [`fieldRules.${f}`, r])] as const) {
     if (!FIELD_RULES.includes(r as FieldRule)) {
       throw new TypeError(`Expected \`${name}\` to be one of ${FIELD_RULES.map((x) => `\`${x}\``).join(', ')}, got \`${String(r)}\` (${typeof r})`);
     }
   }
+  const evidence = options.evidence;
   const ranked = rankContacts(contacts, rule);
   const survivor = ranked[0] as SurvivorContact;
-  // Latest update first; the sort is stable, so ties keep the survivor rule's order (the survivor first).
-  const byRecency = [...ranked].sort((a, b) => {
-    const ta = updatedAt(a);
-    const tb = updatedAt(b);
-    if (Number.isNaN(ta) || Number.isNaN(tb)) return Number.isNaN(ta) ? (Number.isNaN(tb) ? 0 : 1) : -1;
-    return tb - ta;
-  });
   const ruleOf = (field: string): FieldRule => options.fieldRules?.[field] ?? defaultRule;
   const addressRule = options.fieldRules?.address ?? ADDRESS_FIELDS.map((f) => options.fieldRules?.[f]).find(Boolean) ?? defaultRule;
-
-  // Picks the contact a field (or the address as a whole) comes from.
-  const pick = (fieldRule: FieldRule, has: (c: SurvivorContact) => boolean): SurvivorContact | undefined => {
-    switch (fieldRule) {
-      case 'keepSurvivor':
-        return survivor;
-      case 'fillBlanks':
-        return ranked.find(has);
-      case 'mostRecent':
-        return byRecency.find(has);
+  const swapped = swappedNameMembers(ranked, evidence);
+  const reliability = new Map<string, number>();
+  const membersOf = (list: readonly SurvivorContact[], value: (c: SurvivorContact) => unknown, names = false): Member[] =>
+    list.map((c) => ({ id: c.id, value: value(c), updated: updatedAt(c), reliability: reliability.get(c.id) ?? 0, ...(names && swapped.has(c.id) && { swapped: true }) }));
+  const choose = (field: string, fieldRule: FieldRule, list: readonly SurvivorContact[], value: (c: SurvivorContact) => unknown) =>
+    chooseValue(field, membersOf(list, value, field === 'firstName' || field === 'lastName'), fieldRule, evidence);
+  const atAddress = sameAddressMembers(ranked);
+  // Under `best`, a first pass over the fields finds which records carry typos where the evidence decides; their
+  // values then lose the ties it cannot decide (a house number against another).
+  if (defaultRule === 'best' || Object.values(options.fieldRules ?? {}).includes('best')) {
+    const tally: Array<[string, FieldRule, readonly SurvivorContact[], (c: SurvivorContact) => unknown]> = [
+      ...MERGE_FIELDS.filter((f) => !ADDRESS_FIELDS.includes(f)).map((f) => [f, ruleOf(f), ranked, (c: SurvivorContact) => c[f]] as [string, FieldRule, readonly SurvivorContact[], (c: SurvivorContact) => unknown]),
+      ...ADDRESS_FIELDS.map((f) => [f, addressRule, atAddress, (c: SurvivorContact) => c[f]] as [string, FieldRule, readonly SurvivorContact[], (c: SurvivorContact) => unknown]),
+    ];
+    const score = new Map<string, number>();
+    for (const [field, fieldRule, list, value] of tally) {
+      if (fieldRule !== 'best') continue;
+      const c = choose(field, fieldRule, list, value);
+      if (!DECISIVE.test(c.why)) continue;
+      for (const m of list) {
+        const v = value(m);
+        if (isBlank(v)) continue;
+        score.set(m.id, (score.get(m.id) ?? 0) + (groupKey(field, v) === groupKey(field, c.value) ? 1 : -1));
+      }
     }
-  };
+    for (const [id, n] of score) reliability.set(id, n);
+  }
 
   const fields: Record<string, MergedValue> = {};
   const changes: FieldChange[] = [];
-  const addressSource = pick(addressRule, (c) => ADDRESS_FIELDS.some((f) => !isBlank(c[f])));
-  for (const field of MERGE_FIELDS) {
-    const source = ADDRESS_FIELDS.includes(field) ? addressSource : pick(ruleOf(field), (c) => !isBlank(c[field]));
-    if (!source) continue;
-    const value = source[field];
-    if (!isBlank(value)) fields[field] = { value, from: source.id };
+  const record = (field: string, value: unknown, from: string | undefined, why: string, before: unknown): void => {
+    if (from === undefined || isBlank(value)) return;
+    fields[field] = { value, from, why };
     // A blank merged value changes nothing: the survivor's field is blank already or was kept as it is.
-    if (!isBlank(value) && !sameValue(value, survivor[field])) changes.push({ field, before: survivor[field] ?? null, after: value, from: source.id });
+    if (!sameValue(value, before)) changes.push({ field, before: before ?? null, after: value, from, why });
+  };
+
+  // The address: one member's whole (the rules that pick a member), or chosen field by field among the members at the best-supported address.
+  const addressChoice = new Map<string, { value: unknown; from?: string; why: string }>();
+  if (addressRule === 'keepSurvivor' || addressRule === 'fillBlanks' || addressRule === 'mostRecent') {
+    const hasAddress = (c: SurvivorContact): boolean => ADDRESS_FIELDS.some((f) => !isBlank(c[f]));
+    const anchor = addressRule === 'keepSurvivor' ? survivor : addressRule === 'fillBlanks' ? ranked.find(hasAddress) : latestContact(ranked.filter(hasAddress));
+    if (anchor) {
+      const why = anchor === survivor ? (addressRule === 'keepSurvivor' ? 'keepSurvivor' : 'survivor') : `${addressRule}, the address as one`;
+      for (const f of ADDRESS_FIELDS) addressChoice.set(f, { value: anchor[f], from: anchor.id, why });
+    }
+  } else {
+    for (const f of ADDRESS_FIELDS) addressChoice.set(f, choose(f, addressRule, atAddress, (m) => m[f]));
+  }
+  for (const field of MERGE_FIELDS) {
+    const c = ADDRESS_FIELDS.includes(field) ? addressChoice.get(field) : choose(field, ruleOf(field), ranked, (m) => m[field]);
+    if (c) record(field, c.value, c.from, c.why, survivor[field]);
   }
 
   const customFields: Record<string, MergedValue> = {};
@@ -209,13 +244,11 @@ export function planClusterMerge(contacts: readonly SurvivorContact[], options: 
   for (const c of ranked) for (const cf of c.customFields ?? []) if (!customIds.includes(cf.id)) customIds.push(cf.id);
   const customValue = (c: SurvivorContact, id: string): unknown => c.customFields?.find((cf) => cf.id === id)?.value;
   for (const id of customIds) {
-    const source = pick(options.fieldRules?.[`customFields.${id}`] ?? defaultRule, (c) => !isBlank(customValue(c, id)));
-    if (!source) continue;
-    const value = customValue(source, id);
-    if (isBlank(value)) continue;
-    customFields[id] = { value, from: source.id };
-    if (!sameValue(value, customValue(survivor, id))) {
-      changes.push({ field: `customFields.${id}`, before: customValue(survivor, id) ?? null, after: value, from: source.id });
+    const c = choose(`customFields.${id}`, options.fieldRules?.[`customFields.${id}`] ?? defaultRule, ranked, (m) => customValue(m, id));
+    if (c.from === undefined || isBlank(c.value)) continue;
+    customFields[id] = { value: c.value, from: c.from, why: c.why };
+    if (!sameValue(c.value, customValue(survivor, id))) {
+      changes.push({ field: `customFields.${id}`, before: customValue(survivor, id) ?? null, after: c.value, from: c.from, why: c.why });
     }
   }
 
@@ -230,6 +263,44 @@ export function planClusterMerge(contacts: readonly SurvivorContact[], options: 
     tags,
     tagsToAdd: tags.filter((t) => !own.has(t)),
   };
+}
+
+function latestContact(list: readonly SurvivorContact[]): SurvivorContact | undefined {
+  let latest: SurvivorContact | undefined;
+  for (const c of list) {
+    const t = updatedAt(c);
+    if (!latest || (!Number.isNaN(t) && (Number.isNaN(updatedAt(latest)) || t > updatedAt(latest)))) latest = c;
+  }
+  return latest;
+}
+
+/**
+ * The members at the cluster's best-supported address: the anchor is the
+ * member whose address fields most members share (then the survivor rule's
+ * order); with it, every member whose street, postal code or city reads
+ * as the anchor's (a typo of it, or blank). A member whose street, postal
+ * code and city all differ has moved, and stays out.
+ */
+function sameAddressMembers(ranked: readonly SurvivorContact[]): SurvivorContact[] {
+  const withAddress = ranked.filter((c) => ADDRESS_FIELDS.some((f) => !isBlank(c[f])));
+  if (withAddress.length <= 1) return withAddress.length ? withAddress : [...ranked];
+  const support = (c: SurvivorContact): number =>
+    ADDRESS_FIELDS.reduce((sum, f) => (isBlank(c[f]) ? sum : sum + withAddress.filter((o) => !isBlank(o[f]) && groupKey(f, o[f]) === groupKey(f, c[f])).length), 0);
+  let anchor = withAddress[0] as SurvivorContact;
+  let best = support(anchor);
+  for (const c of withAddress.slice(1)) {
+    const s = support(c);
+    if (s > best) {
+      anchor = c;
+      best = s;
+    }
+  }
+  const near = (a: unknown, b: unknown, min: number): boolean => {
+    const ka = valueKey(a).replace(/ /g, '');
+    const kb = valueKey(b).replace(/ /g, '');
+    return ka === '' || kb === '' || ka === kb || jaroWinkler(ka, kb) >= min;
+  };
+  return withAddress.filter((c) => c === anchor || near(c.address1, anchor.address1, 0.85) || near(c.postalCode, anchor.postalCode, 0.8) || near(c.city, anchor.city, 0.9));
 }
 
 function updatedAt(c: SurvivorContact): number {

@@ -41,6 +41,7 @@ const BENCHES: readonly BenchSpec[] = [
   { name: 'dedup-quality', quickArgs: [] },
   { name: 'dedup-speed', quickArgs: ['--contacts', '10000'] },
   { name: 'dedup-plan-requests', quickArgs: ['--contacts', '2000'] },
+  { name: 'dedup-merge-values', quickArgs: [] },
 ];
 
 function usage(message: string): never {

@@ -168,7 +168,7 @@ export async function executeDedupPlan(pipeline: DedupPipeline, args: Omit<Conne
     settings: {
       threshold: d.threshold,
       survivor: d.survivor,
-      fieldRule: d.fieldRule ?? 'fillBlanks',
+      fieldRule: d.fieldRule ?? 'best',
       fieldRules: d.fieldRules ?? {},
       emailProviderRules: d.emailProviderRules ?? false,
     },

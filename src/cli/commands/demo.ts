@@ -104,7 +104,7 @@ export const demoCommand: CommandDef<DemoArgs> = {
       const { renderPlanHtml } = await import('../../dedup/plan-report.js');
       const plan = await planDedup({
         api: api(),
-        settings: { threshold: PIPELINE_DEFAULTS.threshold, survivor: PIPELINE_DEFAULTS.survivor, fieldRule: 'fillBlanks', fieldRules: {}, emailProviderRules: false },
+        settings: { threshold: PIPELINE_DEFAULTS.threshold, survivor: PIPELINE_DEFAULTS.survivor, fieldRule: 'best', fieldRules: {}, emailProviderRules: false },
       });
       const planFile = join(pipeline.reportDir, `demo-dedup-plan-${real.runId}.json`);
       const reviewFile = join(pipeline.reportDir, `demo-dedup-plan-${real.runId}.html`);

@@ -61,7 +61,7 @@ describe('dedup job settings', () => {
     expect([...FIELD_RULES]).toEqual([...SURVIVOR_FIELD_RULES]);
     expect(Object.keys(defs.dedupJob.properties.fieldRules.properties)).toEqual([...MERGE_FIELDS, 'address']);
     expect(Object.keys(defs.fillerLists.properties)).toEqual([...FILLER_FIELDS]);
-    expect(defs.dedupJob.properties.fieldRule.default).toBe('fillBlanks');
+    expect(defs.dedupJob.properties.fieldRule.default).toBe('best');
     expect(defs.dedupJob.properties.deleteLosers.default).toBe(true);
     expect(defs.dedupJob.properties.emailProviderRules.default).toBe(false);
   });

@@ -68,7 +68,7 @@ describe('buildMergePlan', () => {
     expect(p.clusters).toHaveLength(1);
     const c = p.clusters[0]!;
     expect({ id: c.id, kind: c.kind, survivor: c.survivor, losers: c.losers, order: c.contacts.map((x) => x.id) }).toEqual({ id: 'c1', kind: 'exact', survivor: 'old', losers: ['new'], order: ['old', 'new'] });
-    expect(c.changes).toEqual([{ field: 'city', before: null, after: 'London', from: 'new' }]);
+    expect(c.changes).toEqual([{ field: 'city', before: null, after: 'London', from: 'new', why: 'fillBlanks, the address as one' }]);
     expect(c.tags).toEqual(['vip', 'newsletter']);
     expect(c.tagsToAdd).toEqual(['newsletter']);
     expect(checkPlan(JSON.parse(JSON.stringify(p)))).toEqual(p);

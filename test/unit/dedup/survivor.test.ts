@@ -93,30 +93,30 @@ describe('planClusterMerge', () => {
     expect(plan.survivorId).toBe('old');
     expect(plan.losers).toEqual(['new', 'middle']);
     expect(plan.fields).toEqual({
-      firstName: { value: 'Ada', from: 'old' },
-      lastName: { value: 'Lovelace', from: 'old' },
-      email: { value: 'ada@example.com', from: 'old' },
+      firstName: { value: 'Ada', from: 'old', why: 'survivor' },
+      lastName: { value: 'Lovelace', from: 'old', why: 'survivor' },
+      email: { value: 'ada@example.com', from: 'old', why: 'survivor' },
       // Filled from the next oldest that has one.
-      phone: { value: '+14155550101', from: 'new' },
-      companyName: { value: 'Analytical Engines', from: 'new' },
+      phone: { value: '+14155550101', from: 'new', why: 'fillBlanks' },
+      companyName: { value: 'Analytical Engines', from: 'new', why: 'fillBlanks' },
       // The survivor has an address: all of it is kept, none mixed in (no state from 'new').
-      address1: { value: '12 Main St', from: 'old' },
-      city: { value: 'Boston', from: 'old' },
-      postalCode: { value: '02134', from: 'old' },
-      website: { value: 'https://example.com', from: 'middle' },
-      timezone: { value: 'Europe/London', from: 'middle' },
-      dateOfBirth: { value: '1815-12-10', from: 'middle' },
-      source: { value: 'import', from: 'middle' },
+      address1: { value: '12 Main St', from: 'old', why: 'survivor' },
+      city: { value: 'Boston', from: 'old', why: 'survivor' },
+      postalCode: { value: '02134', from: 'old', why: 'survivor' },
+      website: { value: 'https://example.com', from: 'middle', why: 'fillBlanks' },
+      timezone: { value: 'Europe/London', from: 'middle', why: 'fillBlanks' },
+      dateOfBirth: { value: '1815-12-10', from: 'middle', why: 'fillBlanks' },
+      source: { value: 'import', from: 'middle', why: 'fillBlanks' },
     });
-    expect(plan.customFields).toEqual({ 'cf-size': { value: 'M', from: 'old' }, 'cf-score': { value: 42, from: 'new' } });
+    expect(plan.customFields).toEqual({ 'cf-size': { value: 'M', from: 'old', why: 'survivor' }, 'cf-score': { value: 42, from: 'new', why: 'fillBlanks' } });
     expect(plan.changes).toEqual([
-      { field: 'phone', before: '', after: '+14155550101', from: 'new' },
-      { field: 'companyName', before: null, after: 'Analytical Engines', from: 'new' },
-      { field: 'website', before: null, after: 'https://example.com', from: 'middle' },
-      { field: 'timezone', before: null, after: 'Europe/London', from: 'middle' },
-      { field: 'dateOfBirth', before: null, after: '1815-12-10', from: 'middle' },
-      { field: 'source', before: null, after: 'import', from: 'middle' },
-      { field: 'customFields.cf-score', before: null, after: 42, from: 'new' },
+      { field: 'phone', before: '', after: '+14155550101', from: 'new', why: 'fillBlanks' },
+      { field: 'companyName', before: null, after: 'Analytical Engines', from: 'new', why: 'fillBlanks' },
+      { field: 'website', before: null, after: 'https://example.com', from: 'middle', why: 'fillBlanks' },
+      { field: 'timezone', before: null, after: 'Europe/London', from: 'middle', why: 'fillBlanks' },
+      { field: 'dateOfBirth', before: null, after: '1815-12-10', from: 'middle', why: 'fillBlanks' },
+      { field: 'source', before: null, after: 'import', from: 'middle', why: 'fillBlanks' },
+      { field: 'customFields.cf-score', before: null, after: 42, from: 'new', why: 'fillBlanks' },
     ]);
     expect(plan.tags).toEqual(['vip', 'newsletter', 'customer']);
     expect(plan.tagsToAdd).toEqual(['customer']);
@@ -131,16 +131,16 @@ describe('planClusterMerge', () => {
 
   it('mostRecent takes each field from the latest updated contact that has it, the address whole', () => {
     const plan = planClusterMerge(CLUSTER, { survivor: 'oldest', fieldRule: 'mostRecent' });
-    expect(plan.fields.lastName).toEqual({ value: 'King', from: 'new' });
-    expect(plan.fields.dateOfBirth).toEqual({ value: '1815-12-10', from: 'middle' });
+    expect(plan.fields.lastName).toEqual({ value: 'King', from: 'new', why: 'mostRecent' });
+    expect(plan.fields.dateOfBirth).toEqual({ value: '1815-12-10', from: 'middle', why: 'mostRecent' });
     expect(plan.fields.country).toBeUndefined();
     expect(plan.changes.filter((c) => ['address1', 'city', 'state', 'postalCode'].includes(c.field))).toEqual([
-      { field: 'address1', before: '12 Main St', after: '1 Elm Rd', from: 'new' },
-      { field: 'city', before: 'Boston', after: 'Cambridge', from: 'new' },
-      { field: 'state', before: null, after: 'MA', from: 'new' },
-      { field: 'postalCode', before: '02134', after: '02139', from: 'new' },
+      { field: 'address1', before: '12 Main St', after: '1 Elm Rd', from: 'new', why: 'mostRecent, the address as one' },
+      { field: 'city', before: 'Boston', after: 'Cambridge', from: 'new', why: 'mostRecent, the address as one' },
+      { field: 'state', before: null, after: 'MA', from: 'new', why: 'mostRecent, the address as one' },
+      { field: 'postalCode', before: '02134', after: '02139', from: 'new', why: 'mostRecent, the address as one' },
     ]);
-    expect(plan.customFields['cf-size']).toEqual({ value: 'L', from: 'new' });
+    expect(plan.customFields['cf-size']).toEqual({ value: 'L', from: 'new', why: 'mostRecent' });
   });
 
   it('takes rules per field, per custom field and for the address', () => {
@@ -155,8 +155,8 @@ describe('planClusterMerge', () => {
   it('the survivor wins a tie in dateUpdated under mostRecent', () => {
     const a = { id: 'a', firstName: 'Ann', dateAdded: '2020-01-01T00:00:00Z', dateUpdated: '2024-01-01T00:00:00Z' };
     const b = { id: 'b', firstName: 'Anne', dateAdded: '2021-01-01T00:00:00Z', dateUpdated: '2024-01-01T00:00:00Z' };
-    expect(planClusterMerge([b, a], { survivor: 'oldest', fieldRule: 'mostRecent' }).fields.firstName).toEqual({ value: 'Ann', from: 'a' });
-    expect(planClusterMerge([b, a], { survivor: 'newest', fieldRule: 'mostRecent' }).fields.firstName).toEqual({ value: 'Anne', from: 'b' });
+    expect(planClusterMerge([b, a], { survivor: 'oldest', fieldRule: 'mostRecent' }).fields.firstName).toEqual({ value: 'Ann', from: 'a', why: 'mostRecent' });
+    expect(planClusterMerge([b, a], { survivor: 'newest', fieldRule: 'mostRecent' }).fields.firstName).toEqual({ value: 'Anne', from: 'b', why: 'mostRecent' });
   });
 
   it('a cluster of one is its own survivor with nothing to change', () => {
@@ -165,7 +165,7 @@ describe('planClusterMerge', () => {
 
   it('rejects unknown field rules with their path', () => {
     expect(() => planClusterMerge(CLUSTER, { fieldRules: { email: 'newest' as never } })).toThrow(
-      'Expected `fieldRules.email` to be one of `keepSurvivor`, `fillBlanks`, `mostRecent`, got `newest` (string)',
+      'Expected `fieldRules.email` to be one of `best`, `keepSurvivor`, `fillBlanks`, `mostRecent`, `mostCommon`, `longest`, `valid`, got `newest` (string)',
     );
   });
 });

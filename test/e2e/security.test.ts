@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { e2eHarness, envFor, runCli, type CliRun } from '../helpers/e2e.js';
+import { CLI, e2eHarness, envFor, runCli, type CliRun } from '../helpers/e2e.js';
 import { admin } from '../helpers/http.js';
 
 /**
@@ -207,7 +207,7 @@ describe('files holding personal data are readable by their owner only', () => {
 
     expect((await runCli(['import', csv, '--location', emu.locationId, '--dry-run', ...at], env)).status).toBe(3);
     expect((await runCli(['import', csv, '--location', emu.locationId, ...at], env)).status).toBe(3);
-    expect((await runCli(['export', '--location', emu.locationId, '--out', join(out, 'export.csv'), '--state', join(out, 'state.json'), ...at], env)).status).toBe(0);
+    expect((await runCli(['export', '--location', emu.locationId, '--out', join(out, 'export.csv'), '--state', join(out, 'state.json'), '--fields-out', join(out, 'fields.json'), ...at], env)).status).toBe(0);
     expect((await runCli(['export', '--location', emu.locationId, '--out', join(out, 'export.csv.gz'), '--gzip', ...at], env)).status).toBe(0);
     // The plan and its page go into folders dedup creates.
     expect((await runCli(['dedup', '--location', emu.locationId, '--plan', join(out, 'plans', 'plan.json'), '--report', join(out, 'pages', 'plan.html'), ...at], env)).status).toBe(0);
@@ -217,13 +217,90 @@ describe('files holding personal data are readable by their owner only', () => {
 
     const files = [...filesUnder(reports), ...filesUnder(out)];
     const names = files.map((f) => f.split('/').pop());
-    for (const f of ['succeeded.csv', 'failed.csv', 'summary.json', 'journal.sqlite', 'plan.json', 'plan.html', 'export.csv', 'export.csv.gz', 'state.json', 'undo-recreated.csv']) {
+    for (const f of ['succeeded.csv', 'failed.csv', 'summary.json', 'journal.sqlite', 'plan.json', 'plan.html', 'export.csv', 'export.csv.gz', 'state.json', 'undo-recreated.csv', 'fields.json']) {
       expect(names, f).toContain(f);
     }
     expect(openToOthers(reports)).toEqual([]);
     expect(openToOthers(out)).toEqual([]);
     expect(statSync(reports).mode & 0o777).toBe(0o700);
   }, 120_000);
+});
+
+describe("the emulator's --data file is owner-only and whole after a stop", () => {
+  /** The built CLI's emulator under umask 000, the most open a user could have: modes must come from the code. */
+  async function emulatorUnderUmask(data: string): Promise<{ url: string; token: string; locationId: string; stop: () => Promise<number | null> }> {
+    const { spawn } = await import('node:child_process');
+    const { createInterface } = await import('node:readline');
+    const child = spawn('/bin/sh', ['-c', 'umask 000 && exec "$0" "$@"', process.execPath, CLI, 'emulator', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const first = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+    });
+    const m = /listening on (\S+) location=(\S+) token=(\S+)$/.exec(first)!;
+    return {
+      url: m[1]!,
+      locationId: m[2]!,
+      token: m[3]!,
+      stop: async () => {
+        child.kill('SIGTERM');
+        return exited;
+      },
+    };
+  }
+
+  it('--data and its -wal and -shm are 0600 under umask 000, and after SIGTERM the -wal is empty and the main file alone holds the data', async () => {
+    const { existsSync, copyFileSync } = await import('node:fs');
+    const { call } = await import('../helpers/http.js');
+    const Database = (await import('better-sqlite3')).default;
+    const dir = freshDir('emulator-data');
+    const data = join(dir, 'emu.db');
+    const emu = await emulatorUnderUmask(data);
+    const N = 25;
+    for (let i = 0; i < N; i++) {
+      const r = await call(emu, 'POST', '/contacts/', { body: { locationId: emu.locationId, email: `kept${i}@example.com`, tags: ['kept'] } });
+      expect(r.status).toBe(201);
+    }
+    // While it runs, SQLite keeps its WAL and shared memory beside the file.
+    expect([existsSync(`${data}-wal`), existsSync(`${data}-shm`)]).toEqual([true, true]);
+    expect(openToOthers(dir, [data, `${data}-wal`, `${data}-shm`])).toEqual([]);
+    // Someone looking at the file with another SQLite connection: the emulator's close is then not
+    // the last one, so SQLite would leave the WAL as it is; the emulator's own checkpoint must empty it.
+    const looker = new Database(data, { readonly: true });
+    try {
+      expect((looker.prepare("SELECT COUNT(*) AS n FROM records WHERE kind = 'contact'").get() as { n: number }).n).toBe(N);
+      expect(await emu.stop()).toBe(0);
+      const wal = `${data}-wal`;
+      expect(!existsSync(wal) || statSync(wal).size === 0, 'the -wal after SIGTERM with another connection open').toBe(true);
+    } finally {
+      looker.close();
+    }
+    const wal = `${data}-wal`;
+    expect(!existsSync(wal) || statSync(wal).size === 0).toBe(true);
+    expect(openToOthers(dir)).toEqual([]);
+    // The main file alone (copied away from any -wal) holds every contact.
+    const alone = join(freshDir('emulator-data-copy'), 'copy.db');
+    copyFileSync(data, alone);
+    const db = new Database(alone, { readonly: true });
+    try {
+      const n = (db.prepare("SELECT COUNT(*) AS n FROM records WHERE kind = 'contact'").get() as { n: number }).n;
+      expect(n).toBe(N);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
+  it('an existing --data file left 0644 by an older version is made 0600', async () => {
+    const { chmodSync } = await import('node:fs');
+    const dir = freshDir('emulator-data-old');
+    const data = join(dir, 'emu.db');
+    const first = await emulatorUnderUmask(data);
+    expect(await first.stop()).toBe(0);
+    chmodSync(data, 0o644);
+    const again = await emulatorUnderUmask(data);
+    expect(openToOthers(dir)).toEqual([]);
+    expect(await again.stop()).toBe(0);
+  }, 60_000);
 });
 
 describe('a plain http:// base URL outside loopback is refused', () => {

@@ -88,7 +88,7 @@ const VALIDATED: Readonly<Record<string, string>> = { email: 'email', phone: 'E.
 /** Two values that are one value mistyped: close letters, one edit, or one holding the other's words. */
 function nearVariants(a: string, b: string): boolean {
   if (a === '' || b === '') return false;
-  return jaroWinkler(a.replace(/ /g, ''), b.replace(/ /g, '')) >= 0.85 || withinOneEdit(a, b) || holdsWords(a, b) || holdsWords(b, a);
+  return jaroWinkler(a.replace(/ /g, ''), b.replace(/ /g, '')) >= 0.8 || withinOneEdit(a, b) || holdsWords(a, b) || holdsWords(b, a);
 }
 
 /** Every word of `b` is in `a`, and `a` has more. */
@@ -165,8 +165,9 @@ function pickInGroup(group: Group, why: string): Choice {
     if (list) list.push(m);
     else spellings.set(s, [m]);
   }
-  const capitals = (s: string): boolean => /\p{L}/u.test(s) && s === s.toUpperCase();
-  const [, chosen] = [...spellings.entries()].sort(([a, ma], [b, mb]) => mb.length - ma.length || Number(capitals(a)) - Number(capitals(b)))[0] as [string, Member[]];
+  // Written as people write names: mixed case first, then all lower case, then all capitals.
+  const casing = (s: string): number => (!/\p{L}/u.test(s) ? 0 : s === s.toUpperCase() ? 2 : s === s.toLowerCase() ? 1 : 0);
+  const [, chosen] = [...spellings.entries()].sort(([a, ma], [b, mb]) => mb.length - ma.length || casing(a) - casing(b))[0] as [string, Member[]];
   const m = chosen[0] as Member;
   return { value: m.value, from: m.id, why };
 }
@@ -190,7 +191,7 @@ function chooseBest(field: string, present: readonly Member[], evidence?: Locati
   const groups = groupsOf(field, candidates);
   if (groups.length === 1) {
     const g = groups[0] as Group;
-    return pickInGroup(g, [...reasons, present.length === 1 ? 'only value' : `mostCommon ${g.members.length}/${present.length}`].join(', '));
+    return pickInGroup(g, [...reasons, candidates.length === 1 ? 'only value' : `mostCommon ${g.members.length}/${candidates.length}`].join(', '));
   }
   const inCluster = new Map(groups.map((g) => [g.key, g.members.length]));
   // Occurrences in the rest of the location: the cluster's own copies do not count as evidence.
@@ -199,7 +200,7 @@ function chooseBest(field: string, present: readonly Member[], evidence?: Locati
   let why = '';
   const compare = (a: Group, b: Group): number => {
     if (a.members.length !== b.members.length) {
-      why = `mostCommon ${Math.max(a.members.length, b.members.length)}/${present.length}`;
+      why = `mostCommon ${Math.max(a.members.length, b.members.length)}/${candidates.length}`;
       return b.members.length - a.members.length;
     }
     if (nearVariants(a.key, b.key)) {
@@ -237,6 +238,13 @@ function chooseBest(field: string, present: readonly Member[], evidence?: Locati
     if (la !== lb) {
       why = 'mostRecent';
       return lb - la;
+    }
+    // Undated: a value the location holds elsewhere over one it holds nowhere else (a typo is rare).
+    const seenA = outside(a) > 0;
+    const seenB = outside(b) > 0;
+    if (seenA !== seenB) {
+      why = `common in location (${Math.max(outside(a), outside(b))} other contacts)`;
+      return seenA ? -1 : 1;
     }
     const ra = Math.max(...a.members.map((m) => m.reliability ?? 0));
     const rb = Math.max(...b.members.map((m) => m.reliability ?? 0));

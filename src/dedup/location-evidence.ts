@@ -41,7 +41,8 @@ export class LocationEvidence {
       const e = this.fields.get(f) as FieldEvidence;
       e.counts.set(key, (e.counts.get(key) ?? 0) + 1);
       for (const w of key.split(' ')) e.words.set(w, (e.words.get(w) ?? 0) + 1);
-      const padded = `^${key}$`;
+      const letters = key.replace(/\d+/g, '').replace(/ +/g, ' ').trim();
+      const padded = `^${letters}$`;
       for (let i = 0; i + 1 < padded.length; i++) {
         const bigram = padded.slice(i, i + 2);
         e.bigrams.set(bigram, (e.bigrams.get(bigram) ?? 0) + 1);
@@ -82,7 +83,8 @@ export class LocationEvidence {
    */
   plausibility(field: string, value: unknown): number {
     const e = this.fields.get(field as EvidenceField);
-    const key = valueKey(value);
+    // Letters only: which digits a house number or postal code has says nothing of a typo.
+    const key = valueKey(value).replace(/\d+/g, '').replace(/ +/g, ' ').trim();
     if (!e || key === '' || e.bigramTotal === 0) return 0;
     const padded = `^${key}$`;
     let sum = 0;

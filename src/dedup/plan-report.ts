@@ -178,6 +178,8 @@ interface Row {
   /** Merged by the field rules: a member's other value is dropped. */
   readonly merges: boolean;
   readonly from?: string;
+  /** Why the merge took this value (`mostCommon 4/5`, `valid date`, `common in location (12 other contacts)`). */
+  readonly why?: string;
 }
 
 function clusterRows(cluster: PlanCluster, customNames: Readonly<Record<string, string>>): Row[] {
@@ -193,6 +195,7 @@ function clusterRows(cluster: PlanCluster, customNames: Readonly<Record<string, 
       merged: cluster.merged.fields[f]?.value,
       merges: true,
       from: cluster.merged.fields[f]?.from,
+      why: cluster.merged.fields[f]?.why,
     })),
     ...customIds.map((id) => ({
       field: `customFields.${id}`,
@@ -202,6 +205,7 @@ function clusterRows(cluster: PlanCluster, customNames: Readonly<Record<string, 
       merged: cluster.merged.customFields[id]?.value,
       merges: true,
       from: cluster.merged.customFields[id]?.from,
+      why: cluster.merged.customFields[id]?.why,
     })),
     { field: 'tags', label: 'Tags', values: contacts.map((c) => c.tags ?? []), merged: cluster.tags, merges: false },
     {
@@ -259,7 +263,10 @@ function clusterTable(cluster: PlanCluster, customNames: Readonly<Record<string,
         })
         .join('');
       const changes = changed.has(r.field) || (r.field === 'tags' && cluster.tagsToAdd.length > 0) || (r.field === 'dnd' && cluster.dndCarried !== undefined);
-      const from = changes && r.from && r.from !== cluster.survivor ? ` <small>from ${escapeHtml(contactName(byId.get(r.from) ?? { id: r.from }))}</small>` : '';
+      const source = changes && r.from && r.from !== cluster.survivor ? `from ${escapeHtml(contactName(byId.get(r.from) ?? { id: r.from }))}` : '';
+      // Why the value won, where there was a choice to make (more than one value among the members).
+      const choice = r.why && new Set(r.values.filter((v) => !isBlank(v)).map((v) => JSON.stringify(v))).size > 1 ? escapeHtml(r.why) : '';
+      const from = source || choice ? ` <small class="why">${[source, choice].filter(Boolean).join(': ')}</small>` : '';
       const merged = r.field === 'dateAdded' || r.field === 'dateUpdated' ? '<td class="merged"></td>' : valueCell(r, r.merged, `merged${changes ? ' changed' : ''}`, from);
       const hint = r.hint ? ` title="${escapeHtml(r.hint)}"` : '';
       return `<tr${cls} data-field="${escapeHtml(r.field)}"><th scope="row"${hint}>${escapeHtml(r.label)}${outcome ? ` <small>(${outcome})</small>` : ''}</th>${cells}${merged}</tr>`;

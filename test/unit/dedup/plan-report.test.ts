@@ -201,10 +201,11 @@ describe('renderPlanHtml', () => {
   it('marks the values the merge drops, and not those it keeps in another spelling', () => {
     const fuzzy = sectionOf(html, 'c2');
     // Jon's first name, his city and his loyalty tier lose to the survivor's; his extra custom field is kept.
-    expect(fuzzy).toContain('<td>Jonathan</td><td class="dropped">Jon <small>(dropped)</small></td><td class="merged">Jonathan</td>');
+    // The merged value says why it won where the members disagree (here the fixture's own reason).
+    expect(fuzzy).toContain('<td>Jonathan</td><td class="dropped">Jon <small>(dropped)</small></td><td class="merged">Jonathan <small class="why">survivor</small></td>');
     expect(fuzzy).toContain('<td>Springfield</td><td class="dropped">Shelbyville <small>(dropped)</small></td>');
     expect(fuzzy).toContain('<td class="dropped">&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; <small>(dropped)</small></td>');
-    expect(fuzzy).toContain('<td></td><td>kept</td><td class="merged changed">kept <small>from Jon Smithers</small></td>');
+    expect(fuzzy).toContain('<td></td><td>kept</td><td class="merged changed">kept <small class="why">from Jon Smithers</small></td>');
     // "ada lovelace" is the survivor's name in other case: nothing a person would call lost.
     expect(sectionOf(html, 'c1')).not.toContain('class="dropped"');
     expect(sectionOf(html, 'c3')).toContain('<td class="dropped">Carlos <small>(dropped)</small></td>');
@@ -247,7 +248,7 @@ describe('renderPlanHtml', () => {
     // The page's own two script elements (its JSON and its code), no third from the data.
     expect(page.match(/<script/g)).toHaveLength(2);
     expect(page).toMatch(/<tr class="agreed" data-field="email"><th scope="row">Email <small>\(agreed\)<\/small><\/th>/);
-    expect(page).toContain('<td class="merged changed">&lt;script&gt;alert(1)&lt;/script&gt; <small>from Ada</small></td>');
+    expect(page).toContain('<td class="merged changed">&lt;script&gt;alert(1)&lt;/script&gt; <small class="why">from Ada</small></td>');
     expect(page).toContain('0 for a person to review');
     // The default command when the caller does not name the plan file.
     expect(page).toContain('"applyCommand":"hoop-etl dedup --apply plan.json --decisions decisions.json"');

@@ -130,7 +130,7 @@ export function chooseValue(field: string, members: readonly Member[], rule: Fie
     case 'mostCommon': {
       const groups = groupsOf(field, present);
       const top = [...groups].sort((a, b) => b.members.length - a.members.length || a.rank - b.rank)[0];
-      return top ? pickInGroup(top, `mostCommon ${top.members.length}/${present.length}`) : { value: undefined, why: 'blank' };
+      return top ? pickInGroup(top, `mostCommon ${top.members.length}/${present.length}`, field) : { value: undefined, why: 'blank' };
     }
     case 'best':
       return chooseBest(field, present, evidence);
@@ -156,8 +156,17 @@ function groupsOf(field: string, members: readonly Member[]): Group[] {
   return [...groups.values()];
 }
 
-/** The spelling a group is written in: the one most members use, else one not in capitals, else the first. */
-function pickInGroup(group: Group, why: string): Choice {
+/**
+ * The spelling a group is written in: the one most members use, else as
+ * people write names (mixed case, then lower case, then capitals); an email
+ * in lower case (the platform matches it case-blind, so a change of case
+ * alone is no change worth writing).
+ */
+function pickInGroup(group: Group, why: string, field = ''): Choice {
+  if (field === 'email') {
+    const m = group.members.find((x) => String(x.value) === String(x.value).toLowerCase()) ?? (group.members[0] as Member);
+    return { value: m.value, from: m.id, why };
+  }
   const spellings = new Map<string, Member[]>();
   for (const m of group.members) {
     const s = String(m.value);
@@ -191,7 +200,7 @@ function chooseBest(field: string, present: readonly Member[], evidence?: Locati
   const groups = groupsOf(field, candidates);
   if (groups.length === 1) {
     const g = groups[0] as Group;
-    return pickInGroup(g, [...reasons, candidates.length === 1 ? 'only value' : `mostCommon ${g.members.length}/${candidates.length}`].join(', '));
+    return pickInGroup(g, [...reasons, candidates.length === 1 ? 'only value' : `mostCommon ${g.members.length}/${candidates.length}`].join(', '), field);
   }
   const inCluster = new Map(groups.map((g) => [g.key, g.members.length]));
   // Occurrences in the rest of the location: the cluster's own copies do not count as evidence.
@@ -264,7 +273,7 @@ function chooseBest(field: string, present: readonly Member[], evidence?: Locati
       winnerWhy = why;
     } else if (winnerWhy === '') winnerWhy = why;
   }
-  return pickInGroup(winner, [...reasons, winnerWhy].filter(Boolean).join(', '));
+  return pickInGroup(winner, [...reasons, winnerWhy].filter(Boolean).join(', '), field);
 }
 
 /**

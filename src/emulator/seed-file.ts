@@ -224,15 +224,21 @@ function declaredFor(header: string, declared: readonly SeedField[]): SeedField 
   return declared.find((d) => d.name === header) ?? declared.find((d) => `${d.name} (${d.key})` === header || `${d.name} (${d.id})` === header);
 }
 
-/** `Name (key)` as the export writes it when a name clashes; else the header is the name. */
-function nameAndKey(header: string, others: ReadonlySet<string>): { name: string; key: string } {
+/**
+ * `Name (key)` as the export writes it when a name clashes (two fields of one
+ * name, or a name a standard column has); else the header is the name, so a
+ * field called `Size (cm)` keeps its name.
+ */
+function nameAndKey(header: string, headers: readonly string[]): { name: string; key: string } {
   const m = /^(.+) \(([A-Za-z0-9_.]+)\)$/.exec(header);
   if (m) {
     const [, name, rawKey] = m as unknown as [string, string, string];
     const key = stripModel(rawKey);
     const s = slug(name);
-    const clash = others.has(name.toLowerCase()) || EXPORT_HEADERS.has(name) || [...EXPORT_HEADERS].some((h) => h.toLowerCase() === name.toLowerCase());
-    if (key === s || new RegExp(`^${s}_\\d+$`).test(key) || clash) return { name, key };
+    const lower = name.toLowerCase();
+    const sameName = headers.filter((h) => h !== header && (h.toLowerCase() === lower || /^(.+) \([^()]+\)$/.exec(h)?.[1]?.toLowerCase() === lower)).length;
+    const standard = [...EXPORT_HEADERS].some((h) => h.toLowerCase() === lower);
+    if (key === s || new RegExp(`^${s}_\\d+$`).test(key) || sameName > 0 || standard) return { name, key };
   }
   return { name: header, key: slug(header) };
 }
@@ -259,7 +265,6 @@ function readCsv(file: string, text: string, declared: readonly SeedField[]): Se
   const seen = new Set<string>();
   const dupe = headers.find((h) => (seen.has(h) ? true : (seen.add(h), false)));
   if (dupe) fail(file, ' line 1', `Seed file has the column '${dupe}' twice`);
-  const lowerNames = new Set(headers.map((h) => /^(.+) \([^()]+\)$/.exec(h)?.[1]?.toLowerCase()).filter((x): x is string => !!x));
   const skipped: string[] = [];
   const fields: SeedField[] = [];
   const columns: CsvColumn[] = headers.map((h, i): CsvColumn => {
@@ -283,7 +288,7 @@ function readCsv(file: string, text: string, declared: readonly SeedField[]): Se
       if (loose) return { kind: 'standard', field: loose };
     }
     if (h === '') fail(file, ` line 1 column ${i + 1}`, 'Seed file has a column without a header');
-    const { name, key } = nameAndKey(h, lowerNames);
+    const { name, key } = nameAndKey(h, headers);
     const field: SeedField = { name, key, dataType: 'TEXT', position: i, picklistOptions: [] };
     const values = data.map((r) => unescapeFormula(r.record[i]!.trim())).filter((v) => v !== '');
     field.dataType = inferDataType(values);

@@ -121,7 +121,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       // A --data file that already holds contacts was seeded before: seeding again would double them.
       state.log(`emulator: --seed ${options.seed} skipped, --data already holds ${held} contacts`);
     } else {
-      loadSeed(state, options.seed, seedData);
+      // One transaction: a seed refused half-way leaves no contacts in --data (a restart would skip the seed).
+      const seed = options.seed;
+      try {
+        if (persistence) persistence.transaction(() => loadSeed(state, seed, seedData));
+        else loadSeed(state, seed, seedData);
+      } catch (e) {
+        persistence?.close();
+        throw e;
+      }
     }
   }
   const server = createEmulatorServer(state, { adminToken: options.adminToken });

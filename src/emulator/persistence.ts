@@ -45,6 +45,8 @@ export interface Persistence {
   saveTask(locationId: string, t: TaskRecord): void;
   deleteTask(id: string): void;
   saveAppointment(a: AppointmentRecord): void;
+  /** Runs `fn` in one transaction: all of its writes, or none if it throws. */
+  transaction<T>(fn: () => T): T;
   close(): void;
 }
 
@@ -128,6 +130,7 @@ export function openSqlitePersistence(file: string): Persistence {
     saveTask: (l, t) => save('task', t.id, l, t),
     deleteTask: (id) => void remove.run('task', id),
     saveAppointment: (a) => save('appointment', a.id, a.locationId, a),
+    transaction: (fn) => db.transaction(fn)(),
     // Everything into the main file before closing, so a stopped emulator leaves one file (no -wal holding the data).
     close: () => {
       if (!db.open) return;

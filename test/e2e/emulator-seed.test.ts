@@ -323,6 +323,26 @@ describe('emulator --seed refuses bad input with exit 2, naming file, line and c
     expect(r.stdout).toBe('');
   });
 
+  it('a seed refused half-way leaves nothing in --data, so the next start seeds it whole', async () => {
+    const dir = freshDir('half');
+    const data = join(dir, 'emu.db');
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'email,phone\nfirst@example.com,+12125550100\nsecond@example.com,12\n');
+    const r = await run(['--seed', bad, '--data', data]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`Cannot seed contact: phone must be a valid phone number (${bad} line 3)`);
+    const good = join(dir, 'good.csv');
+    writeFileSync(good, 'email\nfirst@example.com\nsecond@example.com\n');
+    const copy = await startCli(['--seed', good, '--data', data]);
+    try {
+      expect(copy.stderr()).not.toContain('skipped');
+      const list = (await admin<{ contacts: Array<Record<string, any>> }>(copy, 'GET', `/locations/${copy.locationId}/contacts`)).contacts;
+      expect(list.map((c) => c.email).sort()).toEqual(['first@example.com', 'second@example.com']);
+    } finally {
+      await stop(copy);
+    }
+  });
+
   it('a --seed-fields definition with an unknown data type', async () => {
     const dir = freshDir('bad-fields');
     const file = join(dir, 'seed.csv');

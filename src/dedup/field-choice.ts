@@ -1,4 +1,5 @@
 import { LocationEvidence, valueKey } from './location-evidence.js';
+import { areNicknames } from './nicknames.js';
 import { prepareDate } from './prepare-contact.js';
 import { jaroWinkler, withinOneEdit } from './similarity.js';
 
@@ -18,7 +19,8 @@ import { jaroWinkler, withinOneEdit } from './similarity.js';
  *     most members hold; between near-variants of one value (a typo), the one
  *     the location holds elsewhere, else the one whose letters read like the
  *     location's values; between different values, the more complete (one
- *     holding every word of the other), then the latest updated, then the
+ *     holding every word of the other), then (except for an email, a phone
+ *     or a first name, where the survivor's stays) the latest updated, then the
  *     record that proved more reliable in the fields the evidence decided
  *     (fewer typos elsewhere), then the survivor rule's order. For first and
  *     last names, a member whose names are the other members' swapped is not
@@ -84,6 +86,13 @@ export function isValidValue(field: string, value: unknown): boolean {
 }
 
 const VALIDATED: Readonly<Record<string, string>> = { email: 'email', phone: 'E.164 phone', dateOfBirth: 'date' };
+/**
+ * Fields whose different (not mistyped) values `best` settles in the
+ * survivor's favour, not by recency: how the person is reached and
+ * addressed. (A last name follows recency: a new one is usually a married
+ * name.)
+ */
+const KEEP_SURVIVOR_ON_CONFLICT: ReadonlySet<string> = new Set(['email', 'phone', 'firstName']);
 
 /** Two values that are one value mistyped: close letters, one edit, or one holding the other's words. */
 function nearVariants(a: string, b: string): boolean {
@@ -223,6 +232,11 @@ function chooseBest(field: string, present: readonly Member[], evidence?: Locati
         why = 'more complete';
         return holdsWords(a.key, b.key) ? -1 : 1;
       }
+      // Bob and Robert are one name in two forms, not a typo: the survivor's form stays (the one the person goes by there).
+      if (areNicknames(a.key, b.key)) {
+        why = 'survivor order (one name in two forms)';
+        return a.rank - b.rank;
+      }
       if (evidence) {
         const own = candidates.map((m) => m.value);
         const wa = evidence.wordCommonness(field, a.members[0]?.value, own);
@@ -242,6 +256,19 @@ function chooseBest(field: string, present: readonly Member[], evidence?: Locati
       why = 'more complete';
       return holdsWords(a.key, b.key) ? -1 : 1;
     }
+    // An email, a phone or a first name is how the person is reached and addressed: between two different ones,
+    // the survivor's stays unless its record proved the less reliable (the other value is not lost: the plan and
+    // the run's journal keep it, and undo restores it).
+    const ra = Math.max(...a.members.map((m) => m.reliability ?? 0));
+    const rb = Math.max(...b.members.map((m) => m.reliability ?? 0));
+    if (KEEP_SURVIVOR_ON_CONFLICT.has(field)) {
+      if (ra !== rb) {
+        why = 'from the record with fewer typos elsewhere';
+        return rb - ra;
+      }
+      why = 'survivor order';
+      return a.rank - b.rank;
+    }
     const la = latest(a);
     const lb = latest(b);
     if (la !== lb) {
@@ -255,8 +282,6 @@ function chooseBest(field: string, present: readonly Member[], evidence?: Locati
       why = `common in location (${Math.max(outside(a), outside(b))} other contacts)`;
       return seenA ? -1 : 1;
     }
-    const ra = Math.max(...a.members.map((m) => m.reliability ?? 0));
-    const rb = Math.max(...b.members.map((m) => m.reliability ?? 0));
     if (ra !== rb) {
       why = 'from the record with fewer typos elsewhere';
       return rb - ra;

@@ -277,9 +277,9 @@ function latestContact(list: readonly SurvivorContact[]): SurvivorContact | unde
 /**
  * The members at the cluster's best-supported address: the anchor is the
  * member whose address fields most members share (then the survivor rule's
- * order); with it, every member whose street, postal code or city reads
- * as the anchor's (a typo of it, or blank). A member whose street, postal
- * code and city all differ has moved, and stays out.
+ * order); with it, every member whose city reads as the anchor's (a typo
+ * of it) or is blank, and whose street, postal code or city, present on both,
+ * agrees. A member in another city, or with nothing to compare, stays out.
  */
 function sameAddressMembers(ranked: readonly SurvivorContact[]): SurvivorContact[] {
   const withAddress = ranked.filter((c) => ADDRESS_FIELDS.some((f) => !isBlank(c[f])));
@@ -300,7 +300,13 @@ function sameAddressMembers(ranked: readonly SurvivorContact[]): SurvivorContact
     const kb = valueKey(b).replace(/ /g, '');
     return ka === '' || kb === '' || ka === kb || jaroWinkler(ka, kb) >= min;
   };
-  return withAddress.filter((c) => c === anchor || near(c.address1, anchor.address1, 0.85) || near(c.postalCode, anchor.postalCode, 0.8) || near(c.city, anchor.city, 0.9));
+  const both = (c: SurvivorContact, f: string): boolean => !isBlank(c[f]) && !isBlank(anchor[f]);
+  return withAddress.filter((c) => {
+    if (c === anchor) return true;
+    // Another city is another address, whatever else agrees; otherwise one field present on both sides must agree.
+    if (both(c, 'city') && !near(c.city, anchor.city, 0.8)) return false;
+    return (both(c, 'address1') && near(c.address1, anchor.address1, 0.85)) || (both(c, 'postalCode') && near(c.postalCode, anchor.postalCode, 0.8)) || both(c, 'city');
+  });
 }
 
 function updatedAt(c: SurvivorContact): number {

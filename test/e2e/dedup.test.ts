@@ -610,7 +610,7 @@ describe('hoop-etl run pipelines/dedup-cleanup.yaml, and mistakes', () => {
     expect(plan.summary).toMatchObject({ clusters: 4, contactsToRemove: 5 });
     // mostRecent address: B3 (added last) holds only a city, so B1 gets the city of New York and no street.
     const b = plan.clusters.find((c: any) => c.survivor === B1);
-    expect(b.merged.fields.city).toEqual({ value: 'New York', from: B3 });
+    expect(b.merged.fields.city).toEqual({ value: 'New York', from: B3, why: 'mostRecent, the address as one' });
     expect(b.merged.fields.address1).toBeUndefined();
     expect(existsSync(join(runDir, 'plan.html'))).toBe(true);
     expect(r.stdout).toContain(`Apply it with: hoop-etl dedup --apply ${join(runDir, 'plan.json')}`);

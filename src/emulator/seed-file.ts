@@ -390,7 +390,11 @@ function readJsonLines(file: string, text: string, declared: readonly SeedField[
     if (contact.address1 === undefined && typeof obj.address === 'string') contact.address1 = obj.address;
     if (typeof obj.firstNameRaw === 'string') contact.firstName = obj.firstNameRaw;
     if (typeof obj.lastNameRaw === 'string') contact.lastName = obj.lastNameRaw;
-    const custom = items[n]!.map((it) => ({ key: it.key, value: typedValue(byKey.get(it.key)!, it.value, () => ` line ${line} customFields.${it.key}`, file) }));
+    // A key whose values are all empty has no field to define: its empty values set nothing.
+    const custom = items[n]!.flatMap((it) => {
+      const field = byKey.get(it.key);
+      return field ? [{ key: it.key, value: typedValue(field, it.value, () => ` line ${line} customFields.${it.key}`, file) }] : [];
+    });
     if (custom.length) contact.customFields = custom.filter((c) => c.value !== undefined);
     const loc = obj.locationId;
     if (loc !== undefined && (typeof loc !== 'string' || !/^[A-Za-z0-9]{20}$/.test(loc))) fail(file, ` line ${line} locationId`, `locationId must be 20 characters [A-Za-z0-9], got ${JSON.stringify(loc)}`);

@@ -56,3 +56,30 @@ describe('export headers', () => {
     expect(data.rows.map((r) => (r.contact.customFields as Array<{ value: unknown }>)[0]!.value)).toEqual(['+1 call back', "'quoted"]);
   });
 });
+
+describe('JSON Lines', () => {
+  it('custom fields by key or as an object; a key with only empty values defines nothing', async () => {
+    const data = await readSeedFile(
+      file(
+        [
+          JSON.stringify({ email: 'a@example.com', customFields: [{ key: 'contact.size', value: 38 }, { key: 'never', value: '' }] }),
+          JSON.stringify({ email: 'b@example.com', customFields: { size: 40, colour: 'teal', never: null } }),
+        ].join('\n'),
+        'jsonl',
+      ),
+    );
+    expect(data.fields.map((f) => [f.key, f.dataType])).toEqual([
+      ['size', 'NUMERICAL'],
+      ['colour', 'TEXT'],
+    ]);
+    expect(data.rows.map((r) => r.contact.customFields)).toEqual([
+      [{ key: 'size', value: 38 }],
+      [{ key: 'size', value: 40 }, { key: 'colour', value: 'teal' }],
+    ]);
+  });
+
+  it('an id that no --seed-fields definition has is refused naming the line', async () => {
+    const f = file(`${JSON.stringify({ email: 'a@example.com' })}\n${JSON.stringify({ email: 'b@example.com', customFields: [{ id: 'abcdefghij0123456789', value: 1 }] })}\n`, 'ndjson');
+    await expect(readSeedFile(f)).rejects.toThrow(`Custom field id abcdefghij0123456789 is not in --seed-fields; give its key, or its definitions with --seed-fields (${f} line 2 customFields[0])`);
+  });
+});

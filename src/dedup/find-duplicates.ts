@@ -6,6 +6,7 @@ import { countLevels, emptyLevelCounts, estimateModel, type LevelCounts, matchPr
 import { splitLinkedGroup, type PairJudgement } from './cluster-check.js';
 import { corroboratePattern, exactKeyConflict, scoredLinkVeto } from './link-rules.js';
 import { UnionFind } from './union-find.js';
+import { seededRandom } from '../core/random.js';
 
 /**
  * Contacts in, clusters of the same person out, every linking pair with its
@@ -422,7 +423,7 @@ export function randomPairLevels(prepared: readonly PreparedContact[], sample: n
   const counts = emptyLevelCounts();
   const n = prepared.length;
   const allPairs = (n * (n - 1)) / 2;
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const at = (i: number): PreparedContact => prepared[i] as PreparedContact;
   if (allPairs <= sample) {
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) countLevels(counts, corroboratePattern(compareContacts(at(i), at(j))));
@@ -469,16 +470,4 @@ export function randomPairLevels(prepared: readonly PreparedContact[], sample: n
     for (const l of LEVEL_GROUPS[f][1] as readonly number[]) (counts[f] as number[])[l] = conditional[f][l] as number;
   }
   return counts;
-}
-
-/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

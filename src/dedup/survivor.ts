@@ -1,8 +1,7 @@
 import { normaliseTags } from '../transforms/text.js';
 import { chooseValue, FIELD_RULES, groupKey, swappedNameMembers, type FieldRule, type Member } from './field-choice.js';
-import type { LocationEvidence } from './location-evidence.js';
 import { jaroWinkler } from './similarity.js';
-import { valueKey } from './location-evidence.js';
+import { valueKey, type LocationEvidence } from './location-evidence.js';
 
 /**
  * Which contact of a duplicate cluster survives, and what it holds after the

@@ -4,6 +4,7 @@
  * `X-Emulator-Fault` header (so a test never leaks fault state into another),
  * a scripted plan ("the next 2 upserts are dropped"), then the configured rates.
  */
+import { seededRandom } from '../core/random.js';
 
 export type FaultKind = 'status' | 'drop' | 'ambiguous' | 'rate-limit';
 
@@ -65,17 +66,7 @@ interface QueuedFault {
 
 const FAIL_STATUSES = [500, 502, 503, 504] as const;
 
-/** mulberry32: small, fast, good enough for dice. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export class FaultSpecError extends Error {}
 

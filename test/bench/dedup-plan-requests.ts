@@ -27,8 +27,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { mulberry32 } from '../helpers/random.js';
-import { CLI, startEmulatorChild } from './emulator-child.js';
+import { seededRandom } from '../../src/core/random.js';
+import { CLI, startEmulatorChild, emulatorAdmin } from './emulator-child.js';
 import { recordFigure } from './report.js';
 
 const { values: opts } = parseArgs({
@@ -50,7 +50,7 @@ const GOAL = Math.ceil(TOTAL / PAGE) + 10;
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
-const prng = mulberry32;
+const prng = seededRandom;
 
 const FIRST = ['Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Elijah', 'Sophia', 'Lucas', 'Mia', 'Mateo', 'Amara', 'Kenji', 'Zofia', 'Tariq', 'Ines', 'Bram', 'Leilani', 'Oskar', 'Grace', 'Ada'];
 const SYLLABLES = ['ka', 'lo', 'mi', 'ter', 'son', 'vak', 'ren', 'do', 'sha', 'bel', 'gor', 'nix', 'pa', 'tu', 'wel', 'zan'];
@@ -95,16 +95,7 @@ function generate(n: number, rnd: () => number): Seeded[] {
   return out;
 }
 
-async function admin(url: string, method: string, route: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}/__emulator${route}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (res.status >= 400) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
-  return json;
-}
+const admin = emulatorAdmin;
 
 function runPlan(url: string, token: string, locationId: string, planFile: string): Promise<{ ms: number }> {
   const t0 = performance.now();

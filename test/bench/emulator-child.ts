@@ -110,3 +110,15 @@ export async function startEmulatorChild(options: EmulatorChildOptions = {}): Pr
   const [, url, locationId, token] = child.match as unknown as [string, string, string, string];
   return { proc: child.proc, url, locationId, token, stderr: child.stderr, stop: (graceMs = 10_000) => stopProcess(child.proc, graceMs) };
 }
+
+/** One call to the emulator's admin routes (`/__emulator...`); throws with the answer on a 4xx or 5xx. */
+export async function emulatorAdmin(url: string, method: string, route: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${url}/__emulator${route}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (res.status >= 400) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+  return json;
+}

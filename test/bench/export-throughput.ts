@@ -19,7 +19,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLI as cli, startEmulatorChild } from './emulator-child.js';
+import { CLI as cli, startEmulatorChild, emulatorAdmin } from './emulator-child.js';
 import { recordFigure } from './report.js';
 
 const { values } = parseArgs({
@@ -56,16 +56,7 @@ function contact(i: number): Record<string, unknown> {
   };
 }
 
-async function admin(url: string, method: string, route: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}/__emulator${route}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (res.status >= 400) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
-  return json;
-}
+const admin = emulatorAdmin;
 
 async function seed(url: string, locationId: string, from: number, to: number): Promise<void> {
   for (let start = from; start < to; start += 5000) {

@@ -1,5 +1,5 @@
 import type { MatchContact } from '../../src/dedup/prepare-contact.js';
-import { mulberry32 } from './random.js';
+import { seededRandom } from '../../src/core/random.js';
 
 /**
  * CRM-shaped people for testing the duplicate matcher, deterministic from a
@@ -125,7 +125,7 @@ export interface CrmPeople {
 export class Rng {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = seededRandom(seed);
   }
   float(): number {
     return this.next();

@@ -1,5 +1,5 @@
-/** mulberry32: a small, fast, seeded 32-bit PRNG, uniform in [0, 1): test data and benches that a seed replays. */
-export function mulberry32(seed: number): () => number {
+/** mulberry32: a small, fast, seeded 32-bit PRNG, uniform in [0, 1). Runs a seed replays: matching's random pairs, the emulator's faults, test data. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -5,6 +5,7 @@ import {
   type BusinessMapping,
   type CellSource,
   type ColumnReference,
+  type CustomFieldDataType,
   type CustomFieldMapping,
   type CustomFieldValue,
   type DedupKey,
@@ -124,7 +125,12 @@ function normaliseImport(data: Obj, base: { pipelineFile: string; location: stri
 
   const customFields: CustomFieldMapping[] = ((data.customFields as Obj[] | undefined) ?? []).map((item, i) => {
     const { from, transforms } = fieldMapping<CustomFieldValue>(item, ['customFields', i], ref);
-    return { target: item.key !== undefined ? { key: item.key as string } : { name: item.name as string }, from, transforms };
+    return {
+      target: item.key !== undefined ? { key: item.key as string } : { name: item.name as string },
+      from,
+      transforms,
+      ...(item.dataType !== undefined && { declaredType: item.dataType as CustomFieldDataType }),
+    };
   });
 
   const t = (data.tags as Obj | undefined) ?? {};
@@ -193,6 +199,9 @@ function normaliseImport(data: Obj, base: { pipelineFile: string; location: stri
     ...(mapping && { mapping }),
     customFields,
     customFieldsByHeader: (data.customFieldsByHeader as boolean | undefined) ?? PIPELINE_DEFAULTS.customFieldsByHeader,
+    createMissingFields: (data.createMissingFields as boolean | undefined) ?? PIPELINE_DEFAULTS.createMissingFields,
+    strictColumns: (data.strictColumns as boolean | undefined) ?? PIPELINE_DEFAULTS.strictColumns,
+    ignoreColumns: (data.ignoreColumns as string[] | undefined) ?? [],
     tags,
     notes,
     tasks,

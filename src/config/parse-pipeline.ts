@@ -24,6 +24,8 @@ export interface PipelineOverrides {
   readonly reportDir?: string;
   readonly maxErrors?: number;
   readonly collisions?: 'fail' | 'write';
+  readonly createMissingFields?: boolean;
+  readonly strictColumns?: boolean;
   readonly export?: {
     readonly out?: string;
     readonly columns?: ReadonlyArray<string | { readonly field: string; readonly header?: string }>;

@@ -76,6 +76,8 @@ export const PIPELINE_DEFAULTS = {
   escapeFormulas: true,
   bom: false,
   customFieldsByHeader: false,
+  createMissingFields: false,
+  strictColumns: false,
   overlap: '5m',
   pageLimit: 500,
 } as const;
@@ -109,6 +111,23 @@ export type Mapping = {
 
 export type CustomFieldValue = string | number | boolean | readonly string[];
 
+/** The platform's custom-field data types (BEHAVIOUR.md §5; `MONETORY` is its spelling). */
+export const CUSTOM_FIELD_DATA_TYPES = [
+  'TEXT',
+  'LARGE_TEXT',
+  'NUMERICAL',
+  'PHONE',
+  'MONETORY',
+  'CHECKBOX',
+  'SINGLE_OPTIONS',
+  'MULTIPLE_OPTIONS',
+  'DATE',
+  'TEXTBOX_LIST',
+  'FILE_UPLOAD',
+  'RADIO',
+] as const;
+export type CustomFieldDataType = (typeof CUSTOM_FIELD_DATA_TYPES)[number];
+
 export interface CustomFieldMapping {
   /** The field key (`contact.favourite_colour`) or display name, exactly one of them. */
   readonly target: { readonly key: string } | { readonly name: string };
@@ -116,6 +135,8 @@ export interface CustomFieldMapping {
   readonly transforms: readonly TransformStep[];
   /** The field's data type, filled in by the importer from the location's definitions: the value is converted to it. */
   readonly dataType?: string;
+  /** The pipeline's `dataType`: the type a missing field is created with (createMissingFields). */
+  readonly declaredType?: CustomFieldDataType;
 }
 
 export interface TagMapping {
@@ -193,6 +214,12 @@ export interface ImportPipeline extends PipelineBase {
   readonly customFields: readonly CustomFieldMapping[];
   /** Columns whose header names a custom field of the location (display name, key, or `Name (key)`) fill it. */
   readonly customFieldsByHeader: boolean;
+  /** Create the custom fields `customFields` names and the location lacks, before the first contact write. */
+  readonly createMissingFields: boolean;
+  /** A column no setting reads is a configuration error instead of a warning. */
+  readonly strictColumns: boolean;
+  /** Columns deliberately not imported: never reported as unused. */
+  readonly ignoreColumns: readonly string[];
   readonly tags: TagMapping;
   readonly notes: readonly NoteMapping[];
   readonly tasks: readonly TaskMapping[];

@@ -14,6 +14,8 @@ export interface ImportArgs extends ConnectionArgs {
   resume?: string;
   'report-dir'?: string;
   'max-errors'?: number;
+  'create-missing-fields'?: boolean;
+  'strict-columns'?: boolean;
   concurrency: number;
 }
 
@@ -40,6 +42,9 @@ export async function importPipeline(args: ImportArgs, env: NodeJS.ProcessEnv): 
     mode: args.mode,
     reportDir: args['report-dir'],
     maxErrors: args['max-errors'],
+    // Only a given flag replaces the pipeline's setting.
+    ...(args['create-missing-fields'] !== undefined && { createMissingFields: args['create-missing-fields'] }),
+    ...(args['strict-columns'] !== undefined && { strictColumns: args['strict-columns'] }),
   };
   const p = args.pipeline ? await loadPipeline(args.pipeline, env, { overrides }) : parsePipeline('', 'command line', env, { overrides, baseDir: process.cwd() });
   if (p.job !== 'import') throw new UsageError(`${args.pipeline} is a ${p.job} pipeline, not an import`, '--pipeline');
@@ -78,6 +83,8 @@ export const importCommand: CommandDef<ImportArgs> = {
         .option('resume', { type: 'string', describe: 'Continue the run with this id after a crash or a stop' })
         .option('report-dir', { type: 'string', describe: 'Folder for the run reports (default hoop-etl-runs)' })
         .option('max-errors', { type: 'number', describe: 'Stop after this many failed rows' })
+        .option('create-missing-fields', { type: 'boolean', describe: 'Create the custom fields the pipeline names and the location lacks, before the first write (pipeline: createMissingFields)' })
+        .option('strict-columns', { type: 'boolean', describe: 'A column no setting reads is an error, before anything is written (pipeline: strictColumns)' })
         .option('concurrency', { type: 'number', default: 8, describe: 'Contacts written at once (the rate governor paces requests)' })
         .example('$0 import contacts.csv --location LOC --pipeline pipelines/hubspot-migration.yaml --dry-run', 'Plan a migration')
         .example('$0 import contacts.csv --location LOC --pipeline pipelines/hubspot-migration.yaml', 'Run it')

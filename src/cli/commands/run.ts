@@ -24,6 +24,8 @@ export const runCommand: CommandDef<RunArgs> = {
         .option('report-dir', { type: 'string', describe: "Folder for the run reports (default: the pipeline's reportDir, else hoop-etl-runs)" })
         .option('mode', { choices: ['upsert', 'create', 'update'] as const, describe: "Import jobs: write mode (default: the pipeline's, else upsert)" })
         .option('max-errors', { type: 'number', describe: 'Import jobs: stop after this many failed rows' })
+        .option('create-missing-fields', { type: 'boolean', describe: 'Import jobs: create the custom fields the location lacks (pipeline: createMissingFields)' })
+        .option('strict-columns', { type: 'boolean', describe: 'Import jobs: a column no setting reads is an error (pipeline: strictColumns)' })
         .option('concurrency', { type: 'number', default: 8, describe: 'Contacts written at once' })
         .example('HOOPAI_LOCATION=LOC $0 run pipelines/hubspot-migration.yaml --dry-run', 'Plan the HubSpot migration'),
       false,
@@ -35,10 +37,15 @@ export const runCommand: CommandDef<RunArgs> = {
       ...(args['report-dir'] !== undefined ? { reportDir: args['report-dir'] } : {}),
     };
     let pipeline = await loadPipeline(args.pipelineFile, process.env, { overrides });
-    const importOnly = { ...(args.mode !== undefined ? { mode: args.mode } : {}), ...(args['max-errors'] !== undefined ? { maxErrors: args['max-errors'] } : {}) };
+    const importOnly = {
+      ...(args.mode !== undefined ? { mode: args.mode } : {}),
+      ...(args['max-errors'] !== undefined ? { maxErrors: args['max-errors'] } : {}),
+      ...(args['create-missing-fields'] !== undefined ? { createMissingFields: args['create-missing-fields'] } : {}),
+      ...(args['strict-columns'] !== undefined ? { strictColumns: args['strict-columns'] } : {}),
+    };
     if (Object.keys(importOnly).length) {
       if (pipeline.job !== 'import') {
-        const flag = args.mode !== undefined ? 'mode' : 'max-errors';
+        const flag = args.mode !== undefined ? 'mode' : args['max-errors'] !== undefined ? 'max-errors' : args['create-missing-fields'] !== undefined ? 'create-missing-fields' : 'strict-columns';
         throw new UsageError(`--${flag} applies to import jobs; ${args.pipelineFile} is a${pipeline.job === 'export' ? 'n' : ''} ${pipeline.job} job`, `--${flag}`);
       }
       pipeline = await loadPipeline(args.pipelineFile, process.env, { overrides: { ...overrides, ...importOnly } });

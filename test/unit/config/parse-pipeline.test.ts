@@ -13,6 +13,9 @@ const IMPORT = {
   mode: 'upsert',
   customFields: [],
   customFieldsByHeader: false,
+  createMissingFields: false,
+  strictColumns: false,
+  ignoreColumns: [],
   tags: { columns: [], split: ',', add: [] },
   notes: [],
   tasks: [],
@@ -27,6 +30,22 @@ const CASES: Array<[string, string, Pipeline]> = [
     'the smallest import: defaults everywhere, shorthand column',
     `${HEAD}mapping:\n  email: Email\n`,
     { ...IMPORT, mapping: { email: { from: { kind: 'column', column: 'Email' }, transforms: [] } }, columnRefs: [{ path: 'mapping.email', column: 'Email', at: { line: 5, column: 10 } }] },
+  ],
+  [
+    'createMissingFields with a declared data type, strictColumns and ignoreColumns',
+    `${HEAD}mapping:\n  email: Email\ncustomFields:\n  - { key: contact.score, column: Score, dataType: NUMERICAL }\ncreateMissingFields: true\nstrictColumns: true\nignoreColumns: [Owner]\n`,
+    {
+      ...IMPORT,
+      mapping: { email: { from: { kind: 'column', column: 'Email' }, transforms: [] } },
+      customFields: [{ target: { key: 'contact.score' }, from: { kind: 'column', column: 'Score' }, transforms: [], declaredType: 'NUMERICAL' }],
+      createMissingFields: true,
+      strictColumns: true,
+      ignoreColumns: ['Owner'],
+      columnRefs: [
+        { path: 'mapping.email', column: 'Email', at: { line: 5, column: 10 } },
+        { path: 'customFields[0].column', column: 'Score', at: { line: 7, column: 35 } },
+      ],
+    },
   ],
   [
     'an import without a mapping (the importer maps headers that name fields)',

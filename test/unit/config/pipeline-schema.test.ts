@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  CUSTOM_FIELD_DATA_TYPES,
   DEDUP_KEYS,
   ENCODINGS,
   FILTER_OPERATORS,
@@ -34,6 +35,7 @@ describe('docs/pipeline.schema.json', () => {
     expect(defs.importDedup!.properties.policy.enum).toEqual([...MERGE_POLICIES]);
     expect(defs.dedupJob!.properties.survivor.enum).toEqual([...SURVIVOR_RULES]);
     expect(defs.filter!.properties.operator.enum).toEqual([...FILTER_OPERATORS]);
+    expect(defs.customField!.properties.dataType.enum).toEqual([...CUSTOM_FIELD_DATA_TYPES]);
   });
 
   it('documents the defaults the loader applies', () => {
@@ -57,6 +59,8 @@ describe('docs/pipeline.schema.json', () => {
       defs.dedupJob!.properties.survivor.default,
       props.export!.properties.gzip.default,
       props.export!.properties.escapeFormulas.default,
+      props.createMissingFields!.default,
+      props.strictColumns!.default,
     ]).toEqual([
       d.encoding,
       d.delimiter,
@@ -76,6 +80,8 @@ describe('docs/pipeline.schema.json', () => {
       d.survivor,
       d.gzip,
       d.escapeFormulas,
+      d.createMissingFields,
+      d.strictColumns,
     ]);
   });
 

@@ -1,9 +1,9 @@
 import type { CellSource, ImportPipeline, Mapping, StandardField, TransformStep } from '../config/index.js';
-import { STANDARD_FIELDS } from '../config/index.js';
 import type { RowProblem, SourceRow } from '../core/row.js';
 import { customFieldValue } from './custom-field-value.js';
 import { toApiDate, parseDateParts } from './date.js';
 import { normaliseEmail } from './email.js';
+import { assignHeaders, isStandardField } from './header-names.js';
 import { toE164 } from './phone.js';
 import { inColumn } from './result.js';
 import { changeCase, normaliseTags, splitTags, trimText } from './text.js';
@@ -110,21 +110,20 @@ function applyTransforms(raw: string, steps: readonly TransformStep[], values: R
   return v;
 }
 
-const HEADER_ALIASES: Record<string, StandardField> = Object.fromEntries(STANDARD_FIELDS.map((f) => [f.toLowerCase(), f]));
-
 /**
- * Without a `mapping`, headers that name a standard field (any case, spaces or
- * underscores) map to it: emails validated, phones to E.164 (US for numbers
- * without `+`), dates of birth read, the rest trimmed.
+ * Without a `mapping`, headers that name a standard field (the recognition
+ * table of header-names.ts: any case, spacing or punctuation, CRM exports and
+ * seven languages) map to it: emails validated, phones to E.164 (US for
+ * numbers without `+`), dates of birth read, the rest trimmed. `init` writes
+ * the same assignment into a pipeline.
  */
 export function mappingFromHeaders(headers: readonly string[]): Mapping {
   const out: Record<string, unknown> = {};
-  for (const h of headers) {
-    const f = HEADER_ALIASES[h.toLowerCase().replace(/[\s_-]/g, '')];
-    if (!f || f in out) continue;
+  for (const [f, m] of assignHeaders(headers).fields) {
+    if (!isStandardField(f)) continue;
     const transforms: TransformStep[] =
       f === 'email' ? [{ name: 'email' }] : f === 'phone' ? [{ name: 'e164', defaultCountry: 'US' }] : f === 'dateOfBirth' ? [{ name: 'date', format: 'auto' }] : [{ name: 'trim' }];
-    out[f] = { from: { kind: 'column', column: h }, transforms };
+    out[f] = { from: { kind: 'column', column: m.header }, transforms };
   }
   return out as Mapping;
 }

@@ -3,6 +3,7 @@ import { applyContactInput } from './contact-rules.js';
 import { toAppointmentJson, toContactJson, toNoteJson, toTaskJson } from './contact-json.js';
 import { FaultSpecError, type FaultConfig, type PlannedFault } from './faults.js';
 import { FIREBASE_ID, newId, newObjectId } from './ids.js';
+import { authorize, installedLocationIds, revokeAccessToken } from './oauth.js';
 import type { RateLimitConfig } from './rate-limiter.js';
 import { defineCustomField, toCustomFieldJson } from './routes/custom-fields.js';
 import type { EmulatorState } from './state.js';
@@ -186,6 +187,7 @@ export async function handleAdmin(state: EmulatorState, method: string, url: { p
   }
   const route = `${method} /${parts.map((p, i) => (i === 1 && parts[0] === 'locations' ? ':id' : i === 3 && parts[2] === 'contacts' ? ':contactId' : p)).join('/')}`;
   try {
+    if (parts[0] === 'oauth') return oauthAdmin(state, method, parts.slice(1), body);
     switch (route) {
       case 'GET /health':
         return okJson({ ok: true });
@@ -301,5 +303,55 @@ export async function handleAdmin(state: EmulatorState, method: string, url: { p
     if (e instanceof ApiError) return { status: e.status, body: e.toBody('admin') };
     if (e instanceof FaultSpecError) return bad(e.message);
     throw e;
+  }
+}
+
+/**
+ * `/__emulator/oauth/...`: the consent step tests drive, the app's settings,
+ * per-location install and active flags, and revocation.
+ */
+function oauthAdmin(state: EmulatorState, method: string, parts: string[], body: Json): AdminResult {
+  const route = `${method} /${parts.map((p, i) => (i === 1 && parts[0] === 'locations' ? ':id' : p)).join('/')}`;
+  const cfg = state.oauth;
+  switch (route) {
+    case 'POST /authorize': {
+      const grant = authorize(state, body);
+      return okJson({ code: grant.code, userType: grant.userType, companyId: grant.companyId, ...(grant.locationId && { locationId: grant.locationId }), scopes: grant.scopes, expiresAt: new Date(grant.expiresAt).toISOString() }, 201);
+    }
+    case 'GET /': {
+      const { clientSecret: _secret, ...shown } = cfg;
+      void _secret;
+      return okJson({
+        ...shown,
+        installedLocations: installedLocationIds(state),
+        inactiveLocations: [...state.company.inactive],
+      });
+    }
+    case 'PATCH /locations/:id': {
+      const id = parts[1]!;
+      location(state, id);
+      for (const k of ['installed', 'active'] as const) {
+        if (body[k] !== undefined && typeof body[k] !== 'boolean') throw new ApiError(400, `${k} must be true or false`);
+      }
+      if (body.installed === true) state.company.notInstalled.delete(id);
+      if (body.installed === false) state.company.notInstalled.add(id);
+      if (body.active === true) state.company.inactive.delete(id);
+      if (body.active === false) state.company.inactive.add(id);
+      return okJson({ locationId: id, installed: !state.company.notInstalled.has(id), active: !state.company.inactive.has(id) });
+    }
+    case 'POST /revoke': {
+      const value = body.token;
+      if (typeof value !== 'string' || !value) throw new ApiError(400, 'token must be an access token or a refresh token');
+      const now = state.store.now();
+      if (revokeAccessToken(state, value, now)) return okJson({ revoked: 'access_token' });
+      const grant = state.store.refreshGrants.get(value);
+      if (grant && grant.usedAt === undefined) {
+        state.store.putRefreshGrant({ ...grant, usedAt: now });
+        return okJson({ revoked: 'refresh_token' });
+      }
+      throw new ApiError(404, 'No live OAuth token with that value');
+    }
+    default:
+      return { status: 404, body: { statusCode: 404, message: `Unknown emulator admin route ${method} /__emulator/oauth/${parts.join('/')}`, error: 'Not Found' } };
   }
 }

@@ -43,3 +43,10 @@ export const STATUS_TEXT: Record<number, string> = {
 };
 
 export const contactNotFound = (id: string): ApiError => new ApiError(400, `Contact not found for id:${id}`);
+
+/** An error whose body has no `error` field, as the platform's `{"statusCode":401,"message":"Invalid JWT"}`. */
+export class BareApiError extends ApiError {
+  override toBody(traceId: string): Record<string, unknown> {
+    return { statusCode: this.status, message: this.messages, traceId };
+  }
+}

@@ -4,6 +4,7 @@ import { adminTokenRequired } from './admin-auth.js';
 import { ApiError } from './api-error.js';
 import { seedContacts } from './admin.js';
 import type { FaultConfig } from './faults.js';
+import { oauthConfig, type OAuthOptions } from './oauth.js';
 import { openSqlitePersistence, type Persistence } from './persistence.js';
 import type { RateLimitConfig } from './rate-limiter.js';
 import { defineCustomField } from './routes/custom-fields.js';
@@ -14,6 +15,7 @@ import { EmulatorStore, type LocationState } from './store.js';
 import type { UniqueIdentifier } from './types.js';
 
 export { DEMO_LOCATION_ID, DEMO_TOKEN, EmulatorState } from './state.js';
+export { CLIENT_SECRET_ENV, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_COMPANY_ID, type OAuthOptions } from './oauth.js';
 export { EmulatorStore } from './store.js';
 export type { ContactRecord, LocationSettings, TokenRecord } from './types.js';
 
@@ -26,6 +28,19 @@ export interface EmulatorOptions {
   locationId?: string;
   /** @default DEMO_TOKEN */
   token?: string;
+  /** The company (agency) that holds the locations, for OAuth Company tokens. @default DEMO_COMPANY_ID */
+  companyId?: string;
+  /**
+   * The company's locations: a count (the first location included; the
+   * further ones get ids `hoopDemoLocation0002`...), or their ids (the first
+   * is the default location unless `locationId` is given). Each further
+   * location gets a static token `<token>-<n>`. @default 1
+   */
+  locations?: number | readonly string[];
+  /** The OAuth app the emulator knows: its client credentials and the OAuth choices. */
+  oauth?: OAuthOptions;
+  /** Access-token lifetime in seconds, echoed in `expires_in`. @default 86399 */
+  tokenTtlS?: number;
   /** Country used to parse phones written without `+`. @default 'US' */
   country?: string;
   /** @default 'America/New_York' */
@@ -76,6 +91,11 @@ export interface RunningEmulator {
   url: string;
   locationId: string;
   token: string;
+  companyId: string;
+  /** Every location of the company with its static token, the default one first. */
+  locations: Array<{ locationId: string; token: string }>;
+  /** The OAuth app's credentials (`appId` is the part of `clientId` before the `-`). */
+  oauth: { clientId: string; clientSecret: string; appId: string };
   state: EmulatorState;
   store: EmulatorStore;
   server: Server;
@@ -89,6 +109,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       `The emulator's admin routes (/__emulator/*) reset, read and mint tokens: on ${host}, which is not loopback, they need an admin token. Give --admin-token or set HOOPAI_EMULATOR_ADMIN_TOKEN, or listen on 127.0.0.1`,
       '--host',
     );
+  }
+  const firstLocation = options.locationId ?? (Array.isArray(options.locations) ? options.locations[0] : undefined) ?? DEMO_LOCATION_ID;
+  const baseToken = options.token ?? DEMO_TOKEN;
+  const extraLocations = furtherLocations(firstLocation, options.locations).map((locationId, i) => ({ locationId, token: `${baseToken}-${i + 2}` }));
+  if (options.tokenTtlS !== undefined && (!Number.isInteger(options.tokenTtlS) || options.tokenTtlS < 1)) {
+    throw new UsageError(`Expected tokenTtlS to be an integer >= 1, got ${String(options.tokenTtlS)}`, '--token-ttl-s');
   }
   // Read before anything is opened or bound: a bad seed file stops the start with nothing changed.
   const declared = options.seedFields ? await readSeedFields(options.seedFields) : [];
@@ -104,13 +130,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rate: options.rateLimit ?? {},
     faults: options.faults ?? {},
     tenant: {
-      locationId: options.locationId ?? DEMO_LOCATION_ID,
-      token: options.token ?? DEMO_TOKEN,
+      locationId: firstLocation,
+      token: baseToken,
       country: (options.country ?? 'US').toUpperCase(),
       timezone: options.timezone ?? 'America/New_York',
       allowDuplicateContact: options.allowDuplicates ?? false,
       contactUniqueIdentifiers: options.uniqueIdentifiers ?? ['email', 'phone'],
+      extraLocations,
     },
+    oauth: oauthConfig({ companyId: options.companyId, tokenTtlS: options.tokenTtlS, oauth: options.oauth, rateLimitOff: options.rateLimit?.max === 0 }),
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     onRequest: options.onRequest,
   });
@@ -144,6 +172,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url,
     locationId: state.tenant.locationId,
     token: state.tenant.token,
+    companyId: state.oauth.companyId,
+    locations: [{ locationId: state.tenant.locationId, token: state.tenant.token }, ...extraLocations],
+    oauth: { clientId: state.oauth.clientId, clientSecret: state.oauth.clientSecret, appId: state.oauth.appId },
     state,
     store,
     server,
@@ -152,6 +183,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       persistence?.close();
     },
   };
+}
+
+/** The ids of the company's locations after the first. */
+function furtherLocations(first: string, locations: number | readonly string[] | undefined): string[] {
+  if (locations === undefined) return [];
+  if (typeof locations === 'number') {
+    if (!Number.isInteger(locations) || locations < 1 || locations > 9999) throw new UsageError(`Expected locations to be an integer from 1 to 9999, got ${String(locations)}`, '--locations');
+    const out: string[] = [];
+    for (let n = 2; out.length < locations - 1; n++) {
+      const id = `hoopDemoLocation${String(n).padStart(4, '0')}`;
+      if (id !== first) out.push(id);
+    }
+    return out;
+  }
+  const bad = locations.find((id) => !/^[A-Za-z0-9]{20}$/.test(id));
+  if (bad !== undefined) throw new UsageError(`Expected every location id to be 20 characters [A-Za-z0-9], got '${bad}'`, 'locations');
+  return [...new Set(locations)].filter((id) => id !== first);
 }
 
 /** The seeded locations: the default one, and each `locationId` of the file. */

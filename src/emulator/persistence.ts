@@ -2,10 +2,12 @@ import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   AppointmentRecord,
+  CodeGrant,
   ContactRecord,
   CustomFieldDefinition,
   LocationSettings,
   NoteRecord,
+  RefreshGrant,
   TaskRecord,
   TokenRecord,
 } from './types.js';
@@ -21,6 +23,8 @@ import type {
 export interface LoadHandlers {
   location(l: LocationSettings): void;
   token(t: TokenRecord): void;
+  code(c: CodeGrant): void;
+  refreshGrant(g: RefreshGrant): void;
   customField(f: CustomFieldDefinition): void;
   business(locationId: string, id: string, name: string): void;
   contact(c: ContactRecord): void;
@@ -35,6 +39,8 @@ export interface Persistence {
   clear(): void;
   saveLocation(l: LocationSettings): void;
   saveToken(t: TokenRecord): void;
+  saveCode(c: CodeGrant): void;
+  saveRefreshGrant(g: RefreshGrant): void;
   saveCustomField(f: CustomFieldDefinition): void;
   deleteCustomField(locationId: string, id: string): void;
   saveBusiness(locationId: string, id: string, name: string): void;
@@ -50,10 +56,10 @@ export interface Persistence {
   close(): void;
 }
 
-type Kind = 'location' | 'token' | 'customField' | 'business' | 'contact' | 'deletedContact' | 'note' | 'task' | 'appointment';
+type Kind = 'location' | 'token' | 'code' | 'refreshGrant' | 'customField' | 'business' | 'contact' | 'deletedContact' | 'note' | 'task' | 'appointment';
 
 /** Load order matters: locations before what lives in them, contacts before their notes. */
-const LOAD_ORDER: readonly Kind[] = ['location', 'token', 'customField', 'business', 'contact', 'deletedContact', 'note', 'task', 'appointment'];
+const LOAD_ORDER: readonly Kind[] = ['location', 'token', 'code', 'refreshGrant', 'customField', 'business', 'contact', 'deletedContact', 'note', 'task', 'appointment'];
 
 /**
  * The file holds personal data: owner-only, whatever the umask. SQLite gives its
@@ -104,6 +110,8 @@ export function openSqlitePersistence(file: string): Persistence {
           switch (kind) {
             case 'location': h.location(v as unknown as LocationSettings); break;
             case 'token': h.token(v as unknown as TokenRecord); break;
+            case 'code': h.code(v as unknown as CodeGrant); break;
+            case 'refreshGrant': h.refreshGrant(v as unknown as RefreshGrant); break;
             case 'customField': h.customField(v as unknown as CustomFieldDefinition); break;
             case 'business': h.business(row.locationId, v.id as string, v.name as string); break;
             case 'contact': h.contact(v as unknown as ContactRecord); break;
@@ -120,6 +128,8 @@ export function openSqlitePersistence(file: string): Persistence {
     },
     saveLocation: (l) => save('location', l.id, l.id, l),
     saveToken: (t) => save('token', t.token, t.locationId, t),
+    saveCode: (c) => save('code', c.code, c.locationId ?? c.companyId, c),
+    saveRefreshGrant: (g) => save('refreshGrant', g.refreshToken, g.locationId ?? g.companyId, g),
     saveCustomField: (f) => save('customField', f.id, f.locationId, f),
     deleteCustomField: (_l, id) => void remove.run('customField', id),
     saveBusiness: (l, id, name) => save('business', id, l, { id, name }),

@@ -5,6 +5,7 @@ import { ApiError, contactNotFound, STATUS_TEXT } from './api-error.js';
 import { handleAdmin, ADMIN_PREFIX } from './admin.js';
 import { adminTokenMatches } from './admin-auth.js';
 import { newTraceId } from './ids.js';
+import { deadToken, handleOAuth, isOAuthPath, MSG_INVALID_TOKEN, MSG_LOCATION, MSG_SCOPE, rateKey } from './oauth.js';
 import { loadSpec } from './openapi/spec.js';
 import { Router } from './router.js';
 import { allRoutes } from './routes/index.js';
@@ -23,9 +24,6 @@ import type { TokenRecord } from './types.js';
 export const ACCEPTED_VERSIONS = ['2021-07-28', '2021-04-15', '2023-02-21'];
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-const MSG_INVALID_TOKEN = 'Invalid token: access token is invalid';
-const MSG_SCOPE = 'The token is not authorized for this scope.';
-const MSG_LOCATION = 'The token does not have access to this location.';
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed) return;
@@ -103,6 +101,32 @@ export function createEmulatorServer(state: EmulatorState, options: { adminToken
       return;
     }
 
+    if (isOAuthPath(url.pathname)) {
+      if (raw instanceof ApiError) return fail(raw);
+      const out: { headers?: Record<string, string> } = {};
+      try {
+        const r = handleOAuth(
+          state,
+          { method, pathname: url.pathname, query: url.searchParams, raw, contentType: req.headers['content-type'], version: typeof req.headers.version === 'string' ? req.headers.version : undefined, bearer: bearer(req) },
+          ACCEPTED_VERSIONS,
+          out,
+        );
+        state.stats.countStatus(r.status);
+        if (r.status === 302) {
+          res.writeHead(302, { ...r.headers, 'content-length': 0 });
+          res.end();
+          return;
+        }
+        r.body.traceId = traceId;
+        send(res, r.status, r.body, { ...out.headers, ...r.headers });
+      } catch (e) {
+        if (e instanceof ApiError) return fail(e, out.headers);
+        state.log(`internal error in ${url.pathname}: ${(e as Error).stack ?? String(e)}`);
+        return fail(new ApiError(500, 'Internal server error'));
+      }
+      return;
+    }
+
     const match = router.match(method, url.pathname);
     if (!match) return fail(new ApiError(404, `Cannot ${method} ${url.pathname}`));
     const { route, params } = match;
@@ -115,6 +139,10 @@ export function createEmulatorServer(state: EmulatorState, options: { adminToken
     const tokenValue = bearer(req);
     const token: TokenRecord | undefined = tokenValue ? state.store.tokens.get(tokenValue) : undefined;
     if (!token) return fail(new ApiError(401, MSG_INVALID_TOKEN));
+    const dead = deadToken(state, token, state.store.now());
+    if (dead) return fail(dead);
+    // Contacts routes need a Location token; an agency (Company) token is refused whatever its scopes.
+    if (token.oauth?.userType === 'Company') return fail(new ApiError(401, MSG_SCOPE));
     if (!token.scopes.includes(route.scope)) return fail(new ApiError(401, MSG_SCOPE));
 
     const faultHeader = req.headers['x-emulator-fault'];
@@ -135,7 +163,8 @@ export function createEmulatorServer(state: EmulatorState, options: { adminToken
     };
 
     const now = state.store.now();
-    const decision = state.limiter.take(`${token.token}:${token.locationId}`, now);
+    const bucket = rateKey(token);
+    const decision = state.limiter.take(bucket, now);
     if (!decision.allowed) {
       state.stats.rateLimited++;
       if (decision.reason === 'daily') state.stats.dailyLimited++;
@@ -146,7 +175,7 @@ export function createEmulatorServer(state: EmulatorState, options: { adminToken
     if (fault.kind === 'rate-limit') {
       state.stats.faults.rateLimit++;
       state.stats.rateLimited++;
-      const forced = state.limiter.forced(`${token.token}:${token.locationId}`, now);
+      const forced = state.limiter.forced(bucket, now);
       return later(() => fail(new ApiError(429, 'Too Many Requests'), forced.headers));
     }
     if (fault.kind === 'drop') {

@@ -1,4 +1,5 @@
 import { FaultInjector, type FaultConfig } from './faults.js';
+import { CompanyFlags, newTokenLimiter, OAuthStats, type OAuthConfig } from './oauth.js';
 import { RateLimiter, type RateLimitConfig } from './rate-limiter.js';
 import { EmulatorStore } from './store.js';
 import { ALL_SCOPES, type LocationSettings, type UniqueIdentifier } from './types.js';
@@ -15,6 +16,8 @@ export class EmulatorStats {
   rateLimited = 0;
   dailyLimited = 0;
   faults = { status: 0, drop: 0, ambiguous: 0, rateLimit: 0 };
+  /** The OAuth routes' counters: refreshes, invalid_grant answers, location tokens... */
+  readonly oauth = new OAuthStats();
 
   /** Set by the state: reads the limiter's per-bucket peaks, keyed by location. */
   windowPeaks: () => Record<string, number> = () => ({});
@@ -35,6 +38,7 @@ export class EmulatorStats {
     this.rateLimited = 0;
     this.dailyLimited = 0;
     this.faults = { status: 0, drop: 0, ambiguous: 0, rateLimit: 0 };
+    this.oauth.reset();
   }
 
   toJSON(): Record<string, unknown> {
@@ -47,6 +51,7 @@ export class EmulatorStats {
       rateLimited: this.rateLimited,
       dailyLimited: this.dailyLimited,
       faults: this.faults,
+      oauth: this.oauth.toJSON(),
     };
   }
 }
@@ -58,6 +63,8 @@ export interface DefaultTenant {
   timezone: string;
   allowDuplicateContact: boolean;
   contactUniqueIdentifiers: UniqueIdentifier[];
+  /** The company's further locations, each with its static token (`--locations N`). */
+  extraLocations: Array<{ locationId: string; token: string }>;
 }
 
 export class EmulatorState {
@@ -67,6 +74,13 @@ export class EmulatorState {
   readonly stats = new EmulatorStats();
   readonly tenant: DefaultTenant;
   readonly log: (line: string) => void;
+  readonly oauth: OAuthConfig;
+  /** Per-location install and active flags of the company. */
+  readonly company = new CompanyFlags();
+  /** The token endpoint's own limit (5 / min per client and resource). */
+  readonly tokenLimiter = newTokenLimiter();
+  /** When the emulator started, on its clock: the apps' install time. */
+  readonly startedAt: number;
   /** API requests routed since start; never reset, unlike the stats. */
   routed = 0;
   private readonly onRequest: ((operationId: string, count: number) => void) | undefined;
@@ -76,6 +90,7 @@ export class EmulatorState {
     rate: Partial<RateLimitConfig>;
     faults: Partial<FaultConfig>;
     tenant: DefaultTenant;
+    oauth: OAuthConfig;
     log: (line: string) => void;
     onRequest?: (operationId: string, count: number) => void;
   }) {
@@ -85,6 +100,8 @@ export class EmulatorState {
     this.faults = new FaultInjector(opts.faults);
     this.tenant = opts.tenant;
     this.log = opts.log;
+    this.oauth = opts.oauth;
+    this.startedAt = this.store.now();
     this.stats.windowPeaks = () => {
       const out: Record<string, number> = {};
       for (const [key, peak] of this.limiter.peaks()) {
@@ -120,6 +137,10 @@ export class EmulatorState {
     if (!this.store.tokens.has(this.tenant.token)) {
       this.store.putToken({ token: this.tenant.token, locationId: this.tenant.locationId, scopes: [...ALL_SCOPES] });
     }
+    this.tenant.extraLocations.forEach(({ locationId, token }, i) => {
+      if (!this.store.location(locationId)) this.store.putLocation({ ...this.defaultLocation(), id: locationId, name: `HoopAI demo location ${i + 2}` });
+      if (!this.store.tokens.has(token)) this.store.putToken({ token, locationId, scopes: [...ALL_SCOPES] });
+    });
   }
 
   reset(): void {
@@ -127,6 +148,8 @@ export class EmulatorState {
     this.limiter.clear();
     this.faults.clear();
     this.stats.reset();
+    this.company.clear();
+    this.tokenLimiter.clear();
     this.ensureDefaultTenant();
   }
 }

@@ -1,9 +1,11 @@
 import type {
   AppointmentRecord,
+  CodeGrant,
   ContactRecord,
   CustomFieldDefinition,
   LocationSettings,
   NoteRecord,
+  RefreshGrant,
   TaskRecord,
   TokenRecord,
 } from './types.js';
@@ -143,6 +145,9 @@ export interface StoreOptions {
 export class EmulatorStore {
   readonly locations = new Map<string, LocationState>();
   readonly tokens = new Map<string, TokenRecord>();
+  /** OAuth authorization codes and refresh tokens, by their value. */
+  readonly codes = new Map<string, CodeGrant>();
+  readonly refreshGrants = new Map<string, RefreshGrant>();
   readonly now: () => number;
   searchLagMs: number;
   searchHitOmit: readonly string[];
@@ -162,6 +167,8 @@ export class EmulatorStore {
     persistence.load({
       location: (l) => this.putLocation(l),
       token: (t) => this.putToken(t),
+      code: (c) => this.putCode(c),
+      refreshGrant: (g) => this.putRefreshGrant(g),
       customField: (f) => this.putCustomField(f),
       business: (locationId, id, name) => this.putBusiness(locationId, id, name),
       contact: (c) => this.putContact(c),
@@ -176,6 +183,8 @@ export class EmulatorStore {
   reset(): void {
     this.locations.clear();
     this.tokens.clear();
+    this.codes.clear();
+    this.refreshGrants.clear();
     this.persistence?.clear();
   }
 
@@ -194,6 +203,16 @@ export class EmulatorStore {
   putToken(token: TokenRecord): void {
     this.tokens.set(token.token, token);
     this.persistence?.saveToken(token);
+  }
+
+  putCode(code: CodeGrant): void {
+    this.codes.set(code.code, code);
+    this.persistence?.saveCode(code);
+  }
+
+  putRefreshGrant(grant: RefreshGrant): void {
+    this.refreshGrants.set(grant.refreshToken, grant);
+    this.persistence?.saveRefreshGrant(grant);
   }
 
   putCustomField(def: CustomFieldDefinition): void {

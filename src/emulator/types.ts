@@ -132,12 +132,17 @@ export interface LocationSettings {
   readonly contactUniqueIdentifiers: readonly UniqueIdentifier[];
 }
 
+/** The scopes the Contacts API routes need. */
 export type Scope =
   | 'contacts.readonly'
   | 'contacts.write'
   | 'locations/customFields.readonly'
   | 'locations/customFields.write';
 
+/** Any scope a token can hold: the route scopes and those of the agency routes. */
+export type AnyScope = Scope | 'locations.readonly' | 'oauth.readonly' | 'oauth.write';
+
+/** What a Private Integration Token gets by default: the contacts and custom-field scopes. */
 export const ALL_SCOPES: readonly Scope[] = [
   'contacts.readonly',
   'contacts.write',
@@ -145,8 +150,58 @@ export const ALL_SCOPES: readonly Scope[] = [
   'locations/customFields.write',
 ];
 
+/** Every scope the emulator knows; an OAuth grant asks for these by default. */
+export const KNOWN_SCOPES: readonly AnyScope[] = [...ALL_SCOPES, 'locations.readonly', 'oauth.readonly', 'oauth.write'];
+
+export type UserType = 'Location' | 'Company';
+
 export interface TokenRecord {
   readonly token: string;
+  /** The location the token acts for; `''` for a Company (agency) token. */
   readonly locationId: string;
-  readonly scopes: readonly Scope[];
+  readonly scopes: readonly AnyScope[];
+  /** Set on OAuth access tokens only; a token without it is a static Private Integration Token. */
+  readonly oauth?: {
+    readonly clientId: string;
+    readonly userType: UserType;
+    readonly companyId: string;
+    /** Epoch ms after which the token answers 401 Invalid JWT. */
+    readonly expiresAt: number;
+    /** Set when a refresh rotated the token out (or it was revoked): 401 Invalid JWT from then on. */
+    readonly revokedAt?: number;
+  };
+}
+
+/** An authorization code from the consent step, single-use, until `expiresAt`. */
+export interface CodeGrant {
+  readonly code: string;
+  readonly clientId: string;
+  readonly userType: UserType;
+  readonly companyId: string;
+  readonly locationId?: string;
+  readonly scopes: readonly AnyScope[];
+  readonly redirectUri?: string;
+  readonly expiresAt: number;
+  readonly usedAt?: number;
+}
+
+/**
+ * A refresh token and what it stands for. Single use: the first refresh sets
+ * `usedAt` and keeps the answer it gave in `rotatedTo`, which a reuse inside the
+ * grace window gets again.
+ */
+export interface RefreshGrant {
+  readonly refreshToken: string;
+  /** 24-hex, as the platform's `refreshTokenId`. */
+  readonly refreshTokenId: string;
+  readonly clientId: string;
+  readonly userType: UserType;
+  readonly companyId: string;
+  readonly locationId?: string;
+  readonly scopes: readonly AnyScope[];
+  /** The access token issued together with this refresh token. */
+  readonly accessToken: string;
+  readonly expiresAt: number;
+  readonly usedAt?: number;
+  readonly rotatedTo?: Record<string, unknown>;
 }

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { ADMIN_TOKEN_ENV } from '../../emulator/admin-auth.js';
+import { CLIENT_SECRET_ENV } from '../../emulator/oauth.js';
 import type { CommandDef } from '../command.js';
 
 export interface EmulatorArgs {
@@ -8,6 +9,13 @@ export interface EmulatorArgs {
   host: string;
   location?: string;
   token?: string;
+  company?: string;
+  locations: number;
+  'oauth-client-id'?: string;
+  'oauth-client-secret'?: string;
+  'oauth-user-type'?: string;
+  'token-ttl-s': number;
+  'refresh-grace-s': number;
   seed?: string;
   'seed-fields'?: string;
   'admin-token'?: string;
@@ -37,6 +45,21 @@ function check(args: EmulatorArgs): void {
     const v = args[k];
     if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`Expected --${k} to be a number between 0 and 1, got ${String(v)}`, `--${k}`);
   }
+  if (!Number.isInteger(args.locations) || args.locations < 1 || args.locations > 9999) {
+    throw new UsageError(`Expected --locations to be an integer from 1 to 9999, got ${String(args.locations)}`, '--locations');
+  }
+  if (!Number.isInteger(args['token-ttl-s']) || args['token-ttl-s'] < 1) throw new UsageError(`Expected --token-ttl-s to be an integer >= 1, got ${String(args['token-ttl-s'])}`, '--token-ttl-s');
+  if (!Number.isInteger(args['refresh-grace-s']) || args['refresh-grace-s'] < 0) throw new UsageError(`Expected --refresh-grace-s to be an integer >= 0, got ${String(args['refresh-grace-s'])}`, '--refresh-grace-s');
+  if (args.company !== undefined && !/^[A-Za-z0-9]{20}$/.test(args.company)) {
+    throw new UsageError(`Expected --company to be a 20-character [A-Za-z0-9] id, got '${args.company}'`, '--company');
+  }
+  if (args['oauth-client-id'] !== undefined && !/^[A-Za-z0-9]+-[A-Za-z0-9]+$/.test(args['oauth-client-id'])) {
+    throw new UsageError(`Expected --oauth-client-id to be <appId>-<suffix> ([A-Za-z0-9]), got '${args['oauth-client-id']}'`, '--oauth-client-id');
+  }
+  if (args['oauth-client-secret'] !== undefined && args['oauth-client-secret'].trim() === '') throw new UsageError('Expected --oauth-client-secret to be non-empty', '--oauth-client-secret');
+  if (args['oauth-user-type'] !== undefined && args['oauth-user-type'] !== 'Company' && args['oauth-user-type'] !== 'Location') {
+    throw new UsageError(`Expected --oauth-user-type to be Company or Location, got '${args['oauth-user-type']}'`, '--oauth-user-type');
+  }
   for (const k of ['port', 'rate-max', 'rate-interval-ms', 'daily-limit', 'latency-ms', 'latency-jitter-ms', 'spike-ms', 'search-lag-ms'] as const) {
     const v = args[k];
     if (!Number.isInteger(v) || v < 0) throw new UsageError(`Expected --${k} to be an integer >= 0, got ${String(v)}`, `--${k}`);
@@ -60,6 +83,12 @@ function adminToken(args: EmulatorArgs): string | undefined {
   return v && v.trim() ? v.trim() : undefined;
 }
 
+/** The flag, else the environment; an empty variable counts as unset. */
+function clientSecret(args: EmulatorArgs): string | undefined {
+  const v = args['oauth-client-secret'] ?? process.env[CLIENT_SECRET_ENV];
+  return v && v.trim() ? v.trim() : undefined;
+}
+
 export const emulatorCommand: CommandDef<EmulatorArgs> = {
   command: 'emulator',
   describe: 'Run the local HoopAI Contacts API emulator (for tests, the demo and rehearsals)',
@@ -69,6 +98,13 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
       .option('location', { type: 'string', describe: 'Id of the location created at start (default: the demo location)' })
       .option('token', { type: 'string', describe: 'Bearer token accepted for that location (default: the demo token)' })
+      .option('company', { type: 'string', describe: 'Id of the company (agency) holding the locations, for OAuth Company tokens (default: hoopDemoCompany00001)' })
+      .option('locations', { type: 'number', default: 1, describe: 'How many locations the company has; each further one gets its own static token' })
+      .option('oauth-client-id', { type: 'string', describe: 'The OAuth app\'s client_id, <appId>-<suffix> (default: a made-up one, printed at start)' })
+      .option('oauth-client-secret', { type: 'string', describe: `The OAuth app's client_secret (or ${CLIENT_SECRET_ENV}; default: a made-up one, printed at start)` })
+      .option('oauth-user-type', { type: 'string', describe: 'Token a consent gives when it does not say: Company or Location (default: Company with --company, else Location)' })
+      .option('token-ttl-s', { type: 'number', default: 86399, describe: 'Lifetime of OAuth access tokens in seconds (expires_in)' })
+      .option('refresh-grace-s', { type: 'number', default: 0, describe: 'Seconds in which a reused refresh token gets the same pair again; 0 = single use' })
       .option('seed', { type: 'string', describe: 'Contacts loaded at start: a hoop-etl export CSV (custom fields, tags, DND, locationId), JSON Lines (.jsonl), or a CSV of contact fields' })
       .option('seed-fields', { type: 'string', describe: 'Custom field definitions (export --fields-out) giving the seeded fields their types' })
       .option('admin-token', { type: 'string', describe: `Bearer token the /__emulator/* routes require (or ${ADMIN_TOKEN_ENV}); needed on a non-loopback --host` })
@@ -93,6 +129,7 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
       .option('unique-identifiers', { type: 'string', default: 'email,phone', describe: 'Duplicate-matching fields in priority order' })
       .example('$0 emulator', 'Listen on 127.0.0.1:4010 with the demo location and token')
       .example('$0 emulator --port 0 --rate-max 0 --daily-limit 0', 'Any free port, rate limits off')
+      .example('$0 emulator --company hoopAgencyCompany001 --locations 3 --token-ttl-s 60', 'An agency with 3 locations for OAuth: tokens live 60 s')
       .example('$0 emulator --seed export.csv --seed-fields fields.json', 'A rehearsal copy of a location exported with --fields-out')
       .example('$0 emulator --fail-rate 0.01 --drop-rate 0.01 --ambiguous-rate 0.01 --fault-seed 7', 'A rehearsal with faults'),
   async handler(args) {
@@ -103,6 +140,15 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
       host: args.host,
       locationId: args.location,
       token: args.token,
+      companyId: args.company,
+      locations: args.locations,
+      tokenTtlS: args['token-ttl-s'],
+      oauth: {
+        clientId: args['oauth-client-id'],
+        clientSecret: clientSecret(args),
+        refreshGraceSeconds: args['refresh-grace-s'],
+        ...(args['oauth-user-type'] !== undefined && { userType: args['oauth-user-type'] as 'Company' | 'Location' }),
+      },
       seed: args.seed,
       seedFields: args['seed-fields'],
       adminToken: adminToken(args),
@@ -136,7 +182,10 @@ export const emulatorCommand: CommandDef<EmulatorArgs> = {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    // The first line is what scripts parse; it stays as it was before OAuth. Then the further locations and the OAuth app.
     process.stdout.write(`HoopAI emulator listening on ${emu.url} location=${emu.locationId} token=${emu.token}\n`);
+    const more = emu.locations.slice(1).map((l) => `location=${l.locationId} token=${l.token}\n`);
+    process.stdout.write(`${more.join('')}oauth client_id=${emu.oauth.clientId} client_secret=${emu.oauth.clientSecret}\n`);
     await stopped;
     return 0;
   },

@@ -1,6 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import contactsSpec from './contacts.openapi.json' with { type: 'json' };
 import customFieldsSpec from './locations-custom-fields.openapi.json' with { type: 'json' };
+import locationsSearchSpec from './locations-search.openapi.json' with { type: 'json' };
+import oauthSpec from './oauth.openapi.json' with { type: 'json' };
 
 /**
  * The official OpenAPI documents, vendored unchanged from ../shared/api (a test
@@ -19,8 +21,22 @@ interface Operation {
   requestSchema?: string;
   responses: Record<string, string | undefined>;
   security: string[] | undefined;
-  spec: 'contacts' | 'customFields';
+  spec: SpecName;
+  /** The request body's media type, when the spec defines a body. */
+  requestContentType?: string;
 }
+
+type SpecName = 'contacts' | 'customFields' | 'oauth' | 'locationsSearch';
+
+const DOCS: Record<SpecName, Json> = {
+  contacts: contactsSpec as unknown as Json,
+  customFields: customFieldsSpec as unknown as Json,
+  oauth: oauthSpec as unknown as Json,
+  locationsSearch: locationsSearchSpec as unknown as Json,
+};
+
+/** The common error schemas the OAuth spec names by a reference outside itself; the contacts spec carries them. */
+const COMMON_ERRORS = ['BadRequestDTO', 'UnauthorizedDTO', 'UnprocessableDTO'];
 
 const COMMON_REF = '../common/common-schemas.json#/components/schemas/';
 
@@ -109,7 +125,9 @@ function collectOperations(doc: Json, spec: Operation['spec']): Operation[] {
     for (const [method, op] of Object.entries(methods)) {
       if (method === 'parameters') continue;
       const body = (op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
-      const reqRef = (body?.['application/json']?.schema as Json | undefined)?.$ref as string | undefined;
+      // JSON on the contacts routes; the OAuth routes take form bodies (application/x-www-form-urlencoded).
+      const requestContentType = body ? Object.keys(body)[0] : undefined;
+      const reqRef = (requestContentType ? (body![requestContentType]!.schema as Json | undefined)?.$ref : undefined) as string | undefined;
       const responses: Record<string, string | undefined> = {};
       for (const [status, r] of Object.entries(op.responses as Record<string, Json>)) {
         const content = r.content as Record<string, Json> | undefined;
@@ -122,6 +140,7 @@ function collectOperations(doc: Json, spec: Operation['spec']): Operation[] {
         method: method.toUpperCase(),
         path,
         requestSchema: reqRef?.split('/').pop(),
+        ...(requestContentType && { requestContentType }),
         responses,
         security: security ? security.flatMap((s) => s.bearer ?? []) : undefined,
         spec,
@@ -135,6 +154,8 @@ export interface CompiledSpec {
   operations: ReadonlyMap<string, Operation>;
   /** Validates a request body; returns class-validator style messages, or [] when valid. */
   validateRequest(operationId: string, body: unknown): string[];
+  /** The raw schema errors of a request body ([] when valid), for routes that word their own messages. */
+  requestErrors(operationId: string, body: unknown): ErrorObject[];
   /** Validates a response body against the documented schema; `undefined` when the spec defines none. */
   validateResponse(operationId: string, status: number, body: unknown): string[] | undefined;
 }
@@ -143,23 +164,26 @@ function makeAjv(): Ajv {
   return new Ajv({ allErrors: true, strict: false, coerceTypes: false });
 }
 
-function buildAjv(kind: 'request' | 'response'): Ajv {
+function buildAjv(kind: 'request' | 'response', specs: readonly SpecName[]): Ajv {
   const ajv = makeAjv();
-  const c = clone(contactsSpec) as unknown as Json;
-  const f = clone(customFieldsSpec) as unknown as Json;
-  const cs = (c.components as Json).schemas as Json;
-  const fs = (f.components as Json).schemas as Json;
-  if (kind === 'request') {
-    patchRequestSchemas(cs);
-    forbidUnknownProperties(cs);
-    forbidUnknownProperties(fs);
-  } else {
-    patchResponseSchemas(cs, fs);
+  const docs = Object.fromEntries(specs.map((n) => [n, clone(DOCS[n])])) as Partial<Record<SpecName, Json>>;
+  const schemasOf = (n: SpecName): Json => ((docs[n]!.components as Json).schemas as Json);
+  if (docs.oauth) {
+    const errors = (contactsSpec as unknown as { components: { schemas: Json } }).components.schemas;
+    for (const name of COMMON_ERRORS) schemasOf('oauth')[name] ??= clone(errors[name]);
   }
-  rewriteRefs(c.components, 'contacts');
-  rewriteRefs(f.components, 'customFields');
-  ajv.addSchema({ $id: 'contacts', components: c.components }, 'contacts');
-  ajv.addSchema({ $id: 'customFields', components: f.components }, 'customFields');
+  if (kind === 'request') {
+    if (docs.contacts) patchRequestSchemas(schemasOf('contacts'));
+    // The whitelist applies to the JSON routes; form bodies of the OAuth routes are left open.
+    if (docs.contacts) forbidUnknownProperties(schemasOf('contacts'));
+    if (docs.customFields) forbidUnknownProperties(schemasOf('customFields'));
+  } else if (docs.contacts && docs.customFields) {
+    patchResponseSchemas(schemasOf('contacts'), schemasOf('customFields'));
+  }
+  for (const n of specs) {
+    rewriteRefs(docs[n]!.components, n);
+    ajv.addSchema({ $id: n, components: docs[n]!.components }, n);
+  }
   return ajv;
 }
 
@@ -204,14 +228,23 @@ export function toValidationMessages(errors: readonly ErrorObject[] | null | und
   return [...new Set(out)];
 }
 
-let compiled: CompiledSpec | undefined;
+const compiledSpecs = new Map<string, CompiledSpec>();
 
+/** The contacts and custom-fields specs: the 37 operations of the Contacts API the emulator serves. */
 export function loadSpec(): CompiledSpec {
-  if (compiled) return compiled;
-  const ops = [
-    ...collectOperations(contactsSpec as unknown as Json, 'contacts'),
-    ...collectOperations(customFieldsSpec as unknown as Json, 'customFields'),
-  ];
+  return compile(['contacts', 'customFields']);
+}
+
+/** The OAuth spec and the location search of the Locations spec (the agency routes). */
+export function loadOAuthSpec(): CompiledSpec {
+  return compile(['oauth', 'locationsSearch']);
+}
+
+function compile(specs: readonly SpecName[]): CompiledSpec {
+  const cacheKey = specs.join(',');
+  const cached = compiledSpecs.get(cacheKey);
+  if (cached) return cached;
+  const ops = specs.flatMap((n) => collectOperations(DOCS[n], n));
   const operations = new Map(ops.map((o) => [o.operationId, o]));
   let reqAjv: Ajv | undefined;
   let resAjv: Ajv | undefined;
@@ -223,14 +256,14 @@ export function loadSpec(): CompiledSpec {
     const op = operations.get(operationId);
     let v: ValidateFunction | null = null;
     if (op?.requestSchema) {
-      reqAjv ??= buildAjv('request');
+      reqAjv ??= buildAjv('request', specs);
       v = reqAjv.getSchema(`${op.spec}#/components/schemas/${op.requestSchema}`) ?? null;
     }
     reqCache.set(operationId, v);
     return v;
   };
 
-  compiled = {
+  const compiled: CompiledSpec = {
     operations,
     validateRequest(operationId, body) {
       const v = getReq(operationId);
@@ -240,13 +273,18 @@ export function loadSpec(): CompiledSpec {
       }
       return v(body) ? [] : toValidationMessages(v.errors);
     },
+    requestErrors(operationId, body) {
+      const v = getReq(operationId);
+      if (!v) return [];
+      return v(body) ? [] : [...(v.errors ?? [])];
+    },
     validateResponse(operationId, status, body) {
       const key = `${operationId} ${status}`;
       let v = resCache.get(key);
       if (v === undefined) {
         const op = operations.get(operationId);
         const schema = op?.responses[String(status)];
-        resAjv ??= buildAjv('response');
+        resAjv ??= buildAjv('response', specs);
         v = schema ? (resAjv.getSchema(`${op!.spec}#/components/schemas/${schema}`) ?? null) : null;
         resCache.set(key, v);
       }
@@ -254,6 +292,7 @@ export function loadSpec(): CompiledSpec {
       return v(body) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
     },
   };
+  compiledSpecs.set(cacheKey, compiled);
   return compiled;
 }
 

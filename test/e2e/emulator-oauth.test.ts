@@ -1,0 +1,249 @@
+/**
+ * The emulator's OAuth 2.0 half (BEHAVIOUR.md section 10, decision note
+ * 0014): the token endpoint with both grants and client authentication,
+ * single-use codes, rotating refresh tokens, expiry on an injected clock,
+ * Company → Location tokens, the installed-locations and location-search
+ * routes, the rate budget per (app, location), the CLI's lines and the
+ * official SDK's OAuth helpers. Everything over real HTTP.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { loadOAuthSpec } from '../../src/emulator/openapi/spec.js';
+import { e2eHarness } from '../helpers/e2e.js';
+import { admin, call } from '../helpers/http.js';
+
+const h = e2eHarness('emulator-oauth');
+const VERSION = '2021-07-28';
+const spec = loadOAuthSpec();
+
+interface TokenAnswer {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  refresh_token: string;
+  scope: string;
+  userType: 'Company' | 'Location';
+  companyId: string;
+  locationId?: string;
+  approvedLocations?: string[];
+  userId: string;
+  traceId?: string;
+}
+
+interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A form POST, as the platform's token endpoint takes it. */
+async function form<T = any>(emu: RunningEmulator, path: string, fields: Record<string, string>, opts: { token?: string; contentType?: string } = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': opts.contentType ?? 'application/x-www-form-urlencoded' };
+  if (opts.token) {
+    headers.authorization = `Bearer ${opts.token}`;
+    headers.version = VERSION;
+  }
+  const res = await fetch(`${emu.url}${path}`, { method: 'POST', headers, body: new URLSearchParams(fields).toString() });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as T) : (undefined as T), headers: res.headers };
+}
+
+function creds(emu: RunningEmulator): { client_id: string; client_secret: string } {
+  return { client_id: emu.oauth.clientId, client_secret: emu.oauth.clientSecret };
+}
+
+async function code(emu: RunningEmulator, consent: Record<string, unknown>): Promise<string> {
+  return (await admin<{ code: string }>(emu, 'POST', '/oauth/authorize', consent)).code;
+}
+
+async function exchange(emu: RunningEmulator, consent: Record<string, unknown>): Promise<Answer<TokenAnswer>> {
+  return form<TokenAnswer>(emu, '/oauth/token', { ...creds(emu), grant_type: 'authorization_code', code: await code(emu, consent) });
+}
+
+async function refresh(emu: RunningEmulator, refreshToken: string, userType = 'Location'): Promise<Answer<TokenAnswer>> {
+  return form<TokenAnswer>(emu, '/oauth/token', { ...creds(emu), grant_type: 'refresh_token', refresh_token: refreshToken, user_type: userType });
+}
+
+const oauthStats = async (emu: RunningEmulator) => (await admin<{ oauth: Record<string, number> }>(emu, 'GET', '/stats')).oauth;
+
+function expectSpec(operationId: string, r: Answer): void {
+  expect(spec.validateResponse(operationId, r.status, r.body), `${operationId} ${r.status} ${JSON.stringify(r.body)}`).toEqual([]);
+}
+
+describe('POST /oauth/token', () => {
+  it('authorization_code gives a Location token that reaches its location, in the spec shape', async () => {
+    const emu = await h.emulator({ locations: 2 });
+    const r = await exchange(emu, { userType: 'Location', locationId: emu.locations[1]!.locationId });
+    expect(r.status).toBe(200);
+    expectSpec('get-access-token', r);
+    expect(r.body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 86399,
+      userType: 'Location',
+      companyId: emu.companyId,
+      locationId: 'hoopDemoLocation0002',
+    });
+    expect(r.body.scope.split(' ')).toContain('contacts.write');
+    expect(r.body.access_token).not.toBe(r.body.refresh_token);
+    const created = await call(emu, 'POST', '/contacts/', { token: r.body.access_token, body: { locationId: 'hoopDemoLocation0002', email: 'oauth@example.com' } });
+    expect(created.status).toBe(201);
+    // Its location only: the first location is another one.
+    const other = await call(emu, 'POST', '/contacts/', { token: r.body.access_token, body: { locationId: emu.locationId, email: 'x@example.com' } });
+    expect(other.status).toBe(403);
+    expect(other.body.message).toBe('The token does not have access to this location.');
+  });
+
+  it('a code is single use, and a bad code is invalid_grant', async () => {
+    const emu = await h.emulator();
+    const c = await code(emu, { userType: 'Location' });
+    const first = await form(emu, '/oauth/token', { ...creds(emu), grant_type: 'authorization_code', code: c });
+    expect(first.status).toBe(200);
+    const again = await form(emu, '/oauth/token', { ...creds(emu), grant_type: 'authorization_code', code: c });
+    expect(again.status).toBe(400);
+    expect(again.body).toMatchObject({ statusCode: 400, message: 'Invalid grant: authorization code is invalid' });
+    const unknown = await form(emu, '/oauth/token', { ...creds(emu), grant_type: 'authorization_code', code: 'nope' });
+    expect(unknown.status).toBe(400);
+    expect((await oauthStats(emu)).invalidGrant).toBe(2);
+  });
+
+  it('client authentication: a wrong secret or client is 401, missing fields are 400 naming the field, JSON is refused', async () => {
+    const emu = await h.emulator();
+    const c = await code(emu, { userType: 'Location' });
+    const wrong = await form(emu, '/oauth/token', { client_id: emu.oauth.clientId, client_secret: 'not-the-secret', grant_type: 'authorization_code', code: c });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    expect(JSON.stringify(wrong.body)).not.toContain('not-the-secret');
+    expect(JSON.stringify(wrong.body)).not.toContain(emu.oauth.clientSecret);
+    const otherClient = await form(emu, '/oauth/token', { client_id: 'abc-def', client_secret: emu.oauth.clientSecret, grant_type: 'authorization_code', code: c });
+    expect(otherClient.status).toBe(401);
+    const missing = await form(emu, '/oauth/token', { client_id: emu.oauth.clientId, grant_type: 'authorization_code', code: c });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toBe('Missing parameter: client_secret');
+    const badGrant = await form(emu, '/oauth/token', { ...creds(emu), grant_type: 'password' });
+    expect(badGrant.body.message).toBe('Invalid parameter: grant_type');
+    const json = await fetch(`${emu.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...creds(emu), grant_type: 'authorization_code', code: c }) });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as { message: string }).message).toMatch(/application\/x-www-form-urlencoded/);
+    // The code survived all of that: a failed client authentication does not spend it.
+    expect((await form(emu, '/oauth/token', { ...creds(emu), grant_type: 'authorization_code', code: c })).status).toBe(200);
+    expect((await oauthStats(emu)).invalidClient).toBe(2);
+  });
+
+  it('refresh rotates: new pair, the old refresh token is invalid_grant (counted), the old access token is dead', async () => {
+    const emu = await h.emulator();
+    const first = (await exchange(emu, { userType: 'Location' })).body;
+    const r1 = await refresh(emu, first.refresh_token);
+    expect(r1.status).toBe(200);
+    expectSpec('get-access-token', r1);
+    expect(r1.body.refresh_token).not.toBe(first.refresh_token);
+    expect(r1.body.access_token).not.toBe(first.access_token);
+    const r2 = await refresh(emu, r1.body.refresh_token);
+    expect(r2.status).toBe(200);
+    expect(await oauthStats(emu)).toMatchObject({ refreshes: 2, invalidGrant: 0 });
+
+    const reuse = await refresh(emu, first.refresh_token);
+    expect(reuse.status).toBe(400);
+    expect(reuse.body).toMatchObject({ statusCode: 400, message: 'Invalid grant: refresh token is invalid', error: 'Bad Request' });
+    expect(await oauthStats(emu)).toMatchObject({ refreshes: 2, invalidGrant: 1 });
+
+    const old = await call(emu, 'GET', `/contacts/?locationId=${emu.locationId}`, { token: first.access_token });
+    expect(old.status).toBe(401);
+    expect(old.body).toEqual({ statusCode: 401, message: 'Invalid JWT', traceId: expect.any(String) });
+    const current = await call(emu, 'GET', `/contacts/?locationId=${emu.locationId}`, { token: r2.body.access_token });
+    expect(current.status).toBe(200);
+  });
+
+  it('refreshGraceSeconds: a reuse inside the window gets the same pair, after it invalid_grant', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const emu = await h.emulator({ now: () => now, oauth: { refreshGraceSeconds: 5 } });
+    const first = (await exchange(emu, { userType: 'Location' })).body;
+    const a = await refresh(emu, first.refresh_token);
+    now += 4000;
+    const b = await refresh(emu, first.refresh_token);
+    expect(b.status).toBe(200);
+    expect([b.body.access_token, b.body.refresh_token]).toEqual([a.body.access_token, a.body.refresh_token]);
+    now += 2000;
+    expect((await refresh(emu, first.refresh_token)).status).toBe(400);
+    expect(await oauthStats(emu)).toMatchObject({ refreshes: 1, refreshReplays: 1, invalidGrant: 1 });
+  });
+
+  it('tokens expire after tokenTtlS on the injected clock: 401 Invalid JWT, then a refresh works', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const emu = await h.emulator({ now: () => now, tokenTtlS: 60 });
+    const t = (await exchange(emu, { userType: 'Location' })).body;
+    expect(t.expires_in).toBe(60);
+    const path = `/contacts/?locationId=${emu.locationId}`;
+    now += 59_000;
+    expect((await call(emu, 'GET', path, { token: t.access_token })).status).toBe(200);
+    now += 1_000;
+    const expired = await call(emu, 'GET', path, { token: t.access_token });
+    expect(expired.status).toBe(401);
+    expect(expired.body.message).toBe('Invalid JWT');
+    const r = await refresh(emu, t.refresh_token);
+    expect(r.status).toBe(200);
+    expect((await call(emu, 'GET', path, { token: r.body.access_token })).status).toBe(200);
+    expect((await oauthStats(emu)).expiredTokens).toBe(1);
+  });
+
+  it('an unknown token is the documented UnauthorizedDTO; a revoked one is Invalid JWT', async () => {
+    const emu = await h.emulator();
+    const unknown = await call(emu, 'GET', `/contacts/?locationId=${emu.locationId}`, { token: 'emu-at-unknown' });
+    expect(unknown.body).toMatchObject({ statusCode: 401, message: 'Invalid token: access token is invalid', error: 'Unauthorized' });
+    const t = (await exchange(emu, { userType: 'Location' })).body;
+    expect(await admin(emu, 'POST', '/oauth/revoke', { token: t.access_token })).toEqual({ revoked: 'access_token' });
+    const revoked = await call(emu, 'GET', `/contacts/?locationId=${emu.locationId}`, { token: t.access_token });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.message).toBe('Invalid JWT');
+    await admin(emu, 'POST', '/oauth/revoke', { token: t.refresh_token });
+    expect((await refresh(emu, t.refresh_token)).status).toBe(400);
+  });
+});
+
+describe('Company tokens and /oauth/locationToken', () => {
+  it('a Company token is refused on contacts, and mints Location tokens for each installed location', async () => {
+    const emu = await h.emulator({ companyId: 'agencyCompany0000001', locations: 3 });
+    const company = await exchange(emu, { userType: 'Company' });
+    expect(company.status).toBe(200);
+    expectSpec('get-access-token', company);
+    expect(company.body).toMatchObject({ userType: 'Company', companyId: 'agencyCompany0000001' });
+    expect(company.body.locationId).toBeUndefined();
+    expect(company.body.approvedLocations).toEqual(emu.locations.map((l) => l.locationId).sort());
+
+    const refused = await call(emu, 'GET', `/contacts/?locationId=${emu.locationId}`, { token: company.body.access_token });
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toBe('The token is not authorized for this scope.');
+
+    for (const { locationId } of emu.locations) {
+      const lt = await form(emu, '/oauth/locationToken', { companyId: emu.companyId, locationId }, { token: company.body.access_token });
+      expect(lt.status).toBe(200);
+      expectSpec('get-location-access-token', lt);
+      expect(lt.body).toMatchObject({ token_type: 'Bearer', expires_in: 86399, locationId, appId: emu.oauth.appId });
+      expect(typeof lt.body.refresh_token).toBe('string');
+      const list = await call(emu, 'GET', `/contacts/?locationId=${locationId}`, { token: lt.body.access_token });
+      expect(list.status).toBe(200);
+      // The minted token's refresh token renews it as a Location token.
+      const renewed = await refresh(emu, lt.body.refresh_token as string);
+      expect(renewed.body).toMatchObject({ userType: 'Location', locationId });
+    }
+    expect((await oauthStats(emu)).locationTokens).toBe(3);
+  });
+
+  it('locationToken refuses Location tokens, PITs, other companies and not-installed locations', async () => {
+    const emu = await h.emulator({ locations: 2 });
+    const company = (await exchange(emu, { userType: 'Company' })).body.access_token;
+    const location = (await exchange(emu, { userType: 'Location' })).body.access_token;
+    const body = { companyId: emu.companyId, locationId: emu.locationId };
+    for (const token of [location, emu.token]) {
+      const r = await form(emu, '/oauth/locationToken', body, { token });
+      expect(r.status).toBe(401);
+    }
+    expect((await form(emu, '/oauth/locationToken', { ...body, companyId: 'someOtherCompany0001' }, { token: company })).status).toBe(403);
+    const missing = await form(emu, '/oauth/locationToken', { companyId: emu.companyId }, { token: company });
+    expect(missing.status).toBe(422);
+    expect(missing.body.message).toEqual(['locationId should not be empty']);
+    await admin(emu, 'PATCH', `/oauth/locations/${emu.locations[1]!.locationId}`, { installed: false });
+    const notInstalled = await form(emu, '/oauth/locationToken', { ...body, locationId: emu.locations[1]!.locationId }, { token: company });
+    expect(notInstalled.status).toBe(400);
+    expect(notInstalled.body.message).toBe('Location not found or app not installed');
+  });
+});

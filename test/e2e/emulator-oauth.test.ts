@@ -247,3 +247,45 @@ describe('Company tokens and /oauth/locationToken', () => {
     expect(notInstalled.body.message).toBe('Location not found or app not installed');
   });
 });
+
+describe('rate budget', () => {
+  it('belongs to the (app, location): a refreshed token does not get a fresh budget; a PIT keeps its own', async () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const emu = await h.emulator({ now: () => now, rateLimit: { max: 3, intervalMs: 10_000 }, oauth: { tokenRequestsPerMinute: 0 } });
+    const path = `/contacts/?locationId=${emu.locationId}`;
+    const first = (await exchange(emu, { userType: 'Location' })).body;
+    for (let i = 0; i < 2; i++) expect((await call(emu, 'GET', path, { token: first.access_token })).status).toBe(200);
+    const renewed = (await refresh(emu, first.refresh_token)).body;
+    const third = await call(emu, 'GET', path, { token: renewed.access_token });
+    expect(third.status).toBe(200);
+    expect(third.headers.get('x-ratelimit-remaining')).toBe('0');
+    const fourth = await call(emu, 'GET', path, { token: renewed.access_token });
+    expect(fourth.status).toBe(429);
+    // A token minted through the Company token for the same location shares the bucket too.
+    const company = (await exchange(emu, { userType: 'Company' })).body.access_token;
+    const minted = await form(emu, '/oauth/locationToken', { companyId: emu.companyId, locationId: emu.locationId }, { token: company });
+    expect((await call(emu, 'GET', path, { token: minted.body.access_token })).status).toBe(429);
+    // The static token of the location has its own bucket, as before OAuth.
+    expect((await call(emu, 'GET', path)).status).toBe(200);
+    const stats = await admin(emu, 'GET', '/stats');
+    expect(stats.windowPeaks[emu.locationId]).toBe(5);
+  });
+
+  it('the token endpoint allows 5 requests a minute per (client, resource) by default', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const emu = await h.emulator({ now: () => now, rateLimit: { max: 100 } });
+    let t = (await exchange(emu, { userType: 'Location' })).body;
+    for (let i = 0; i < 4; i++) {
+      const r = await refresh(emu, t.refresh_token);
+      expect(r.status).toBe(200);
+      t = r.body;
+    }
+    const limited = await refresh(emu, t.refresh_token);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBeTruthy();
+    now += 60_001;
+    // The 429 did not spend the refresh token.
+    expect((await refresh(emu, t.refresh_token)).status).toBe(200);
+    expect(await oauthStats(emu)).toMatchObject({ tokenRateLimited: 1, invalidGrant: 0 });
+  });
+});

@@ -5,14 +5,18 @@ import { got, type Got, type Response } from 'got';
 import type { Logger } from '../core/logger.js';
 import { checkBaseUrl, API_VERSION, DEFAULT_BASE_URL } from './connection.js';
 import {
+  AccessTokenError,
   DailyBudgetExhaustedError,
   errorForResponse,
+  platformMessages,
   RateLimitedError,
   UnavailableError,
   type ApiRequestInfo,
   type ApiResponseInfo,
 } from './errors.js';
 import { DailyBudgetStop, RateGovernor } from './rate-governor.js';
+import { OAuthError } from './auth/oauth-api.js';
+import type { TokenProvider } from './auth/token-provider.js';
 import { decideRetry, DEFAULT_RETRY, type Outcome, type RetryOptions, type Safety } from './retry-policy.js';
 
 /**
@@ -43,7 +47,12 @@ export interface CallSpec<T> {
 export interface ClientOptions {
   /** @default https://services.leadconnectorhq.com */
   baseUrl?: string;
-  token: string;
+  /**
+   * A static token (a Private Integration Token: sent as is, set once on the
+   * HTTP instance), or a provider of OAuth access tokens, asked before each
+   * request and told when the platform refuses one as expired.
+   */
+  token: string | TokenProvider;
   /** The location whose rate budget requests count against. */
   locationId: string;
   /** Shared by every client of the process, so that one location has one budget. @default a new governor */
@@ -74,6 +83,8 @@ export interface ClientStats {
   retries: number;
   rateLimited: number;
   reconciled: number;
+  /** Requests sent again with a new access token after a 401 refused the old one. */
+  tokenRenewals: number;
 }
 
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -84,6 +95,10 @@ function outcomeOfError(err: unknown): Outcome {
   // A timeout before the socket connected means nothing was sent.
   const sent = !NOT_SENT.has(code) && !(code === 'ETIMEDOUT' && (e.event === 'lookup' || e.event === 'connect'));
   return { kind: 'network', code, sent };
+}
+
+function isScopeRefusal(body: unknown): boolean {
+  return /scope/i.test(platformMessages(body).join(' '));
 }
 
 function parseBody(text: string): unknown {
@@ -98,7 +113,7 @@ function parseBody(text: string): unknown {
 export class HoopClient {
   readonly locationId: string;
   readonly governor: RateGovernor;
-  readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, reconciled: 0 };
+  readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, reconciled: 0, tokenRenewals: 0 };
   /** The platform's clock as the last answer's `Date` header gave it (whole seconds), and when that answer came (this client's clock). */
   lastServerDate: { date: number; receivedAt: number } | undefined;
   private readonly http: Got;
@@ -106,6 +121,7 @@ export class HoopClient {
   private readonly logger: Logger | undefined;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly provider: TokenProvider | undefined;
 
   constructor(options: ClientOptions) {
     const base = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
@@ -120,10 +136,11 @@ export class HoopClient {
     this.logger = options.logger;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.provider = typeof options.token === 'string' ? undefined : options.token;
     this.http = got.extend({
       prefixUrl: base.toString(),
       headers: {
-        authorization: `Bearer ${options.token}`,
+        ...(typeof options.token === 'string' ? { authorization: `Bearer ${options.token}` } : {}),
         version: API_VERSION,
         accept: 'application/json',
         'user-agent': 'hoop-etl',
@@ -145,7 +162,12 @@ export class HoopClient {
     const req: ApiRequestInfo = { method: spec.method, path: spec.path, operation: spec.operation };
     let firstSentAt: number | undefined;
     let lastResponse: ApiResponseInfo | undefined;
+    // The access token this call sends (OAuth only), and whether it was renewed once already after a 401.
+    let bearer: string | undefined;
+    let renewedOnce = false;
     for (let attempt = 1; ; attempt++) {
+      // Asked at every attempt: a backoff can outlast the token; the provider answers from memory until it nears its end.
+      if (this.provider) bearer = await this.tokenFrom(() => this.provider!.token(), req);
       let ticket: number;
       try {
         ticket = await this.governor.acquire(this.locationId);
@@ -164,6 +186,7 @@ export class HoopClient {
         response = await this.http(spec.path.replace(/^\//, ''), {
           method: spec.method,
           json: spec.json,
+          headers: bearer !== undefined ? { authorization: `Bearer ${bearer}` } : undefined,
           searchParams: spec.searchParams ? Object.fromEntries(Object.entries(spec.searchParams).filter(([, v]) => v !== undefined)) as Record<string, string> : undefined,
         });
         outcome = { kind: 'response', status: response.statusCode, headers: response.headers };
@@ -185,6 +208,17 @@ export class HoopClient {
         lastResponse = { status: response.statusCode, body: parseBody(response.body), headers: response.headers };
         if (response.statusCode < 400) return { body: lastResponse.body as T, status: response.statusCode, attempts: attempt, reconciled: false };
         if (response.statusCode === 429) this.stats.rateLimited++;
+        // An OAuth access token that expired (or was revoked by a refresh elsewhere): renew it and send again at once.
+        // A scope refusal is a 401 too, and no new token cures it.
+        if (response.statusCode === 401 && this.provider && bearer !== undefined && !renewedOnce && !isScopeRefusal(lastResponse.body)) {
+          renewedOnce = true;
+          const used = bearer;
+          await this.tokenFrom(() => this.provider!.renew(used), req);
+          this.stats.tokenRenewals++;
+          this.logger?.debug({ operation: spec.operation, path: spec.path, attempt }, 'access token refused; renewed and sending again');
+          attempt--;
+          continue;
+        }
       }
 
       const decision = decideRetry({ attempt, outcome, safety: spec.safety, options: this.retry, random: this.random, now: this.now() });
@@ -204,6 +238,19 @@ export class HoopClient {
           return { body: found, status: 200, attempts: attempt, reconciled: true };
         }
       }
+    }
+  }
+
+  /** A provider's failure as a run-level API error: a job stops (resumable) instead of failing rows one by one. */
+  private async tokenFrom(get: () => Promise<string>, req: ApiRequestInfo): Promise<string> {
+    try {
+      return await get();
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        if (e.code === 'OAUTH_UNAVAILABLE') throw new UnavailableError(1, e.message, req, undefined, { cause: e });
+        throw new AccessTokenError(e.message, req, { cause: e });
+      }
+      throw e;
     }
   }
 

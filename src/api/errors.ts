@@ -47,7 +47,14 @@ export class HoopApiError extends HoopError {
 
 export class UnauthorizedError extends HoopApiError {
   constructor(message: string, req: ApiRequestInfo, res: ApiResponseInfo) {
-    super('UNAUTHORIZED', `unauthorised: ${message} (check HOOPAI_TOKEN or --token-file)`, req, res);
+    super('UNAUTHORIZED', `unauthorised: ${message} (check the token: HOOPAI_TOKEN, HOOPAI_TOKEN_<location>, --token-file, or the OAuth grant of hoop-etl auth login)`, req, res);
+  }
+}
+
+/** No access token could be had from the OAuth grant (a refused mint or refresh); run-level like a bad token. */
+export class AccessTokenError extends HoopApiError {
+  constructor(message: string, req: ApiRequestInfo, options?: { cause?: unknown }) {
+    super('UNAUTHORIZED', `no access token: ${message}`, req, undefined, options);
   }
 }
 

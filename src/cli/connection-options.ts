@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { HoopClient } from '../api/client.js';
-import { resolveBaseUrl, resolveToken } from '../api/credentials.js';
+import { Credentials, resolveBaseUrl } from '../api/credentials.js';
 import { ContactsApi } from '../api/endpoints.js';
 import type { RateGovernor } from '../api/rate-governor.js';
 import { createLogger, maskPii, type Logger } from '../core/logger.js';
@@ -11,6 +11,8 @@ export interface ConnectionArgs {
   'base-url'?: string;
   'token-file'?: string;
   token?: unknown;
+  'auth-store'?: string;
+  'client-file'?: string;
   location: string;
   'log-level': string;
   'mask-pii'?: boolean;
@@ -21,6 +23,8 @@ export function withConnectionOptions<T>(y: Argv<T>, locationRequired = true): A
     .option('location', { type: 'string', demandOption: locationRequired, describe: 'Location (sub-account) id the requests act on and count against' + (locationRequired ? '' : ' (default: the pipeline\'s)') })
     .option('base-url', { type: 'string', describe: 'API base URL (or HOOPAI_BASE_URL); default https://services.leadconnectorhq.com' })
     .option('token-file', { type: 'string', describe: 'File holding the access token (else HOOPAI_TOKEN)' })
+    .option('auth-store', { type: 'string', nargs: 1, describe: 'OAuth token store file (or HOOPAI_AUTH_STORE); default ~/.config/hoop-etl/auth.json' })
+    .option('client-file', { type: 'string', nargs: 1, describe: "File with the OAuth app's client_id= and client_secret= (else HOOPAI_CLIENT_ID, HOOPAI_CLIENT_SECRET)" })
     .option('token', { type: 'string', hidden: true, describe: 'Refused: a token on the command line leaks into shell history' })
     .option('log-level', { type: 'string', default: 'warn', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], describe: 'Log level on stderr' })
     .option('mask-pii', { type: 'boolean', default: false, describe: 'Mask emails and phones in every line on stderr: logs, messages, the error (a***@example.com, +1415*****01)' }) as unknown as Argv<T>;
@@ -48,9 +52,22 @@ export interface Connected {
   logger: Logger;
 }
 
+/** The credentials the connection flags and the environment describe: static tokens or OAuth grants, per location. */
+export function credentialsFor(args: Omit<ConnectionArgs, 'location'>, env: NodeJS.ProcessEnv, logger?: Logger): Credentials {
+  return new Credentials({
+    env,
+    tokenFile: args['token-file'],
+    tokenFlag: args.token,
+    authStore: args['auth-store'],
+    clientFile: args['client-file'],
+    baseUrl: resolveBaseUrl(args['base-url'], env),
+    logger,
+  });
+}
+
 export async function connect(args: ConnectionArgs, env: NodeJS.ProcessEnv = process.env, governor?: RateGovernor): Promise<Connected> {
-  const token = await resolveToken({ env, tokenFile: args['token-file'], tokenFlag: args.token });
   const logger = loggerFor(args);
+  const token = await credentialsFor(args, env, logger).forLocation(args.location);
   const client = new HoopClient({ baseUrl: resolveBaseUrl(args['base-url'], env), token, locationId: args.location, governor, logger });
   return { api: new ContactsApi(client), client, logger };
 }

@@ -7,6 +7,7 @@ import { describeFailure, EXIT, HoopError, UsageError, type ExitCode } from '../
 import { maskPii } from '../core/logger.js';
 import type { CommandDef } from './command.js';
 import { apiCommand } from './commands/api.js';
+import { authCommand } from './commands/auth.js';
 import { dedupCommand } from './commands/dedup.js';
 import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
@@ -16,7 +17,7 @@ import { runCommand } from './commands/run.js';
 import { resumeCommand } from './resume-command.js';
 
 /** The command table: every command hoop-etl has, in the order `--help` lists them. */
-export const COMMANDS: ReadonlyArray<CommandDef<never>> = [importCommand, exportCommand, dedupCommand, runCommand, apiCommand, emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
+export const COMMANDS: ReadonlyArray<CommandDef<never>> = [importCommand, exportCommand, dedupCommand, runCommand, authCommand, apiCommand, emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
 
 /**
  * Runs the CLI and resolves to the exit code. The only top-level catch in

@@ -138,8 +138,8 @@ async function executeAcross(pipeline: DedupPipeline, args: Omit<ConnectionArgs,
   const { resolveLocationTokens } = await import('./export.js');
   const { reportAcrossLocations, renderAcrossHtml } = await import('../../dedup/across-run.js');
   const { writeFileAtomic } = await import('../../exporter/output.js');
-  const tokens = await resolveLocationTokens(locations, { ...args, location: locations[0]! }, process.env);
   const logger = loggerFor(args);
+  const tokens = await resolveLocationTokens(locations, args, process.env, logger);
   const baseUrl = resolveBaseUrl(args['base-url'], process.env);
   const apis = new Map(locations.map((loc) => [loc, new ContactsApi(new HoopClient({ baseUrl, token: tokens.get(loc)!, locationId: loc, logger }))]));
   const d = pipeline.dedup;
@@ -283,6 +283,11 @@ export const dedupCommand: CommandDef<DedupArgs> = {
       throw new UsageError(`--threshold must be a number in (0, 1], got ${args.threshold}`, '--threshold');
     }
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError(`--concurrency must be an integer >= 1, got ${args.concurrency}`, '--concurrency');
+    if (args.location !== undefined && /(^|,)\s*all\s*(,|$)/.test(String(args.location))) {
+      if (args.plan === undefined) throw new UsageError('--location all goes with --plan (apply, resume and undo act on the one location of their plan or run)', '--location');
+      const { expandAllLocations } = await import('./export.js');
+      return executeDedup(await expandAllLocations(args, process.env));
+    }
     return executeDedup(args);
   },
 };

@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
 import { HoopClient } from '../../api/client.js';
-import { resolveBaseUrl, resolveToken, TOKEN_ENV } from '../../api/credentials.js';
+import type { TokenProvider } from '../../api/auth/token-provider.js';
+import { resolveBaseUrl } from '../../api/credentials.js';
+import type { Logger } from '../../core/logger.js';
 import { ContactsApi } from '../../api/endpoints.js';
 import { loadPipeline, parsePipeline, type ExportPipeline, type PipelineOverrides } from '../../config/index.js';
 import { UsageError, type ExitCode } from '../../core/errors.js';
@@ -8,7 +10,7 @@ import type { CustomFieldDefinition } from '../../api/types.js';
 import { runExport, type ExportSummary } from '../../exporter/export-run.js';
 import { writeFileAtomic } from '../../exporter/output.js';
 import type { CommandDef } from '../command.js';
-import { loggerFor, stderrLines, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
+import { credentialsFor, loggerFor, stderrLines, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
 import { progressReporter } from '../progress.js';
 
 export interface ExportArgs extends ConnectionArgs {
@@ -95,19 +97,26 @@ export function printExportSummary(s: ExportSummary, out: (line: string) => void
 }
 
 /**
- * The token of each location: HOOPAI_TOKEN_<locationId> when set (location
- * tokens are bound to one location), else the shared HOOPAI_TOKEN or
- * --token-file. Each location then gets its own client and rate budget.
+ * The credential of each location, one model for every command (see
+ * Credentials): HOOPAI_TOKEN_<locationId>, --token-file, the OAuth grant of
+ * --auth-store, HOOPAI_TOKEN, the default store's grant. Each location then
+ * gets its own client and rate budget.
  */
-export async function resolveLocationTokens(locations: readonly string[], args: ConnectionArgs, env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  let shared: string | undefined;
-  for (const loc of locations) {
-    const own = env[`${TOKEN_ENV}_${loc}`]?.trim();
-    if (own) out.set(loc, own);
-    else out.set(loc, (shared ??= await resolveToken({ env, tokenFile: args['token-file'], tokenFlag: args.token })));
-  }
+export async function resolveLocationTokens(locations: readonly string[], args: Omit<ConnectionArgs, 'location'>, env: NodeJS.ProcessEnv, logger?: Logger): Promise<Map<string, string | TokenProvider>> {
+  const credentials = credentialsFor(args, env, logger);
+  const out = new Map<string, string | TokenProvider>();
+  for (const loc of locations) out.set(loc, await credentials.forLocation(loc));
   return out;
+}
+
+/** `--location all`: the locations the OAuth agency grant reaches, as a list for the pipeline; other values unchanged. */
+export async function expandAllLocations<A extends { location?: string | string[] } & Omit<ConnectionArgs, 'location'>>(args: A, env: NodeJS.ProcessEnv): Promise<A> {
+  const given = args.location === undefined ? [] : (Array.isArray(args.location) ? args.location : [args.location]).flatMap((l) => list(l) ?? []);
+  if (!given.includes('all')) return args;
+  if (given.length > 1) throw new UsageError(`--location all stands alone; got '${given.join(',')}'`, '--location');
+  const ids = await credentialsFor(args, env, loggerFor(args as Pick<ConnectionArgs, 'log-level' | 'mask-pii'>)).allLocations();
+  if (ids.length === 0) throw new UsageError('--location all: the agency grant reaches no location where the app is installed', '--location');
+  return { ...args, location: ids.join(',') };
 }
 
 /**
@@ -128,8 +137,8 @@ export async function writeFieldsFile(path: string, apis: ReadonlyMap<string, Co
 }
 
 export async function executeExport(pipeline: ExportPipeline, args: ConnectionArgs & { 'fields-out'?: string }, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
-  const tokens = await resolveLocationTokens(pipeline.locations, args, env);
   const logger = loggerFor(args);
+  const tokens = await resolveLocationTokens(pipeline.locations, args, env, logger);
   const baseUrl = resolveBaseUrl(args['base-url'], env);
   const apis = new Map(pipeline.locations.map((loc) => [loc, new ContactsApi(new HoopClient({ baseUrl, token: tokens.get(loc)!, locationId: loc, logger }))]));
   const toStdout = pipeline.export.out === '-';
@@ -189,6 +198,7 @@ export const exportCommand: CommandDef<ExportArgs> = {
       false,
     ),
   async handler(args) {
-    return executeExport(await exportPipeline(args, process.env), args);
+    const expanded = await expandAllLocations(args, process.env);
+    return executeExport(await exportPipeline(expanded, process.env), expanded);
   },
 };

@@ -26,6 +26,8 @@ export function consentUrl(input: { base: string; clientId: string; redirectUri:
   url.searchParams.set('client_id', input.clientId);
   url.searchParams.set('scope', input.scopes.join(' '));
   if (input.state) url.searchParams.set('state', input.state);
+  // The platform decides the grant's kind from the app's distribution; a consent page that lets the user choose (the emulator) reads this.
+  if (input.userType) url.searchParams.set('user_type', input.userType);
   return url.toString();
 }
 

@@ -93,7 +93,7 @@ async function login(args: AuthArgs): Promise<ExitCode> {
       redirectUri ??= `http://127.0.0.1:${port}/callback`;
       const state = randomBytes(16).toString('hex');
       const scopes = args.scopes ? args.scopes.split(/[\s,]+/).filter(Boolean) : DEFAULT_SCOPES;
-      const url = consentUrl({ base: consentBase(resolveBaseUrl(args['base-url'], env), args['consent-url']), clientId: client.clientId, redirectUri, scopes, state });
+      const url = consentUrl({ base: consentBase(resolveBaseUrl(args['base-url'], env), args['consent-url']), clientId: client.clientId, redirectUri, scopes, state, userType: requested });
       out('Open this page in a browser and choose where to install the app:');
       out(`  ${url}`);
       out(`Waiting for the sign-in on ${redirectUri} (or stop and run hoop-etl auth login --code <code> with the code from the page)`);

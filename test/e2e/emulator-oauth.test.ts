@@ -289,3 +289,116 @@ describe('rate budget', () => {
     expect(await oauthStats(emu)).toMatchObject({ tokenRateLimited: 1, invalidGrant: 0 });
   });
 });
+
+describe('GET /oauth/installedLocations and GET /locations/search', () => {
+  it('installedLocations lists the company with _id, filters and pages; count is every location', async () => {
+    const emu = await h.emulator({ locations: 5 });
+    const company = (await exchange(emu, { userType: 'Company' })).body.access_token;
+    await admin(emu, 'PATCH', `/oauth/locations/${emu.locations[4]!.locationId}`, { installed: false });
+    const q = (extra: string) => call(emu, 'GET', `/oauth/installedLocations?companyId=${emu.companyId}&appId=${emu.oauth.appId}${extra}`, { token: company });
+    const all = await q('');
+    expect(all.status).toBe(200);
+    expectSpec('get-installed-location', all);
+    expect(all.body.count).toBe(5);
+    expect(all.body.locations.map((l: { _id: string }) => l._id)).toEqual(emu.locations.map((l) => l.locationId).sort());
+    const installed = await q('&isInstalled=true');
+    expect(installed.body.locations).toHaveLength(4);
+    expect(installed.body.locations.every((l: { isInstalled: boolean }) => l.isInstalled)).toBe(true);
+    const page = await q('&skip=2&limit=2');
+    expect(page.body.locations.map((l: { _id: string }) => l._id)).toEqual(all.body.locations.slice(2, 4).map((l: { _id: string }) => l._id));
+    expect((await q('&skip=5')).body.locations).toEqual([]);
+    const missing = await call(emu, 'GET', `/oauth/installedLocations?companyId=${emu.companyId}`, { token: company });
+    expect(missing.status).toBe(422);
+    expect(missing.body.message).toEqual(['appId should not be empty']);
+    const location = (await exchange(emu, { userType: 'Location' })).body.access_token;
+    expect((await call(emu, 'GET', `/oauth/installedLocations?companyId=${emu.companyId}&appId=${emu.oauth.appId}`, { token: location })).status).toBe(401);
+    expect((await call(emu, 'GET', `/oauth/installedLocations?companyId=${emu.companyId}&appId=${emu.oauth.appId}`, { token: company, version: null })).status).toBe(400);
+  });
+
+  it('locations/search: the Company sees every location sorted by id, pages with skip/limit, desc flips; a Location token sees its own; a PIT gets 403', async () => {
+    const emu = await h.emulator({ locations: 3 });
+    const company = (await exchange(emu, { userType: 'Company' })).body.access_token;
+    const ids = emu.locations.map((l) => l.locationId).sort();
+    const all = await call(emu, 'GET', '/locations/search', { token: company });
+    expect(all.status).toBe(200);
+    expectSpec('search-locations', all);
+    expect(all.body.locations.map((l: { id: string }) => l.id)).toEqual(ids);
+    expect(all.body.locations[0]).toMatchObject({ name: expect.any(String), country: 'US', timezone: 'America/New_York', settings: { allowDuplicateContact: false } });
+    const desc = await call(emu, 'GET', `/locations/search?companyId=${emu.companyId}&order=desc&skip=1&limit=1`, { token: company });
+    expect(desc.body.locations.map((l: { id: string }) => l.id)).toEqual([ids[1]]);
+    expect((await call(emu, 'GET', '/locations/search?skip=3', { token: company })).body.locations).toEqual([]);
+    const byEmail = await call(emu, 'GET', `/locations/search?email=${encodeURIComponent(all.body.locations[2].email)}`, { token: company });
+    expect(byEmail.body.locations.map((l: { id: string }) => l.id)).toEqual([ids[2]]);
+    const own = (await exchange(emu, { userType: 'Location', locationId: emu.locations[1]!.locationId })).body.access_token;
+    expect((await call(emu, 'GET', '/locations/search', { token: own })).body.locations.map((l: { id: string }) => l.id)).toEqual([emu.locations[1]!.locationId]);
+    expect((await call(emu, 'GET', '/locations/search')).status).toBe(403);
+    expect((await call(emu, 'GET', '/locations/search?companyId=someOtherCompany0001', { token: company })).status).toBe(403);
+  });
+});
+
+describe('consent URL', () => {
+  it('GET /oauth/chooselocation redirects at once to redirect_uri with a code (and state) that the token endpoint takes', async () => {
+    const emu = await h.emulator({ companyId: 'agencyCompany0000001', locations: 2 });
+    const redirect = 'http://127.0.0.1:53682/callback?x=1';
+    const url = `${emu.url}/oauth/chooselocation?${new URLSearchParams({ response_type: 'code', client_id: emu.oauth.clientId, redirect_uri: redirect, scope: 'contacts.readonly oauth.write oauth.readonly', state: 's-123' })}`;
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const to = new URL(res.headers.get('location')!);
+    expect(`${to.origin}${to.pathname}`).toBe('http://127.0.0.1:53682/callback');
+    expect(to.searchParams.get('x')).toBe('1');
+    expect(to.searchParams.get('state')).toBe('s-123');
+    const c = to.searchParams.get('code')!;
+    const wrongRedirect = await form(emu, '/oauth/token', { ...creds(emu), grant_type: 'authorization_code', code: c, redirect_uri: 'http://127.0.0.1:1/other' });
+    expect(wrongRedirect.status).toBe(400);
+    const t = await form<TokenAnswer>(emu, '/oauth/token', { ...creds(emu), grant_type: 'authorization_code', code: c, redirect_uri: redirect });
+    expect(t.status).toBe(200);
+    // --company makes the app an agency app: a Company token with the scopes asked for.
+    expect(t.body).toMatchObject({ userType: 'Company', companyId: 'agencyCompany0000001', scope: 'contacts.readonly oauth.write oauth.readonly' });
+    // The emulator-only user_type and location_id pick a Location token, also under /v2/.
+    const v2 = await fetch(`${emu.url}/v2/oauth/chooselocation?${new URLSearchParams({ response_type: 'code', client_id: emu.oauth.clientId, redirect_uri: redirect, user_type: 'Location', location_id: 'hoopDemoLocation0002' })}`, { redirect: 'manual' });
+    const c2 = new URL(v2.headers.get('location')!).searchParams.get('code')!;
+    const lt = await form<TokenAnswer>(emu, '/oauth/token', { ...creds(emu), grant_type: 'authorization_code', code: c2 });
+    expect(lt.body).toMatchObject({ userType: 'Location', locationId: 'hoopDemoLocation0002' });
+  });
+
+  it('refuses an unknown client, a missing redirect_uri and unknown scopes with a 400 naming the problem', async () => {
+    const emu = await h.emulator();
+    const go = (q: Record<string, string>) => fetch(`${emu.url}/oauth/chooselocation?${new URLSearchParams(q)}`, { redirect: 'manual' });
+    const base = { response_type: 'code', client_id: emu.oauth.clientId, redirect_uri: 'http://127.0.0.1:9/cb' };
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ ...base, client_id: 'other-client' }, /Unknown client_id other-client/],
+      [{ response_type: 'code', client_id: emu.oauth.clientId }, /Missing parameter: redirect_uri/],
+      [{ ...base, redirect_uri: 'javascript:alert(1)' }, /absolute http\(s\) URL/],
+      [{ ...base, response_type: 'token' }, /response_type must be 'code'/],
+      [{ ...base, scope: 'contacts.readonly calendars.write' }, /unknown scopes calendars.write/],
+    ];
+    for (const [q, message] of cases) {
+      const r = await go(q);
+      expect(r.status, JSON.stringify(q)).toBe(400);
+      expect(((await r.json()) as { message: string }).message).toMatch(message);
+    }
+  });
+});
+
+describe('persistence', () => {
+  it('with --data, a refresh token issued before a restart still refreshes after it, once', async () => {
+    const data = `${h.freshDir('oauth-data')}/state.sqlite`;
+    const a = await h.emulator({ data });
+    const t = (await exchange(a, { userType: 'Location' })).body;
+    const r1 = (await refresh(a, t.refresh_token)).body;
+    await a.close();
+    const b = await h.emulator({ data });
+    expect((await call(b, 'GET', `/contacts/?locationId=${b.locationId}`, { token: r1.access_token })).status).toBe(200);
+    expect((await call(b, 'GET', `/contacts/?locationId=${b.locationId}`, { token: t.access_token })).body.message).toBe('Invalid JWT');
+    expect((await refresh(b, t.refresh_token)).status).toBe(400);
+    expect((await refresh(b, r1.refresh_token)).status).toBe(200);
+  });
+});
+
+describe('vendored specs', () => {
+  it.each(['oauth.openapi.json', 'locations-search.openapi.json'])('src/emulator/openapi/%s is byte-identical to ../shared/api', async (f) => {
+    const { readFileSync } = await import('node:fs');
+    const root = new URL('../../', import.meta.url);
+    expect(readFileSync(new URL(`src/emulator/openapi/${f}`, root)).equals(readFileSync(new URL(`../shared/api/${f}`, root)))).toBe(true);
+  });
+});

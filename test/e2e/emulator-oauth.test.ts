@@ -6,10 +6,13 @@
  * routes, the rate budget per (app, location), the CLI's lines and the
  * official SDK's OAuth helpers. Everything over real HTTP.
  */
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { HighLevel } from '@gohighlevel/api-client';
 import { describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { loadOAuthSpec } from '../../src/emulator/openapi/spec.js';
-import { e2eHarness } from '../helpers/e2e.js';
+import { CLI, e2eHarness } from '../helpers/e2e.js';
 import { admin, call } from '../helpers/http.js';
 
 const h = e2eHarness('emulator-oauth');
@@ -400,5 +403,103 @@ describe('vendored specs', () => {
     const { readFileSync } = await import('node:fs');
     const root = new URL('../../', import.meta.url);
     expect(readFileSync(new URL(`src/emulator/openapi/${f}`, root)).equals(readFileSync(new URL(`../shared/api/${f}`, root)))).toBe(true);
+  });
+});
+
+describe('hoop-etl emulator --company --locations', () => {
+  /** The CLI's first `n` stdout lines; the process is left running for the test. */
+  async function startCli(args: string[], n: number, env: NodeJS.ProcessEnv = process.env) {
+    const child = h.track(spawn(process.execPath, [CLI, 'emulator', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env }));
+    const lines = await new Promise<string[]>((resolve, reject) => {
+      const got: string[] = [];
+      const rl = createInterface({ input: child.stdout! });
+      rl.on('line', (l) => {
+        got.push(l);
+        if (got.length === n) resolve(got);
+      });
+      child.once('exit', (code) => reject(new Error(`emulator exited ${code}: ${got.join('\n')}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, lines, exited };
+  }
+
+  it('prints the first line as before, one line per further location, then the OAuth client; all of them work', async () => {
+    const { child, lines, exited } = await startCli(['--company', 'agencyCompany0000001', '--locations', '3', '--oauth-client-id', 'abc123-def456', '--token-ttl-s', '120'], 4, {
+      ...process.env,
+      HOOPAI_EMULATOR_OAUTH_CLIENT_SECRET: 'secret-from-env',
+    });
+    const first = /^HoopAI emulator listening on (http:\/\/127\.0\.0\.1:\d+) location=hoopDemoLocation0001 token=pit-hoop-etl-demo-token$/.exec(lines[0]!);
+    expect(first, lines[0]).not.toBeNull();
+    expect(lines.slice(1)).toEqual([
+      'location=hoopDemoLocation0002 token=pit-hoop-etl-demo-token-2',
+      'location=hoopDemoLocation0003 token=pit-hoop-etl-demo-token-3',
+      'oauth client_id=abc123-def456 client_secret=secret-from-env',
+    ]);
+    const url = first![1]!;
+    const emu = { url, token: 'pit-hoop-etl-demo-token-3', oauth: { clientId: 'abc123-def456', clientSecret: 'secret-from-env', appId: 'abc123' } } as RunningEmulator;
+    expect((await call(emu, 'GET', '/contacts/?locationId=hoopDemoLocation0003')).status).toBe(200);
+    const t = await exchange(emu, {});
+    expect(t.body).toMatchObject({ userType: 'Company', companyId: 'agencyCompany0000001', expires_in: 120 });
+    expect(t.body.approvedLocations).toEqual(['hoopDemoLocation0001', 'hoopDemoLocation0002', 'hoopDemoLocation0003']);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('without the flags: the demo company, one location, the default OAuth client', async () => {
+    const { child, lines, exited } = await startCli([], 2);
+    expect(lines[1]).toBe('oauth client_id=65f0c0ffee00000000000e01-hoopemu01 client_secret=hoop-emulator-client-secret');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it.each([
+    [['--locations', '0'], 'Expected --locations to be an integer from 1 to 9999, got 0'],
+    [['--company', 'short'], "Expected --company to be a 20-character [A-Za-z0-9] id, got 'short'"],
+    [['--token-ttl-s', '0'], 'Expected --token-ttl-s to be an integer >= 1, got 0'],
+    [['--oauth-user-type', 'Agency'], "Expected --oauth-user-type to be Company or Location, got 'Agency'"],
+    [['--oauth-client-id', 'no dash'], 'Expected --oauth-client-id to be <appId>-<suffix>'],
+  ])('refuses %j with exit 2 and one clear line', (args, message) => {
+    const r = spawnSync(process.execPath, [CLI, 'emulator', '--port', '0', ...args], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the official SDK\'s OAuth helpers, unchanged (only the axios baseURL points at the emulator, as in official-sdk.test.ts)', () => {
+  it('exchanges a code, mints a location token from the Company session, calls contacts with it, refreshes by hand and by itself', async () => {
+    const emu = await h.emulator({ locations: 2, tokenTtlS: 20 });
+    const hl = new HighLevel({ clientId: emu.oauth.clientId, clientSecret: emu.oauth.clientSecret, apiVersion: VERSION, logLevel: 'none' });
+    hl.getHttpClient().defaults.baseURL = emu.url;
+
+    const company = await hl.oauth.getAccessToken({ client_id: emu.oauth.clientId, client_secret: emu.oauth.clientSecret, grant_type: 'authorization_code', code: await code(emu, { userType: 'Company' }) });
+    expect(company).toMatchObject({ userType: 'Company', companyId: emu.companyId, token_type: 'Bearer', expires_in: 20 });
+    await hl.getSessionStorage().setSession(emu.companyId, company);
+
+    // The SDK finds the Company token in its session storage by the body's companyId (Agency-Access-Only);
+    // its 20 s lifetime is inside the SDK's 30 s margin, so the SDK refreshes it first, by itself.
+    const locationId = emu.locations[1]!.locationId;
+    const minted = await hl.oauth.getLocationAccessToken({ companyId: emu.companyId, locationId });
+    expect(minted).toMatchObject({ locationId, token_type: 'Bearer' });
+    expect(await oauthStats(emu)).toMatchObject({ refreshes: 1, invalidGrant: 0, locationTokens: 1 });
+    expect((await hl.getSessionStorage().getSession(emu.companyId))?.access_token).not.toBe(company.access_token);
+
+    // By hand: the SDK's refreshToken helper rotates the minted location token.
+    const renewed = await hl.oauth.refreshToken(minted.refresh_token as string, emu.oauth.clientId, emu.oauth.clientSecret, 'refresh_token', 'Location');
+    expect(renewed).toMatchObject({ userType: 'Location', locationId });
+    expect(renewed.refresh_token).not.toBe(minted.refresh_token);
+    await expect(hl.oauth.refreshToken(minted.refresh_token as string, emu.oauth.clientId, emu.oauth.clientSecret, 'refresh_token', 'Location')).rejects.toThrow();
+    expect(await oauthStats(emu)).toMatchObject({ refreshes: 2, invalidGrant: 1, locationTokens: 1 });
+
+    // By itself: a session whose token ends within the SDK's 30 s margin (TTL 20 s) is refreshed before the call.
+    await hl.getSessionStorage().setSession(locationId, { ...renewed, userType: 'Location', companyId: emu.companyId });
+    const found = await hl.contacts.searchContactsAdvanced({ locationId, pageLimit: 1 });
+    expect(found).toMatchObject({ total: 0 });
+    expect(await oauthStats(emu)).toMatchObject({ refreshes: 3, invalidGrant: 1 });
+    const session = await hl.getSessionStorage().getSession(locationId);
+    expect(session?.access_token).not.toBe(renewed.access_token);
+    // The SDK stored the rotated pair: the old access token is dead, the stored one works.
+    expect((await call(emu, 'POST', '/contacts/search', { token: renewed.access_token, body: { locationId, pageLimit: 1 } })).status).toBe(401);
+    expect((await call(emu, 'POST', '/contacts/search', { token: session!.access_token, body: { locationId, pageLimit: 1 } })).status).toBe(200);
   });
 });

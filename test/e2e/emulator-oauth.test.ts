@@ -481,14 +481,16 @@ describe('the official SDK\'s OAuth helpers, unchanged (only the axios baseURL p
     const locationId = emu.locations[1]!.locationId;
     const minted = await hl.oauth.getLocationAccessToken({ companyId: emu.companyId, locationId });
     expect(minted).toMatchObject({ locationId, token_type: 'Bearer' });
+    // The SDK's type is the older schema without refresh_token (BEHAVIOUR.md 10.3); the answer has it.
+    const mintedRefresh = (minted as typeof minted & { refresh_token: string }).refresh_token;
     expect(await oauthStats(emu)).toMatchObject({ refreshes: 1, invalidGrant: 0, locationTokens: 1 });
     expect((await hl.getSessionStorage().getSession(emu.companyId))?.access_token).not.toBe(company.access_token);
 
     // By hand: the SDK's refreshToken helper rotates the minted location token.
-    const renewed = await hl.oauth.refreshToken(minted.refresh_token as string, emu.oauth.clientId, emu.oauth.clientSecret, 'refresh_token', 'Location');
+    const renewed = await hl.oauth.refreshToken(mintedRefresh, emu.oauth.clientId, emu.oauth.clientSecret, 'refresh_token', 'Location');
     expect(renewed).toMatchObject({ userType: 'Location', locationId });
-    expect(renewed.refresh_token).not.toBe(minted.refresh_token);
-    await expect(hl.oauth.refreshToken(minted.refresh_token as string, emu.oauth.clientId, emu.oauth.clientSecret, 'refresh_token', 'Location')).rejects.toThrow();
+    expect(renewed.refresh_token).not.toBe(mintedRefresh);
+    await expect(hl.oauth.refreshToken(mintedRefresh, emu.oauth.clientId, emu.oauth.clientSecret, 'refresh_token', 'Location')).rejects.toThrow();
     expect(await oauthStats(emu)).toMatchObject({ refreshes: 2, invalidGrant: 1, locationTokens: 1 });
 
     // By itself: a session whose token ends within the SDK's 30 s margin (TTL 20 s) is refreshed before the call.

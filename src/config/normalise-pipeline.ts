@@ -41,10 +41,15 @@ import {
 
 type Obj = Record<string, unknown>;
 
-/** Settings that hold file paths, resolved against the pipeline file's folder (`-` is stdout). */
-const PATH_SETTINGS: ReadonlyArray<readonly string[]> = [['source', 'file'], ['reportDir'], ['export', 'out'], ['export', 'state']];
+/**
+ * Settings that name an input, resolved against the pipeline file's folder: a
+ * pipeline and the sample it reads travel together. Outputs (`reportDir`,
+ * `export.out`, `export.state`) stay relative to the working directory, as
+ * other CLIs write theirs, so that a run never writes into `pipelines/`.
+ */
+const PATH_SETTINGS: ReadonlyArray<readonly string[]> = [['source', 'file']];
 
-/** Rewrites relative paths in the file's own settings; run before command-line overrides are merged. */
+/** Rewrites relative input paths in the file's own settings; run before command-line overrides are merged. */
 export function resolveRelativePaths(data: unknown, baseDir: string): unknown {
   if (!isObj(data) || baseDir === '' || baseDir === '.') return data;
   const out: Obj = { ...data };

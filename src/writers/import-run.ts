@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type { ContactsApi } from '../api/endpoints.js';
 import { DuplicateContactError, HoopApiError, whenToContinue } from '../api/errors.js';
-import type { ContactWrite, CustomFieldDefinition, CustomFieldInput } from '../api/types.js';
-import { checkPipelineColumns, STANDARD_FIELDS, type CustomFieldMapping, type ImportPipeline, type Mapping } from '../config/index.js';
+import type { ContactWrite, CustomFieldInput } from '../api/types.js';
+import { checkPipelineColumns, STANDARD_FIELDS, type ImportPipeline, type Mapping } from '../config/index.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
 import { newRunId } from '../core/run-id.js';
 import type { Logger } from '../core/logger.js';
@@ -14,8 +14,11 @@ import { matchKeys } from '../dedup/match-keys.js';
 import { mergeRows, type MappedRow } from '../dedup/merge-rows.js';
 import { StreamingClusters } from '../dedup/union-find.js';
 import { readCsvHeader, readCsvRows } from '../sources/read-csv-rows.js';
-import { fieldOfHeader } from '../transforms/custom-field-value.js';
 import { mappingFromHeaders, type MappedContact, type MappedNote, type MappedTask } from '../transforms/map-row.js';
+import { columnsRead, describeUnusedColumns, findUnusedColumns, type UnusedColumn } from './column-usage.js';
+import { createCustomFields } from './create-fields.js';
+import { describeFieldToCreate } from './custom-field-plan.js';
+import { settleImportFields } from './import-fields.js';
 import { writeOutcomeFiles, writeSummary } from './outcome-files.js';
 import { spillEntry, spillPart } from './import-row.js';
 import { RowMapper, type PreparedRow } from './row-mapper.js';
@@ -49,7 +52,8 @@ export interface ImportOptions {
   concurrency?: number;
   logger?: Logger;
   now?: () => number;
-  /** Called as rows finish, for a progress display. */
+  /** What the user must read before the run writes (columns not imported, fields to create), as text for stderr. */
+  notice?: (text: string) => void;
   /** Rows done so far, of `total` (known once the first pass has counted them). */
   onProgress?: (done: number, total: number) => void;
   /**
@@ -75,6 +79,12 @@ export interface ImportSummary {
   /** Dry run: what the real run would spend, and the rows whose email and phone name two different contacts. */
   plannedRequests?: number;
   collisions?: number;
+  /** Columns of the file no setting reads: nothing of them is imported. */
+  unusedColumns: UnusedColumn[];
+  /** Custom fields the run creates first (createMissingFields); a dry run lists them and creates none. */
+  fieldsToCreate: Array<{ key?: string; name: string; dataType: string; typeFrom: string; source: string; setting: string }>;
+  /** The fields a real run created, with their ids. */
+  fieldsCreated?: Array<{ id: string; key: string; name: string; dataType: string }>;
   exitCode: ExitCode;
 }
 
@@ -98,16 +108,6 @@ function rawOf(item: SourceItem, headers: readonly string[]): Record<string, str
 
 const STANDARD_WRITE_FIELDS: ReadonlySet<string> = new Set(STANDARD_FIELDS);
 
-function resolveCustomField(target: string, defs: Map<string, CustomFieldDefinition>): CustomFieldDefinition | undefined {
-  const [, kind, ...rest] = target.split(':');
-  const wanted = rest.join(':');
-  for (const d of defs.values()) {
-    if (kind === 'key' && (d.fieldKey === wanted || d.fieldKey === `contact.${wanted}`)) return d;
-    if (kind === 'name' && d.name.toLowerCase() === wanted.toLowerCase()) return d;
-  }
-  return undefined;
-}
-
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
   const { pipeline, api } = options;
   const now = options.now ?? Date.now;
@@ -126,6 +126,26 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   if (options.resume && !existsSync(join(runDir, 'journal.sqlite'))) {
     throw new ConfigError(`No run ${options.resume} to resume in ${options.reportDir}`, '--resume');
   }
+
+  // Everything a configuration error can come from is settled before the run folder exists and before any write:
+  // the custom fields (every missing one reported at once) and the columns nothing reads.
+  const fields = await settleImportFields(pipeline, api, header.headers, mapping, readOpts);
+  const unusedColumns = findUnusedColumns(header.headers, columnsRead(pipeline, mapping, fields.byHeader), pipeline, mapping);
+  if (unusedColumns.length > 0) {
+    const text = describeUnusedColumns(unusedColumns, file, pipeline.strictColumns);
+    if (pipeline.strictColumns) throw new ConfigError(`${text}\n`, 'strictColumns');
+    options.notice?.(text);
+  }
+  const fieldsToCreate = fields.toCreate.map((f) => ({ ...(f.key !== undefined && { key: f.key }), name: f.name, dataType: f.dataType, typeFrom: f.typeFrom, source: f.source, setting: f.path }));
+  if (fieldsToCreate.length > 0) {
+    const verb = options.dryRun ? 'The real run would create' : 'Creating';
+    options.notice?.(`${verb} ${fieldsToCreate.length === 1 ? '1 custom field' : `${fieldsToCreate.length} custom fields`} before the first contact write (createMissingFields):\n${fields.toCreate.map((f) => `  ${describeFieldToCreate(f, options.dryRun ? 'would be created' : 'created')}`).join('\n')}`);
+  }
+
+  // What the location holds now: collisions and unchanged rows are found before anything is written.
+  const snapshot = await LocationSnapshot.load(api);
+  options.logger?.info({ contacts: snapshot.size, requests: snapshot.requests }, 'location snapshot read');
+
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
   const journal = options.dryRun ? undefined : RunJournal.open(join(runDir, 'journal.sqlite'));
   const configHash = createHash('sha256').update(JSON.stringify({ pipeline, mapping })).digest('hex').slice(0, 16);
@@ -138,41 +158,25 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (!meta.runId) journal.setMeta({ runId, file, locationId: api.locationId, mode: pipeline.mode, configHash, startedAt: new Date(started).toISOString() });
   }
 
-  // Custom-field definitions: every target must exist before anything is written, and values take its type.
-  const defs = pipeline.customFields.length || pipeline.customFieldsByHeader ? await api.customFieldMap() : new Map<string, CustomFieldDefinition>();
-  const cfIds = new Map<string, string>();
-  const customFields: CustomFieldMapping[] = [];
-  for (const [i, cf] of pipeline.customFields.entries()) {
-    const name = 'key' in cf.target ? `cf:key:${cf.target.key}` : `cf:name:${cf.target.name}`;
-    const def = resolveCustomField(name, defs);
-    if (!def) {
-      const what = 'key' in cf.target ? `key '${cf.target.key}'` : `name '${cf.target.name}'`;
-      throw new ConfigError(`No custom field with ${what} in location ${api.locationId} (known: ${[...defs.values()].map((d) => d.fieldKey).join(', ') || 'none'})`, `customFields[${i}]`);
-    }
-    cfIds.set(name, def.id);
-    customFields.push({ ...cf, dataType: def.dataType });
-  }
-  if (pipeline.customFieldsByHeader) {
-    // Columns no other setting reads, headed like one of the location's custom fields (as an export heads them).
-    const used = new Set([...pipeline.columnRefs.map((r) => r.column), ...Object.values(mapping).flatMap((m) => (m.from.kind === 'column' ? [m.from.column] : m.from.kind === 'columns' ? m.from.columns : []))]);
-    const filled = new Set(cfIds.values());
-    for (const h of header.headers) {
-      const def = used.has(h) ? undefined : fieldOfHeader(h, defs.values());
-      if (!def || filled.has(def.id)) continue;
-      filled.add(def.id);
-      cfIds.set(`cf:key:${def.fieldKey}`, def.id);
-      customFields.push({ target: { key: def.fieldKey }, from: { kind: 'column', column: h }, transforms: [{ name: 'trim' }], dataType: def.dataType });
+  const cfIds = fields.ids;
+  let fieldsCreated: Array<{ id: string; key: string; name: string; dataType: string }> | undefined;
+  if (journal && fields.toCreate.length > 0) {
+    // Before the first contact write; the created definitions are used as answered (the field list may lag).
+    try {
+      const created = await createCustomFields(api, fields.toCreate);
+      created.forEach((d, i) => cfIds.set(fields.toCreateNames[i]!, d.id));
+      fieldsCreated = created.map((d) => ({ id: d.id, key: d.fieldKey, name: d.name, dataType: d.dataType }));
+    } catch (e) {
+      journal.close();
+      throw e;
     }
   }
-  const mapped: ImportPipeline = { ...pipeline, customFields };
+  const mapped: ImportPipeline = { ...pipeline, customFields: fields.customFields };
 
   // Tasks due `+Nd` count from the run's first start, so that a resumed run maps
   // every row as the first attempt did (and finds a task left in doubt by a kill).
   const firstStart = journal ? Date.parse(journal.meta().startedAt ?? '') : Number.NaN;
   const ctx = { runStartedAt: Number.isFinite(firstStart) ? firstStart : started };
-  // What the location holds now: collisions and unchanged rows are found before anything is written.
-  const snapshot = await LocationSnapshot.load(api);
-  options.logger?.info({ contacts: snapshot.size, requests: snapshot.requests }, 'location snapshot read');
 
   const spill = RowSpill.create(join(runDir, 'rows.spill'));
   try {
@@ -462,6 +466,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     await queue.onIdle();
     await batcher.flush();
     for (const n of plannedTagSets.values()) plannedRequests += Math.ceil(n / 100);
+    plannedRequests += fields.toCreate.length;
 
     const elapsedMs = now() - started;
     const stats = api.client.stats;
@@ -485,6 +490,9 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       requestsPerSecond: elapsedMs > 0 ? Math.round((stats.requests / elapsedMs) * 10_000) / 10 : 0,
       dryRun: Boolean(options.dryRun),
       ...(options.dryRun ? { plannedRequests, collisions: dryCounts.collisions } : {}),
+      unusedColumns,
+      fieldsToCreate,
+      ...(fieldsCreated && { fieldsCreated }),
       exitCode: stop ? EXIT.incomplete : failed > 0 ? EXIT.rowsFailed : EXIT.ok,
     };
     await writeSummary(runDir, { ...summary, stopped: stop ? stop.message : undefined, file, locationId: api.locationId, mode: pipeline.mode });

@@ -190,8 +190,8 @@ export async function executeDedupPlan(pipeline: DedupPipeline, args: Omit<Conne
 /** `hoop-etl run` of a dedup pipeline: a plan and its review page in a new run folder; applying stays a separate, reviewed step. */
 export async function executeDedupJob(pipeline: DedupPipeline, args: ConnectionArgs): Promise<ExitCode> {
   const { newRunId } = await import('../../core/run-id.js');
+  // The folder is made when the plan is written, so a run stopped by a configuration or connection error leaves none.
   const dir = join(pipeline.reportDir, newRunId(Date.now()));
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = pipeline.locations && pipeline.locations.length > 1 ? 'people' : 'plan';
   return executeDedupPlan(pipeline, args, join(dir, `${name}.json`), join(dir, `${name}.html`));
 }

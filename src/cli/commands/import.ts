@@ -24,12 +24,17 @@ export function printSummary(s: ImportSummary, out: (line: string) => void): voi
   if (s.dryRun) {
     // Contacts the run would write or find unchanged: a cluster failed by the collision policy is among the failing rows, not here.
     out(`Dry run of ${s.rows} rows: ${c.created + c.updated + c.unchanged} contacts (${c.created} to create, ${c.updated} to update, ${c.unchanged} unchanged), ${c.merged} rows merged in the file, ${c.failed} rows failing, ${s.collisions ?? 0} collision(s) (email and phone of two different contacts).`);
+    if (s.fieldsToCreate.length > 0) {
+      out(`The real run would first create ${s.fieldsToCreate.length} custom field(s): ${s.fieldsToCreate.map((f) => `${f.key ?? f.name} (${f.dataType})`).join(', ')}.`);
+    }
     const minutes = ((s.plannedRequests ?? 0) / 10 / 60).toFixed(1);
     out(`The real run would spend about ${s.plannedRequests} requests: ${minutes} min at the platform's 100 requests per 10 s. Nothing was written.`);
   } else {
     out(`Imported ${s.rows} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.merged} merged into another row, ${c.failed} failed.`);
+    if (s.fieldsCreated?.length) out(`Created ${s.fieldsCreated.length} custom field(s) first: ${s.fieldsCreated.map((f) => `${f.key} (${f.dataType})`).join(', ')}.`);
     out(`${s.requests} requests (${s.retries} retries, ${s.rateLimited} answered 429) in ${(s.elapsedMs / 1000).toFixed(1)} s: ${s.requestsPerSecond} requests/s.`);
   }
+  if (s.unusedColumns.length > 0) out(`Not imported (no setting reads them): ${s.unusedColumns.map((u) => u.column).join(', ')}; see summary.json (unusedColumns) for the lines that would map them.`);
   out(`Report: ${s.runDir} (succeeded.csv, failed.csv, summary.json); run id ${s.runId}`);
 }
 
@@ -64,6 +69,7 @@ export async function executeImport(pipeline: ImportPipeline, args: ImportArgs):
     dryRun: args['dry-run'],
     concurrency: args.concurrency,
     logger,
+    notice: (text) => process.stderr.write(`${text}\n`),
     onProgress: progress.update,
   }).finally(progress.done);
   printSummary(summary, (l) => process.stdout.write(`${l}\n`));

@@ -293,18 +293,23 @@ describe('parsePipeline: valid files', () => {
 describe('parsePipeline: paths and overrides', () => {
   const file = 'job: import\nlocation: ${HOOPAI_LOCATION}\nsource: { file: in/c.csv }\nmapping: { email: E }\nreportDir: runs\n';
 
-  it("joins the file's relative paths to the pipeline file's folder", () => {
+  // Issue 14 (7): outputs used to be joined to the pipeline's folder too, so shipped pipelines wrote into pipelines/.
+  it("joins the source file to the pipeline file's folder, and leaves outputs relative to the working directory", () => {
     const p = parsePipeline(file, 'pipelines/migrate.yaml', env);
     expect(p.job === 'import' && p.source.file).toBe('pipelines/in/c.csv');
-    expect(p.reportDir).toBe('pipelines/runs');
-    expect(parsePipeline(file, 'migrate.yaml', env, { baseDir: '/srv/etl' }).reportDir).toBe('/srv/etl/runs');
+    expect(p.reportDir).toBe('runs');
+    const withBase = parsePipeline(file, 'migrate.yaml', env, { baseDir: '/srv/etl' });
+    expect(withBase.job === 'import' && withBase.source.file).toBe('/srv/etl/in/c.csv');
+    expect(withBase.reportDir).toBe('runs');
+    const exp = parsePipeline('job: export\nlocation: l\nexport: { out: out/c.csv, state: s/state.json }\n', 'pipelines/x.yaml', env);
+    expect(exp.job === 'export' && [exp.export.out, exp.export.state]).toEqual(['out/c.csv', 's/state.json']);
   });
 
   it('takes overrides as given: checked like the file, paths not rewritten, undefined ignored', () => {
     const p = parsePipeline(file, 'pipelines/migrate.yaml', {}, {
       overrides: { location: 'locFlag', source: { file: 'other.csv' }, mode: 'create', reportDir: undefined, maxErrors: 5 },
     });
-    expect(p).toMatchObject({ location: 'locFlag', source: { file: 'other.csv', encoding: 'auto' }, mode: 'create', reportDir: 'pipelines/runs', maxErrors: 5 });
+    expect(p).toMatchObject({ location: 'locFlag', source: { file: 'other.csv', encoding: 'auto' }, mode: 'create', reportDir: 'runs', maxErrors: 5 });
   });
 
   it('builds a pipeline from overrides alone (a command run without --pipeline)', () => {

@@ -1,4 +1,5 @@
-import type { ImportPipeline, Mapping, StandardField } from '../config/index.js';
+import type { ImportPipeline, Mapping } from '../config/index.js';
+import { headerLanguage, isStandardField, recogniseHeader, type HeaderLanguage } from '../transforms/header-names.js';
 
 /**
  * Which columns of the CSV an import reads, and for each one it does not, the
@@ -10,8 +11,8 @@ import type { ImportPipeline, Mapping, StandardField } from '../config/index.js'
 
 export interface UnusedColumn {
   readonly column: string;
-  /** The pipeline section the line goes under (`mapping`, `customFields`, `tags`, `notes`). */
-  readonly section: 'mapping' | 'customFields' | 'tags' | 'notes';
+  /** The pipeline section the line goes under (`mapping`, `customFields`, `tags`, `notes`, ...; `ignoreColumns` for bookkeeping columns such as ids). */
+  readonly section: 'mapping' | 'customFields' | 'tags' | 'notes' | 'followers' | 'business' | 'ignoreColumns';
   /** The line to add under it, as YAML. */
   readonly line: string;
 }
@@ -33,36 +34,16 @@ export function columnsRead(pipeline: ImportPipeline, mapping: Mapping, byHeader
 export function findUnusedColumns(headers: readonly string[], used: ReadonlySet<string>, pipeline: ImportPipeline, mapping: Mapping): UnusedColumn[] {
   const ignored = new Set(pipeline.ignoreColumns);
   const taken = new Set<string>(Object.keys(mapping));
+  const language = headerLanguage(headers);
   const out: UnusedColumn[] = [];
   for (const column of headers) {
     if (used.has(column) || ignored.has(column) || column.trim() === '') continue;
-    const s = suggestLine(column, taken);
+    const s = suggestLine(column, taken, language);
     if (s.section === 'mapping') taken.add(s.field);
     out.push({ column, section: s.section, line: s.line });
   }
   return out;
 }
-
-/** Header words (lower case, letters and digits only) -> the contact field they usually hold, in English and German exports. */
-const FIELD_WORDS: ReadonlyArray<readonly [StandardField, readonly string[]]> = [
-  ['firstName', ['firstname', 'first', 'givenname', 'forename', 'vorname', 'prenom']],
-  ['lastName', ['lastname', 'last', 'surname', 'familyname', 'nachname', 'nom']],
-  ['name', ['name', 'fullname', 'contactname']],
-  ['email', ['email', 'emailaddress', 'mail', 'emailadresse']],
-  ['phone', ['phone', 'phonenumber', 'telephone', 'tel', 'telefon', 'mobile', 'mobilephone', 'cell', 'handy']],
-  ['companyName', ['company', 'companyname', 'organization', 'organisation', 'account', 'accountname', 'firma', 'unternehmen']],
-  ['address1', ['address', 'address1', 'street', 'streetaddress', 'strasse', 'adresse']],
-  ['city', ['city', 'town', 'ort', 'stadt']],
-  ['state', ['state', 'region', 'province', 'stateregion', 'bundesland']],
-  ['postalCode', ['zip', 'zipcode', 'postcode', 'postalcode', 'plz', 'postleitzahl']],
-  ['country', ['country', 'countrycode', 'land']],
-  ['website', ['website', 'url', 'web', 'homepage', 'websiteurl']],
-  ['timezone', ['timezone']],
-  ['source', ['source', 'leadsource', 'quelle']],
-  ['dateOfBirth', ['dateofbirth', 'birthday', 'birthdate', 'dob', 'geburtstag', 'geburtsdatum']],
-];
-const TAG_WORDS = new Set(['tags', 'tag', 'labels', 'label', 'lists']);
-const NOTE_WORDS = new Set(['note', 'notes', 'comment', 'comments', 'description', 'message', 'bemerkung', 'notiz', 'notizen']);
 
 /** A YAML scalar: bare when it reads back as the same string, else double-quoted. */
 export function yamlScalar(text: string): string {
@@ -70,25 +51,32 @@ export function yamlScalar(text: string): string {
   return plain ? text : JSON.stringify(text);
 }
 
-/** `Favourite Product` -> `favourite_product`, the way the platform makes a key from a name. */
+/** A readable key for a header, for a suggested line: accents dropped, `ß` as `ss` (`Schuhgröße` -> `schuhgrosse`). */
 export function slugOf(text: string): string {
+  return platformKeyOf(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss'));
+}
+
+/** The key the platform makes from a field's name (as the emulator does): lower case, every run of other characters one `_`. */
+export function platformKeyOf(name: string): string {
   return (
-    text
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
+    name
+      .trim()
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '_')
       .replace(/^_+|_+$/g, '') || 'field'
   );
 }
 
-function suggestLine(column: string, taken: ReadonlySet<string>): { section: UnusedColumn['section']; line: string; field: string } {
-  const word = column.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '');
+function suggestLine(column: string, taken: ReadonlySet<string>, language: HeaderLanguage | undefined): { section: UnusedColumn['section']; line: string; field: string } {
   const v = yamlScalar(column);
-  if (TAG_WORDS.has(word)) return { section: 'tags', line: `columns: [${v}]`, field: '' };
-  if (NOTE_WORDS.has(word)) return { section: 'notes', line: `- { column: ${v} }`, field: '' };
-  const field = FIELD_WORDS.find(([, words]) => words.includes(word))?.[0];
-  if (field && !taken.has(field)) return { section: 'mapping', line: `${field}: ${v}`, field };
+  const field = recogniseHeader(column, language)?.field;
+  if (field === 'tags') return { section: 'tags', line: `columns: [${v}]`, field: '' };
+  if (field === 'notes') return { section: 'notes', line: `- { column: ${v} }`, field: '' };
+  if (field === 'followers') return { section: 'followers', line: `column: ${v}`, field: '' };
+  if (field === 'businessId') return { section: 'business', line: `column: ${v}`, field: '' };
+  // The platform's or the source CRM's bookkeeping (ids, dates added): nothing to import, so the line that says so.
+  if (field === 'system') return { section: 'ignoreColumns', line: `[${v}]`, field: '' };
+  if (field && isStandardField(field) && !taken.has(field)) return { section: 'mapping', line: `${field}: ${v}`, field };
   return { section: 'customFields', line: `- { key: contact.${slugOf(column)}, column: ${v} }`, field: '' };
 }
 

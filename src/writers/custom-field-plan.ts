@@ -1,7 +1,7 @@
 import type { CustomFieldDefinition } from '../api/types.js';
 import { quote } from '../config/config-path.js';
 import type { CustomFieldDataType, CustomFieldMapping, ImportPipeline } from '../config/index.js';
-import { slugOf } from './column-usage.js';
+import { platformKeyOf } from './column-usage.js';
 
 /**
  * The pipeline's `customFields` against the location's definitions: which
@@ -76,7 +76,7 @@ export function planCustomFields(pipeline: ImportPipeline, defs: Iterable<Custom
     const [model, bare = ''] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
     const column = cf.from.kind === 'column' ? cf.from.column : undefined;
     // The platform takes no key: it makes one from the name. A name whose key is the wanted one: the column's own, else the key spelled out.
-    const name = column !== undefined && slugOf(column) === bare ? column : bare.charAt(0).toUpperCase() + bare.slice(1).replace(/_/g, ' ');
+    const name = column !== undefined && platformKeyOf(column) === bare ? column : bare.charAt(0).toUpperCase() + bare.slice(1).replace(/_/g, ' ');
     let problem: string | undefined;
     if (model !== 'contact') problem = `only contact fields can be created (the key starts with ${quote(`${model}.`)})`;
     else if (!/^[a-z0-9]+(_[a-z0-9]+)*$/.test(bare)) problem = `the platform makes a key from the field's name (lower-case letters, digits and _), so it cannot make ${quote(key)}; create the field by hand and give its key`;

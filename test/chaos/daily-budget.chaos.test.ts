@@ -111,7 +111,7 @@ describe(`chaos: the daily budget runs out mid-job (seed ${settings.seed})`, () 
     const yesterdayFile = readFileSync(join(dir, 'contacts.csv'));
     const yesterdayState = readFileSync(join(dir, 'contacts.state.json'));
     await admin(emu, 'PATCH', '/config', { faults: everyFault(settings.seed + 14) });
-    writeFileSync(join(dir, 'export.yaml'), exportPipeline(emu.locationId, 'incremental'));
+    writeFileSync(join(dir, 'export.yaml'), exportPipeline(emu.locationId, 'incremental', dir));
     // An incremental night asks a few pages (pageLimit 100): the budget ends after two.
     await budgetEndsIn(emu, 2);
     const args = ['export', '--pipeline', join(dir, 'export.yaml')];

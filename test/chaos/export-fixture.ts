@@ -30,13 +30,14 @@ export function seedContacts(): Array<Record<string, unknown>> {
 
 export type Mode = 'full' | 'incremental';
 
-export const pipeline = (locationId: string, mode: Mode) => `job: export
+/** Outputs named in full: relative ones would be relative to the working directory, not to `dir`. */
+export const pipeline = (locationId: string, mode: Mode, dir: string) => `job: export
 location: ${locationId}
-reportDir: runs
+reportDir: ${JSON.stringify(join(dir, 'runs'))}
 export:
-  out: contacts.csv
+  out: ${JSON.stringify(join(dir, 'contacts.csv'))}
   pageLimit: 100
-${mode === 'incremental' ? '  state: contacts.state.json\n' : ''}`;
+${mode === 'incremental' ? `  state: ${JSON.stringify(join(dir, 'contacts.state.json'))}\n` : ''}`;
 
 export function readRows(path: string): Array<Record<string, string>> {
   return parse(readFileSync(path, 'utf8'), { columns: true, bom: true }) as Array<Record<string, string>>;
@@ -44,7 +45,7 @@ export function readRows(path: string): Array<Record<string, string>> {
 
 /** Yesterday's run (no faults), then the day's changes: some contacts updated, some added. */
 export async function yesterdayAndChanges(emu: RunningEmulator, dir: string): Promise<{ updated: Set<string>; added: Set<string> }> {
-  writeFileSync(join(dir, 'export.yaml'), pipeline(emu.locationId, 'incremental'));
+  writeFileSync(join(dir, 'export.yaml'), pipeline(emu.locationId, 'incremental', dir));
   const first = await runCli(['export', '--pipeline', join(dir, 'export.yaml')], envFor(emu));
   expect(first.status, first.stderr).toBe(0);
   expect(readRows(join(dir, 'contacts.csv'))).toHaveLength(CONTACTS);

@@ -29,7 +29,7 @@ describe(`chaos: export killed at ${settings.points} seeded points (seed ${setti
       const dir = h.freshDir(`export-baseline-${mode}`);
       const { updated, added } = await yesterdayAndChanges(emu, dir);
       await admin(emu, 'PATCH', '/config', { faults: everyFault(settings.seed) });
-      writeFileSync(join(dir, 'export.yaml'), pipeline(emu.locationId, mode));
+      writeFileSync(join(dir, 'export.yaml'), pipeline(emu.locationId, mode, dir));
       const before = emu.state.routed;
       const run = await runCli(['export', '--pipeline', join(dir, 'export.yaml')], envFor(emu), 180_000);
       expect(run.status, run.stderr).toBe(0);
@@ -48,7 +48,7 @@ describe(`chaos: export killed at ${settings.points} seeded points (seed ${setti
     const yesterdayFile = readFileSync(join(dir, 'contacts.csv'));
     const yesterdayState = readFileSync(join(dir, 'contacts.state.json'));
     await admin(emu, 'PATCH', '/config', { faults: everyFault(settings.seed + point.index) });
-    writeFileSync(join(dir, 'export.yaml'), pipeline(emu.locationId, mode));
+    writeFileSync(join(dir, 'export.yaml'), pipeline(emu.locationId, mode, dir));
     const args = ['export', '--pipeline', join(dir, 'export.yaml')];
     const env = envFor(emu);
 

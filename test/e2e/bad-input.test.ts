@@ -449,7 +449,8 @@ describe("a pipeline's location from an environment variable that is not set", (
     ];
 
     // Without the flag first: nothing may be read or written.
-    const refused = await Promise.all(commands.map(([argv]) => runCli(argv, env)));
+    // Run in `dir`: relative outputs (runs, out.csv) are relative to the working directory.
+    const refused = await Promise.all(commands.map(([argv]) => runCli(argv, env, 120_000, dir)));
     for (const [i, r] of refused.entries()) {
       expect({ argv: commands[i]![0], status: r.status }).toEqual({ argv: commands[i]![0], status: 2 });
       expect(r.stderr).toMatch(/^hoop-etl: Invalid pipeline file /);
@@ -460,7 +461,7 @@ describe("a pipeline's location from an environment variable that is not set", (
 
     // One after the other: the import creates the contact the export and the dedup plan then read.
     for (const [argv] of commands) {
-      const r = await runCli([...argv, ...loc], env);
+      const r = await runCli([...argv, ...loc], env, 120_000, dir);
       expect({ argv, status: r.status, stderr: r.stderr }).toEqual({ argv, status: 0, stderr: '' });
     }
     expect((await contactsByEmail(emu)).get('ann@example.com')).toMatchObject({ firstName: 'Ann' });

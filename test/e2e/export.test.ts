@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -46,10 +46,12 @@ function apiFor(emu: RunningEmulator, locationId = emu.locationId, token = emu.t
   return new ContactsApi(new HoopClient({ baseUrl: emu.url, token, locationId }));
 }
 
+/** The pipeline as if run from `dir`: its relative outputs are relative to the working directory, here `dir`. */
 function exportPipeline(yaml: string, dir: string): ExportPipeline {
   const p = parsePipeline(yaml, join(dir, 'export.yaml'), {});
   if (p.job !== 'export') throw new Error('not an export');
-  return p;
+  const inDir = (path: string): string => (path === '-' || isAbsolute(path) ? path : join(dir, path));
+  return { ...p, reportDir: inDir(p.reportDir), export: { ...p.export, out: inDir(p.export.out), ...(p.export.state !== undefined && { state: inDir(p.export.state) }) } };
 }
 
 async function seed(emu: RunningEmulator, contacts: object[], locationId = emu.locationId): Promise<string[]> {
@@ -208,13 +210,14 @@ describe('a failed run', () => {
     await seed(emu, Array.from({ length: 3000 }, (_, i) => ({ firstName: `K${i}`, email: `k${i}@kill.example` })));
     const dir = freshDir('kill');
     const pipelineFile = join(dir, 'nightly.yaml');
+    // Outputs relative to the working directory: the runs below are started in `dir`.
     writeFileSync(pipelineFile, `job: export\nlocation: ${emu.locationId}\nreportDir: runs\nexport: { out: nightly.csv.gz, gzip: true, state: nightly.state.json, pageLimit: 100 }\n`);
     // Yesterday's file and state.
     writeFileSync(join(dir, 'nightly.csv.gz'), 'yesterday');
     const yesterdayState = `${JSON.stringify({ version: 1, locations: { [emu.locationId]: { watermark: '2020-01-01T00:00:00.000Z', runStartedAt: '2020-01-01T00:00:00.000Z', recent: [] } } })}\n`;
     writeFileSync(join(dir, 'nightly.state.json'), yesterdayState);
 
-    const child = track(spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
     // At 4 requests a second the 31 pages take about 8 s: kill once the temporary file has grown.
     const tmpFile = () => readdirSync(dir).find((f) => f.endsWith('.tmp'));
     for (let i = 0; i < 200 && !(tmpFile() && statSync(join(dir, tmpFile()!)).size > 0); i++) await sleep(50);
@@ -227,7 +230,7 @@ describe('a failed run', () => {
     expect(readFileSync(join(dir, 'nightly.state.json'), 'utf8')).toBe(yesterdayState);
 
     // Ctrl-C: the temporary file is removed, the exit code says the run did not finish.
-    const interrupted = track(spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), stdio: ['ignore', 'pipe', 'pipe'] }));
+    const interrupted = track(spawn(process.execPath, [CLI, 'run', pipelineFile], { env: envFor(emu), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stderr = '';
     interrupted.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     // The killed run's temporary file is still there; the new run removes it and writes its own.
@@ -246,7 +249,7 @@ describe('a failed run', () => {
     expect(readFileSync(join(dir, 'nightly.state.json'), 'utf8')).toBe(yesterdayState);
 
     // The next night finishes: the whole location (updated after 2020), gzipped.
-    const done = await runCli(['run', pipelineFile], envFor(emu));
+    const done = await runCli(['run', pipelineFile], envFor(emu), 120_000, dir);
     expect(done.status).toBe(0);
     expect(readCsv(join(dir, 'nightly.csv.gz'))).toHaveLength(3000);
     expect(JSON.parse(readFileSync(join(dir, 'nightly.state.json'), 'utf8')).locations[emu.locationId].lastRun.exported).toBe(3000);
@@ -338,7 +341,8 @@ describe('what the file holds', () => {
         '',
       ].join('\n'),
     );
-    const run = await runCli(['run', join(dir, 'vip.yaml')], envFor(emu));
+    // Run from `dir`: the pipeline's relative outputs are relative to the working directory.
+    const run = await runCli(['run', join(dir, 'vip.yaml')], envFor(emu), 120_000, dir);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/2 contacts/);
     expect(run.status).toBe(0);

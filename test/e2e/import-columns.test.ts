@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { CLI, e2eHarness, envFor, type CliRun } from '../helpers/e2e.js';
+import { e2eHarness, envFor, runCli, type CliRun } from '../helpers/e2e.js';
 import { admin, call } from '../helpers/http.js';
 
 /**
@@ -18,15 +17,7 @@ const REPO = process.cwd();
 
 const WRITE_OPERATIONS = ['upsert-contact', 'create-contact', 'update-contact', 'add-tags', 'create-note', 'create-task', 'create-custom-field'];
 
-/** The built CLI with `cwd` as its working directory. */
-function runIn(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, cwd, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: number | string; signal?: string | null }) | null;
-      resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
-    });
-  });
-}
+const runIn = (cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> => runCli(args, env, 120_000, cwd);
 
 async function writesAt(emu: RunningEmulator): Promise<number> {
   const stats = await admin(emu, 'GET', '/stats');

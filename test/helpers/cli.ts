@@ -21,10 +21,10 @@ export function envFor(emu: RunningEmulator, extra: Record<string, string | unde
   return env;
 }
 
-/** Runs the built CLI to its end and resolves with its exit status, signal and output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliRun> {
+/** Runs the built CLI to its end (in `cwd`, default this process's) and resolves with its exit status, signal and output. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000, cwd?: string): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, ...(cwd !== undefined && { cwd }) }, (err, stdout, stderr) => {
       const e = err as (Error & { code?: number | string; signal?: string | null }) | null;
       resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
     });

@@ -4,6 +4,7 @@ import type { CustomFieldMapping, ImportPipeline, Mapping } from '../config/inde
 import { ConfigError } from '../core/errors.js';
 import type { ReadCsvOptions } from '../sources/read-csv-rows.js';
 import { fieldOfHeader } from '../transforms/custom-field-value.js';
+import { headerLanguage, recogniseHeader } from '../transforms/header-names.js';
 import { columnsToSample, describeFieldToCreate, planCustomFields, type FieldToCreate } from './custom-field-plan.js';
 import { sampleColumns } from './sample-columns.js';
 
@@ -12,7 +13,9 @@ import { sampleColumns } from './sample-columns.js';
  * every `customFields` entry resolved against the location's definitions (all
  * the missing ones reported at once, or planned for creation with
  * createMissingFields), and with `customFieldsByHeader` the columns headed
- * like one of the location's fields.
+ * like one of the location's fields (with createMissingFields, every other
+ * column the header table does not know becomes a field to create, named by
+ * its header).
  */
 
 /** What the mapped rows carry for a field that does not exist yet (a dry run sends nothing, so no id is needed). */
@@ -27,7 +30,7 @@ export interface ImportFields {
   readonly toCreate: FieldToCreate[];
   /** The mapped-row name of each field to create, in `toCreate` order. */
   readonly toCreateNames: string[];
-  /** Columns filled through customFieldsByHeader. */
+  /** Columns filled through customFieldsByHeader (with createMissingFields, also those whose field is to be created). */
   readonly byHeader: string[];
 }
 
@@ -98,6 +101,32 @@ export async function settleImportFields(
       ids.set(`cf:key:${def.fieldKey}`, def.id);
       byHeader.push(h);
       customFields.push({ target: { key: def.fieldKey }, from: { kind: 'column', column: h }, transforms: [{ name: 'trim' }], dataType: def.dataType });
+    }
+    if (pipeline.createMissingFields) {
+      // The rest, unless the header table knows them as contact fields or bookkeeping: custom fields the target lacks (a round trip into a new location).
+      const ignored = new Set(pipeline.ignoreColumns);
+      const language = headerLanguage(headers);
+      const left = headers.filter((h) => h.trim() !== '' && !used.has(h) && !ignored.has(h) && !byHeader.includes(h) && !recogniseHeader(h, language));
+      const entries = left.map((h): CustomFieldMapping => {
+        // `Name (key)`, as an export heads a field whose name is shared: the key it names.
+        const qualified = /^(.*\S)\s+\(([a-z0-9_]+)\)$/.exec(h);
+        return { target: qualified ? { key: `contact.${qualified[2]}` } : { name: h.trim() }, from: { kind: 'column', column: h }, transforms: [{ name: 'trim' }] };
+      });
+      if (entries.length > 0) {
+        const samples = await sampleColumns(pipeline.source.file, readOpts, left);
+        const plan = planCustomFields({ ...pipeline, customFields: entries, columnRefs: [] }, defs.values(), samples);
+        entries.forEach((cf, i) => {
+          const f = plan.missing.get(i);
+          if (!f || f.problem) return;
+          const name = nameOf(cf);
+          if (ids.has(name)) return;
+          ids.set(name, TO_BE_CREATED);
+          toCreate.push({ ...f, path: 'customFieldsByHeader' });
+          toCreateNames.push(name);
+          byHeader.push(left[i]!);
+          customFields.push({ ...cf, dataType: f.dataType });
+        });
+      }
     }
   }
   return { customFields, ids, toCreate, toCreateNames, byHeader };

@@ -272,3 +272,53 @@ describe('where outputs go', () => {
     expect(readdirSync(home).sort()).toEqual(['in.yaml', 'out.yaml', 'people.csv']);
   });
 });
+
+describe('a round trip into a location without the field definitions', () => {
+  it('lists the custom-field columns as not imported; with --create-missing-fields creates them from the headers and values, and the export comes back the same', async () => {
+    const emu = await emulator();
+    const dir = freshDir('roundtrip');
+    const target = 'roundTripNoFields001';
+    await admin(emu, 'POST', '/locations', { id: target });
+    const { token } = await admin<{ token: string }>(emu, 'POST', '/tokens', { locationId: target });
+    const source = await admin<{ customFields: Array<{ id: string; name: string }> }>(emu, 'POST', `/locations/${emu.locationId}/custom-fields`, {
+      customFields: [
+        { name: 'Favourite Colour', dataType: 'TEXT', position: 1 },
+        { name: 'Score', dataType: 'NUMERICAL', position: 2 },
+        { name: 'Joined', dataType: 'DATE', position: 3 },
+      ],
+    });
+    const cf = Object.fromEntries(source.customFields.map((f) => [f.name, f.id]));
+    await admin(emu, 'POST', `/locations/${emu.locationId}/contacts`, {
+      contacts: [
+        { firstName: 'Ada', email: 'ada@rt.example', customFields: [{ id: cf['Favourite Colour'], value: 'blue' }, { id: cf.Score, value: 1250.5 }, { id: cf.Joined, value: '2024-03-01' }] },
+        { firstName: 'Alan', email: 'alan@rt.example', customFields: [{ id: cf.Score, value: 7 }] },
+      ],
+    });
+    const exported = await runIn(dir, ['export', '--location', emu.locationId, '--out', 'a.csv'], envFor(emu));
+    expect(exported.status, exported.stderr).toBe(0);
+    const targetEnv = envFor(emu, { HOOPAI_TOKEN: token });
+    const importArgs = ['import', 'a.csv', '--location', target, '--pipeline', join(REPO, 'pipelines/roundtrip.yaml')];
+
+    const listed = await runIn(dir, [...importArgs, '--report-dir', 'listed'], targetEnv);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stderr).toContain('3 columns of a.csv will not be imported');
+    for (const column of ['Favourite Colour', 'Score', 'Joined']) expect(listed.stderr).toContain(column);
+
+    const created = await runIn(dir, [...importArgs, '--create-missing-fields', '--report-dir', 'created'], targetEnv);
+    expect(created.status, created.stderr).toBe(0);
+    expect(created.stderr).not.toContain('will not be imported');
+    const fields = (await call(emu, 'GET', `/locations/${target}/customFields?model=contact`, { token })).body.customFields as Array<{ name: string; fieldKey: string; dataType: string }>;
+    expect(fields.map((f) => [f.name, f.fieldKey, f.dataType])).toEqual([
+      ['Favourite Colour', 'contact.favourite_colour', 'TEXT'],
+      ['Score', 'contact.score', 'NUMERICAL'],
+      ['Joined', 'contact.joined', 'DATE'],
+    ]);
+    const back = await runIn(dir, ['export', '--location', target, '--out', 'b.csv', '--columns', 'email,Favourite Colour,Score,Joined'], targetEnv);
+    expect(back.status, back.stderr).toBe(0);
+    const again = await runIn(dir, ['export', '--location', emu.locationId, '--out', 'a2.csv', '--columns', 'email,Favourite Colour,Score,Joined'], envFor(emu));
+    expect(again.status, again.stderr).toBe(0);
+    const rows = (file: string) => readFileSync(join(dir, file), 'utf8').trim().split(/\r?\n/).sort();
+    expect(rows('b.csv')).toEqual(rows('a2.csv'));
+    expect(rows('b.csv')).toEqual(['ada@rt.example,blue,1250.5,2024-03-01', 'alan@rt.example,,7,', 'email,Favourite Colour,Score,Joined']);
+  });
+});

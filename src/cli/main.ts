@@ -13,11 +13,12 @@ import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
 import { resumeCommand } from './resume-command.js';
 
 /** The command table: every command hoop-etl has, in the order `--help` lists them. */
-export const COMMANDS: ReadonlyArray<CommandDef<never>> = [importCommand, exportCommand, dedupCommand, runCommand, authCommand, apiCommand, emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
+export const COMMANDS: ReadonlyArray<CommandDef<never>> = [importCommand, initCommand, exportCommand, dedupCommand, runCommand, authCommand, apiCommand, emulatorCommand, demoCommand] as ReadonlyArray<CommandDef<never>>;
 
 /**
  * Runs the CLI and resolves to the exit code. The only top-level catch in

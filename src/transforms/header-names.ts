@@ -53,6 +53,9 @@ const TABLE: ReadonlyArray<readonly [HeaderOrigin, Names]> = [
   [
     'HubSpot',
     {
+      firstName: ['First Name'],
+      lastName: ['Last Name'],
+      email: ['Email'],
       phone: ['Phone Number'],
       mobilePhone: ['Mobile Phone Number'],
       companyName: ['Company Name'],
@@ -67,6 +70,10 @@ const TABLE: ReadonlyArray<readonly [HeaderOrigin, Names]> = [
   [
     'Salesforce',
     {
+      firstName: ['FirstName'],
+      lastName: ['LastName'],
+      email: ['Email'],
+      phone: ['Phone'],
       companyName: ['Account.Name', 'AccountName'],
       address1: ['MailingStreet'],
       city: ['MailingCity'],
@@ -84,6 +91,13 @@ const TABLE: ReadonlyArray<readonly [HeaderOrigin, Names]> = [
   [
     'Zoho',
     {
+      firstName: ['First Name'],
+      lastName: ['Last Name'],
+      email: ['Email'],
+      phone: ['Phone'],
+      dateOfBirth: ['Date of Birth'],
+      source: ['Lead Source'],
+      notes: ['Description'],
       companyName: ['Account Name'],
       address1: ['Mailing Street'],
       city: ['Mailing City'],
@@ -99,7 +113,21 @@ const TABLE: ReadonlyArray<readonly [HeaderOrigin, Names]> = [
   [
     'HighLevel',
     {
-      companyName: ['Business Name'],
+      firstName: ['First Name'],
+      lastName: ['Last Name'],
+      email: ['Email'],
+      phone: ['Phone'],
+      companyName: ['Business Name', 'Company Name'],
+      address1: ['Address', 'Street Address'],
+      city: ['City'],
+      state: ['State'],
+      postalCode: ['Postal Code'],
+      country: ['Country'],
+      website: ['Website'],
+      timezone: ['Timezone'],
+      source: ['Source'],
+      dateOfBirth: ['Date of Birth'],
+      tags: ['Tags'],
       // The platform's own id and dates: a location gives its contacts new ones.
       system: ['Contact Id', 'Created', 'Last Activity', 'Updated'],
     },
@@ -287,6 +315,8 @@ export function looseHeader(header: string): string {
 const exactForm = (header: string): string => header.trim().toLowerCase();
 
 interface TableEntry {
+  /** The name as the table writes it. */
+  readonly name: string;
   readonly field: HeaderField;
   readonly origin: HeaderOrigin;
   /** Lower wins when two headers name one field. */
@@ -304,7 +334,7 @@ function index(form: (h: string) => string): Map<string, TableEntry[]> {
         nextRank.set(field, rank + 1);
         const key = form(name);
         const entries = out.get(key) ?? [];
-        entries.push({ field, origin, rank });
+        entries.push({ name, field, origin, rank });
         out.set(key, entries);
       }
     }
@@ -326,7 +356,9 @@ export interface HeaderMatch {
 
 /** The entries a header matches, as written first, else in its loose form. */
 function entriesOf(header: string): readonly TableEntry[] {
-  return EXACT.get(exactForm(header)) ?? LOOSE.get(looseHeader(header)) ?? [];
+  const all = EXACT.get(exactForm(header)) ?? LOOSE.get(looseHeader(header)) ?? [];
+  // hoop-etl's own bookkeeping columns only as its export writes them: Salesforce's `Id` is another thing than our `id`.
+  return all.filter((e) => !(e.origin === 'hoop-etl' && e.field === 'system' && e.name !== header.trim()));
 }
 
 /**
@@ -349,13 +381,28 @@ export function headerLanguage(headers: readonly string[]): HeaderLanguage | und
 
 const isLanguage = (o: HeaderOrigin): o is HeaderLanguage => (HEADER_LANGUAGES as readonly string[]).includes(o);
 
-/** What one header names, read in the file's language where its name means different things (`Nome`, `Nom`). */
-export function recogniseHeader(header: string, language?: HeaderLanguage): HeaderMatch | undefined {
+/** The export a file comes from (a CRM's or hoop-etl's): the one most headers are written exactly as, counting names only one of them uses. */
+export function headerSource(headers: readonly string[]): Exclude<HeaderOrigin, HeaderLanguage> | undefined {
+  const votes = new Map<Exclude<HeaderOrigin, HeaderLanguage>, number>();
+  for (const h of headers) {
+    const exact = new Set(entriesOf(h).filter((e) => e.name === h.trim() && !isLanguage(e.origin)).map((e) => e.origin as Exclude<HeaderOrigin, HeaderLanguage>));
+    if (exact.size === 1) for (const o of exact) votes.set(o, (votes.get(o) ?? 0) + 1);
+  }
+  let best: [Exclude<HeaderOrigin, HeaderLanguage>, number] | undefined;
+  for (const v of votes) if (!best || v[1] > best[1]) best = v;
+  return best?.[0];
+}
+
+/**
+ * What one header names, read as the file's source export and language
+ * write it where a name means different things (`Nom`, `Nome`, `Id`).
+ */
+export function recogniseHeader(header: string, language?: HeaderLanguage, source?: HeaderOrigin): HeaderMatch | undefined {
   const entries = entriesOf(header);
   if (entries.length === 0) return undefined;
-  const inLanguage = language ? entries.find((e) => e.origin === language) : undefined;
-  // Without a language, a CRM's or hoop-etl's own name before a word of some language; then English.
-  const chosen = inLanguage ?? entries.find((e) => !isLanguage(e.origin)) ?? entries.find((e) => e.origin === 'English') ?? entries[0]!;
+  const pick = (o: HeaderOrigin | undefined): TableEntry | undefined => (o ? entries.find((e) => e.origin === o) : undefined);
+  // Then a CRM's or hoop-etl's own name before a word of some language; then English.
+  const chosen = pick(source) ?? pick(language) ?? entries.find((e) => !isLanguage(e.origin)) ?? pick('English') ?? entries[0]!;
   return { header, field: chosen.field, origin: chosen.origin, rank: chosen.rank };
 }
 
@@ -377,10 +424,11 @@ export interface HeaderAssignment {
  */
 export function assignHeaders(headers: readonly string[]): HeaderAssignment {
   const language = headerLanguage(headers);
+  const source = headerSource(headers);
   const matches = new Map<string, HeaderMatch>();
   const fields = new Map<HeaderField, HeaderMatch>();
   for (const h of headers) {
-    const m = recogniseHeader(h, language);
+    const m = recogniseHeader(h, language, source);
     if (!m) continue;
     matches.set(h, m);
     if (m.field === 'system') continue;

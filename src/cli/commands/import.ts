@@ -77,12 +77,12 @@ export async function executeImport(pipeline: ImportPipeline, args: ImportArgs):
 }
 
 export const importCommand: CommandDef<ImportArgs> = {
-  command: 'import <file>',
+  command: 'import [file]',
   describe: 'Import a CSV into a location: mapping, normalisation, in-file dedup, tag-safe writes, per-row reports',
   builder: (y: Argv) =>
     withConnectionOptions(
       y
-        .positional('file', { type: 'string', describe: 'CSV file to import' })
+        .positional('file', { type: 'string', describe: "CSV file to import (default: the pipeline's source.file)" })
         .option('pipeline', { type: 'string', describe: 'Pipeline file (YAML) with the mapping; without it, headers that name contact fields are mapped' })
         .option('mode', { choices: ['upsert', 'create', 'update'] as const, describe: 'Write mode (default: the pipeline\'s, else upsert)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Plan only: read, map, dedup and look up, write nothing' })
@@ -98,6 +98,7 @@ export const importCommand: CommandDef<ImportArgs> = {
       false,
     ),
   async handler(args) {
+    if (!args.file && !args.pipeline) throw new UsageError('Name the CSV file to import, or a pipeline whose source.file names it (--pipeline)');
     return executeImport(await importPipeline(args, process.env), args);
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignHeaders, headerLanguage, looseHeader, recogniseHeader } from '../../../src/transforms/header-names.js';
+import { assignHeaders, headerLanguage, headerSource, looseHeader, recogniseHeader } from '../../../src/transforms/header-names.js';
 import { mappingFromHeaders } from '../../../src/transforms/map-row.js';
 
 describe('recogniseHeader', () => {
@@ -60,10 +60,30 @@ describe('headerLanguage', () => {
     [['Prénom', 'Nom', 'E-mail', 'Téléphone', 'Code postal', 'Ville'], 'French'],
     [['Nombre', 'Apellidos', 'Correo', 'Teléfono'], 'Spanish'],
     [['Nome', 'Cognome', 'Email', 'Telefono', 'Città'], 'Italian'],
-    [['First Name', 'Last Name', 'Email'], 'English'],
+    [['Given Name', 'Surname', 'Email Address', 'Mobile'], 'English'],
+    [['First Name', 'Last Name', 'Email'], undefined],
     [['id', 'email', 'phone'], undefined],
   ] as const)('%j is %s', (headers, language) => {
     expect(headerLanguage(headers)).toBe(language);
+  });
+});
+
+describe('headerSource', () => {
+  it.each([
+    [['Id', 'FirstName', 'LastName', 'Email', 'Account.Name', 'MailingCity'], 'Salesforce'],
+    [['id', 'firstName', 'lastName', 'email', 'address1', 'dateAdded'], 'hoop-etl'],
+    [['Record ID', 'First Name', 'Phone Number', 'Country/Region Code'], 'HubSpot'],
+    [['Record Id', 'First Name', 'Mailing Street', 'Mailing Zip', 'Mobile'], 'Zoho'],
+    [['Contact Id', 'First Name', 'Business Name', 'Tags'], 'HighLevel'],
+    [['Vorname', 'E-Mail'], undefined],
+  ] as const)('%j comes from %s', (headers, source) => {
+    expect(headerSource(headers)).toBe(source);
+  });
+
+  it("reads Salesforce's Id as a column to keep and hoop-etl's id as the platform's own", () => {
+    expect(assignHeaders(['Id', 'FirstName', 'Email']).matches.get('Id')).toBeUndefined();
+    expect(assignHeaders(['id', 'firstName', 'email']).matches.get('id')).toMatchObject({ field: 'system', origin: 'hoop-etl' });
+    expect(assignHeaders(['Id', 'FirstName', 'Email']).matches.get('FirstName')).toMatchObject({ field: 'firstName', origin: 'Salesforce' });
   });
 });
 

@@ -97,8 +97,9 @@ export function pipelineYaml(plan: PipelinePlan, options: PipelineYamlOptions): 
   out.push(
     '',
     'dedup:',
-    '  inFile: true                             # rows sharing an email or a phone become one contact',
-    '  keys: [email, phone]',
+    comment(plan.dedupWhy, '  '),
+    '  inFile: true',
+    `  keys: [${plan.dedupKeys.join(', ')}]`,
     '  policy: fillBlanks                       # the first row wins; its blanks are filled from the others',
     'collisions: fail                           # email names one contact and phone another: fail the row, do not guess',
   );

@@ -56,6 +56,9 @@ export interface PipelinePlan {
   readonly followers?: { readonly column: string; readonly why: string };
   readonly business?: { readonly column: string; readonly why: string };
   readonly leftOut: readonly LeftOut[];
+  /** In-file dedup keys: email only when people in the sample share a phone (a family's landline, a switchboard). */
+  readonly dedupKeys: ReadonlyArray<'email' | 'phone'>;
+  readonly dedupWhy: string;
 }
 
 export interface PlanInput {
@@ -155,7 +158,7 @@ export function customFieldKey(header: string, taken: Set<string>): string {
 }
 
 const LEFT_OUT_SYSTEM: Readonly<Record<string, string>> = {
-  'hoop-etl': 'set by the platform (ids, dates, the contact type, DND per channel): a location gives its contacts their own',
+  'hoop-etl': "kept by the platform (the id, dates, type, DND per channel, additional emails and phones): the import does not write it",
   HighLevel: 'set by the platform: a location gives its contacts their own id and dates',
   Salesforce: 'an id of another Salesforce record: nothing in the location refers to it',
   Zoho: 'a Zoho user name: nothing in the location refers to it',
@@ -167,6 +170,15 @@ export function planPipeline(input: PlanInput): PipelinePlan {
   const language = assigned.language;
   const fieldOf = new Map<string, HeaderField>();
   for (const [f, m] of assigned.fields) fieldOf.set(m.header, f);
+  // A phone several people share is no one's key: the platform finds contacts by phone, so it would make them one contact.
+  const phoneHeader = assigned.fields.get('phone')?.header;
+  const emailHeader = assigned.fields.get('email')?.header;
+  const sharedPhone = phoneHeader && emailHeader ? sharedValues(rows, phoneHeader, emailHeader) : undefined;
+  if (sharedPhone && phoneHeader) {
+    fieldOf.delete(phoneHeader);
+    const mobile = assigned.fields.get('mobilePhone')?.header;
+    if (mobile && !sharedValues(rows, mobile, emailHeader!)) fieldOf.set(mobile, 'phone');
+  }
 
   // The country column first: phones are read in each row's country.
   const countryHeader = assigned.fields.get('country')?.header;
@@ -270,6 +282,11 @@ export function planPipeline(input: PlanInput): PipelinePlan {
       business = { column: h, why: `${why}a business id of the location` };
       continue;
     }
+    if (h === phoneHeader && sharedPhone) {
+      const mobile = [...fieldOf].find(([, f]) => f === 'phone')?.[0];
+      addCustom(h, s, `${headerWhy(match!)}; not the contact's phone: ${sharedPhone.rows} sample rows with different emails share ${sharedPhone.values} of its numbers (a switchboard, a family's landline), and the platform finds contacts by phone, so they would become one contact${mobile ? `; ${q(mobile)} is the phone` : ''}. `);
+      continue;
+    }
     // What is left: a second phone, a header another column won, or a header the table lacks.
     if (match && field === undefined && match.field !== 'mobilePhone' && match.field !== 'tags') {
       const winner = assigned.fields.get(match.field)?.header;
@@ -279,8 +296,10 @@ export function planPipeline(input: PlanInput): PipelinePlan {
     addCustom(h, s, match ? `${headerWhy(match)}, a second phone; ` : '');
   }
 
+  const dedup = dedupKeys(rows, mapping);
   return {
     source: input.source,
+    ...dedup,
     language,
     sampled: rows.length,
     mapping,
@@ -290,6 +309,48 @@ export function planPipeline(input: PlanInput): PipelinePlan {
     ...(followers && { followers }),
     ...(business && { business }),
     leftOut,
+  };
+}
+
+/** Values of `column` that rows with different `emails` share: how many, and in how many rows. */
+function sharedValues(rows: PlanInput['rows'], column: string, emails: string): { values: number; rows: number } | undefined {
+  const emailsOf = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const v = (r[column] ?? '').replace(/\D/g, '');
+    const e = (r[emails] ?? '').trim().toLowerCase();
+    if (v.length < 6 || !e) continue;
+    const set = emailsOf.get(v) ?? new Set<string>();
+    set.add(e);
+    emailsOf.set(v, set);
+  }
+  const shared = [...emailsOf.values()].filter((set) => set.size > 1);
+  return shared.length ? { values: shared.length, rows: shared.reduce((n, set) => n + set.size, 0) } : undefined;
+}
+
+/**
+ * Rows sharing a phone are one person to the in-file dedup. Where the sample
+ * has rows with one phone and different emails (a family's landline, a
+ * company's switchboard), those are different people: dedup by email only.
+ */
+function dedupKeys(rows: PlanInput['rows'], mapping: readonly PlannedField[]): Pick<PipelinePlan, 'dedupKeys' | 'dedupWhy'> {
+  const email = mapping.find((m) => m.field === 'email')?.column;
+  const phone = mapping.find((m) => m.field === 'phone')?.column;
+  if (!email || !phone) return { dedupKeys: email ? ['email'] : phone ? ['phone'] : ['email', 'phone'], dedupWhy: 'rows sharing a key become one contact' };
+  const emailsOf = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const p = (r[phone] ?? '').replace(/\D/g, '');
+    const e = (r[email] ?? '').trim().toLowerCase();
+    if (p.length < 6 || !e) continue;
+    const set = emailsOf.get(p) ?? new Set<string>();
+    set.add(e);
+    emailsOf.set(p, set);
+  }
+  const shared = [...emailsOf.values()].filter((s) => s.size > 1);
+  if (shared.length === 0) return { dedupKeys: ['email', 'phone'], dedupWhy: 'rows sharing an email or a phone become one contact' };
+  const people = shared.reduce((n, s) => n + s.size, 0);
+  return {
+    dedupKeys: ['email'],
+    dedupWhy: `rows sharing an email become one contact; not a phone: ${people} sample rows with different emails share ${shared.length} phone number${shared.length === 1 ? '' : 's'} (a family's landline, a switchboard)`,
   };
 }
 

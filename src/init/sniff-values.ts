@@ -251,6 +251,9 @@ function sniffPhone(values: ReadonlyArray<string | undefined>, ctx: SniffContext
       const n = read(country);
       if (n > best.matching) best = { country, matching: n };
     }
+    // The language's country unless another reads clearly more: many numbering plans accept a foreign number's digits.
+    const mine = own ? read(own) : -1;
+    if (own && mine >= best.matching * 0.9) best = { country: own, matching: mine };
   }
   return { sniff: { defaultCountry: best.country, international: international.length, national: national.length }, matching: best.matching };
 }

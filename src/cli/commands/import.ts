@@ -3,7 +3,7 @@ import { loadPipeline, parsePipeline, type ImportPipeline, type PipelineOverride
 import { UsageError, type ExitCode } from '../../core/errors.js';
 import type { ImportSummary } from '../../writers/import-run.js';
 import type { CommandDef } from '../command.js';
-import { connect, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
+import { connect, stderrLines, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
 import { progressReporter } from '../progress.js';
 
 export interface ImportArgs extends ConnectionArgs {
@@ -69,7 +69,8 @@ export async function executeImport(pipeline: ImportPipeline, args: ImportArgs):
     dryRun: args['dry-run'],
     concurrency: args.concurrency,
     logger,
-    notice: (text) => process.stderr.write(`${text}\n`),
+    // Plain lines on stderr, as the export's notices (masked with --mask-pii like them).
+    notice: stderrLines(args),
     onProgress: progress.update,
   }).finally(progress.done);
   printSummary(summary, (l) => process.stdout.write(`${l}\n`));

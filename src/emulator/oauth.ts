@@ -338,9 +338,23 @@ export function isOAuthPath(pathname: string): boolean {
   return OAUTH_PATHS.includes(p);
 }
 
+/** The spec's operationId of an OAuth API route and method; undefined for the consent page (no API route) and a wrong method. */
+export function oauthOperationId(method: string, pathname: string): string | undefined {
+  const p = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+  const ops: Record<string, [string, string]> = {
+    '/oauth/token': ['POST', 'get-access-token'],
+    '/oauth/locationToken': ['POST', 'get-location-access-token'],
+    '/oauth/installedLocations': ['GET', 'get-installed-location'],
+    '/locations/search': ['GET', 'search-locations'],
+  };
+  const op = ops[p];
+  return op && op[0] === method ? op[1] : undefined;
+}
+
 /**
- * Answers an OAuth or agency route. Throws ApiError for the error answers;
- * `limiterHeaders` is filled with the rate headers once a request counted.
+ * Answers an OAuth or agency route (the caller has counted it with
+ * `state.routedRequest`). Throws ApiError for the error answers;
+ * `out.headers` is filled with the rate headers once a request counted.
  */
 export function handleOAuth(state: EmulatorState, req: OAuthRequest, acceptedVersions: readonly string[], out: { headers?: Record<string, string> }): OAuthResponse {
   const path = req.pathname.length > 1 && req.pathname.endsWith('/') ? req.pathname.slice(0, -1) : req.pathname;
@@ -353,12 +367,10 @@ export function handleOAuth(state: EmulatorState, req: OAuthRequest, acceptedVer
   }
   if (path === '/oauth/token') {
     expect('POST');
-    state.routedRequest('get-access-token');
     return tokenEndpoint(state, req, out);
   }
   const operationId = path === '/oauth/locationToken' ? 'get-location-access-token' : path === '/oauth/installedLocations' ? 'get-installed-location' : 'search-locations';
   expect(operationId === 'get-location-access-token' ? 'POST' : 'GET');
-  state.routedRequest(operationId);
   if (typeof req.version !== 'string' || req.version === '') throw new ApiError(400, 'Version header was not found');
   if (!acceptedVersions.includes(req.version)) throw new ApiError(400, `Version header value ${req.version} is not supported`);
   const token = req.bearer ? state.store.tokens.get(req.bearer) : undefined;

@@ -5,7 +5,8 @@ import { ApiError, contactNotFound, STATUS_TEXT } from './api-error.js';
 import { handleAdmin, ADMIN_PREFIX } from './admin.js';
 import { adminTokenMatches } from './admin-auth.js';
 import { newTraceId } from './ids.js';
-import { deadToken, handleOAuth, isOAuthPath, MSG_INVALID_TOKEN, MSG_LOCATION, MSG_SCOPE, rateKey } from './oauth.js';
+import type { FaultDecision } from './faults.js';
+import { deadToken, handleOAuth, isOAuthPath, oauthOperationId, MSG_INVALID_TOKEN, MSG_LOCATION, MSG_SCOPE, rateKey } from './oauth.js';
 import { loadSpec } from './openapi/spec.js';
 import { Router } from './router.js';
 import { allRoutes } from './routes/index.js';
@@ -103,6 +104,41 @@ export function createEmulatorServer(state: EmulatorState, options: { adminToken
 
     if (isOAuthPath(url.pathname)) {
       if (raw instanceof ApiError) return fail(raw);
+      // The OAuth API routes take faults like the contacts routes (the consent page does not): a
+      // refresh applied and then answered 5xx or dropped is the case a token store must survive.
+      const operationId = oauthOperationId(method, url.pathname);
+      let fault: FaultDecision = { latencyMs: 0 };
+      if (operationId) {
+        state.routedRequest(operationId);
+        const faultHeader = req.headers['x-emulator-fault'];
+        try {
+          fault = state.faults.decide(operationId, method !== 'GET', typeof faultHeader === 'string' ? faultHeader : undefined);
+        } catch (e) {
+          return fail(new ApiError(400, `X-Emulator-Fault: ${(e as Error).message}`));
+        }
+      }
+      const inbound = Math.floor(fault.latencyMs / 2);
+      const outbound = fault.latencyMs - inbound;
+      if (inbound > 0) await sleep(inbound);
+      const later = async (respond: () => void): Promise<void> => {
+        if (outbound > 0) await sleep(outbound);
+        respond();
+      };
+      if (fault.kind === 'drop') {
+        state.stats.faults.drop++;
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'status') {
+        state.stats.faults.status++;
+        return later(() => fail(new ApiError(fault.status ?? 503, STATUS_TEXT[fault.status ?? 503] ?? 'Server Error')));
+      }
+      if (fault.kind === 'rate-limit') {
+        state.stats.faults.rateLimit++;
+        state.stats.rateLimited++;
+        const after = Math.max(1, Math.ceil(state.limiter.config.intervalMs / 1000));
+        return later(() => fail(new ApiError(429, 'Too Many Requests'), state.limiter.config.retryAfter ? { 'retry-after': String(after) } : {}));
+      }
       const out: { headers?: Record<string, string> } = {};
       try {
         const r = handleOAuth(
@@ -111,6 +147,14 @@ export function createEmulatorServer(state: EmulatorState, options: { adminToken
           ACCEPTED_VERSIONS,
           out,
         );
+        if (fault.kind === 'ambiguous') {
+          state.stats.faults.ambiguous++;
+          if (fault.drop) {
+            req.socket.destroy();
+            return;
+          }
+          return later(() => fail(new ApiError(fault.status ?? 502, STATUS_TEXT[fault.status ?? 502] ?? 'Server Error'), out.headers));
+        }
         state.stats.countStatus(r.status);
         if (r.status === 302) {
           res.writeHead(302, { ...r.headers, 'content-length': 0 });
@@ -118,13 +162,12 @@ export function createEmulatorServer(state: EmulatorState, options: { adminToken
           return;
         }
         r.body.traceId = traceId;
-        send(res, r.status, r.body, { ...out.headers, ...r.headers });
+        return later(() => send(res, r.status, r.body, { ...out.headers, ...r.headers }));
       } catch (e) {
-        if (e instanceof ApiError) return fail(e, out.headers);
+        if (e instanceof ApiError) return later(() => fail(e, out.headers));
         state.log(`internal error in ${url.pathname}: ${(e as Error).stack ?? String(e)}`);
-        return fail(new ApiError(500, 'Internal server error'));
+        return later(() => fail(new ApiError(500, 'Internal server error')));
       }
-      return;
     }
 
     const match = router.match(method, url.pathname);

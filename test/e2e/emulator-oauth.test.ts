@@ -505,3 +505,46 @@ describe('the official SDK\'s OAuth helpers, unchanged (only the axios baseURL p
     expect((await call(emu, 'POST', '/contacts/search', { token: session!.access_token, body: { locationId, pageLimit: 1 } })).status).toBe(200);
   });
 });
+
+describe('faults and inactive locations on the OAuth routes', () => {
+  it('an ambiguous refresh (applied, then 502) leaves the old refresh token spent: the retry is invalid_grant, the pair it lost works', async () => {
+    const emu = await h.emulator();
+    const t = (await exchange(emu, { userType: 'Location' })).body;
+    const r = await fetch(`${emu.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-emulator-fault': 'ambiguous' },
+      body: new URLSearchParams({ ...creds(emu), grant_type: 'refresh_token', refresh_token: t.refresh_token }).toString(),
+    });
+    expect(r.status).toBe(502);
+    expect((await refresh(emu, t.refresh_token)).status).toBe(400);
+    const stats = await admin(emu, 'GET', '/stats');
+    expect(stats.oauth).toMatchObject({ refreshes: 1, invalidGrant: 1 });
+    expect(stats.faults.ambiguous).toBe(1);
+    expect(stats.byOperation['get-access-token']).toBe(3);
+  });
+
+  it('scheduled faults by operationId: a 503 and a drop on the token endpoint spend nothing', async () => {
+    const emu = await h.emulator();
+    const t = (await exchange(emu, { userType: 'Location' })).body;
+    await admin(emu, 'POST', '/faults', { faults: [{ fault: 'status=503', operation: 'get-access-token' }, { fault: 'drop', operation: 'get-access-token' }] });
+    expect((await refresh(emu, t.refresh_token)).status).toBe(503);
+    await expect(refresh(emu, t.refresh_token)).rejects.toThrow();
+    expect((await refresh(emu, t.refresh_token)).status).toBe(200);
+    expect(await oauthStats(emu)).toMatchObject({ refreshes: 1, invalidGrant: 0 });
+  });
+
+  it('an inactive location: refresh and locationToken answer 400 Location is not active and the refresh token is kept', async () => {
+    const emu = await h.emulator();
+    const t = (await exchange(emu, { userType: 'Location' })).body;
+    const company = (await exchange(emu, { userType: 'Company' })).body.access_token;
+    await admin(emu, 'PATCH', `/oauth/locations/${emu.locationId}`, { active: false });
+    const r = await refresh(emu, t.refresh_token);
+    expect(r.status).toBe(400);
+    expect(r.body.message).toBe('Location is not active');
+    const lt = await form(emu, '/oauth/locationToken', { companyId: emu.companyId, locationId: emu.locationId }, { token: company });
+    expect(lt.body).toMatchObject({ statusCode: 400, message: 'Location is not active' });
+    await admin(emu, 'PATCH', `/oauth/locations/${emu.locationId}`, { active: true });
+    expect((await refresh(emu, t.refresh_token)).status).toBe(200);
+    expect(await oauthStats(emu)).toMatchObject({ refreshes: 1, invalidGrant: 0 });
+  });
+});

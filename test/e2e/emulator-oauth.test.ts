@@ -540,7 +540,7 @@ describe('faults and inactive locations on the OAuth routes', () => {
     await admin(emu, 'PATCH', `/oauth/locations/${emu.locationId}`, { active: false });
     const r = await refresh(emu, t.refresh_token);
     expect(r.status).toBe(400);
-    expect(r.body.message).toBe('Location is not active');
+    expect(r.body).toMatchObject({ statusCode: 400, message: 'Location is not active' });
     const lt = await form(emu, '/oauth/locationToken', { companyId: emu.companyId, locationId: emu.locationId }, { token: company });
     expect(lt.body).toMatchObject({ statusCode: 400, message: 'Location is not active' });
     await admin(emu, 'PATCH', `/oauth/locations/${emu.locationId}`, { active: true });

@@ -127,7 +127,7 @@ export function sniffColumn(header: string, values: ReadonlyArray<string | undef
   const numbers = count((v) => NUMBER.test(v));
   if (enough(numbers)) {
     // Record ids and account numbers: digits that are names, not quantities.
-    const identifier = /(?:^|[^a-z])id$|^id|number$|nummer$|numero$|code$/i.test(header.trim()) || filledValues.every((v) => /^\d{9,}$/.test(v));
+    const identifier = /(?:^|[^a-z])(?:id|no|nr|n°)\.?$|^id\b|(?:number|nummer|numero|número|code)$/i.test(header.trim()) || filledValues.every((v) => /^\d{9,}$/.test(v));
     return { ...base, kind: identifier ? 'identifier' : 'number', matching: numbers };
   }
   const money = count((v) => MONEY.test(v) || NUMBER.test(v));

@@ -140,18 +140,11 @@ const CASES: Expected[] = [
   },
 ];
 
-/** The custom fields the pipeline names, created through the API as a user would in Settings > Custom Fields. */
-async function createCustomFields(emu: RunningEmulator, pipeline: { customFields?: Array<{ key: string; dataType: string }> }): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  for (const cf of pipeline.customFields ?? []) {
-    const name = cf.key.replace(/^contact\./, '');
-    const r = await call(emu, 'POST', `/locations/${emu.locationId}/customFields`, { body: { name, dataType: cf.dataType } });
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const def = r.body.customField as { id: string; fieldKey: string };
-    expect(def.fieldKey).toBe(cf.key);
-    ids.set(def.id, cf.key);
-  }
-  return ids;
+/** The location's custom fields by id -> key, with their data types, as the API lists them. */
+async function fieldDefinitions(emu: RunningEmulator): Promise<Map<string, { key: string; dataType: string }>> {
+  const r = await call(emu, 'GET', `/locations/${emu.locationId}/customFields`);
+  expect(r.status).toBe(200);
+  return new Map((r.body.customFields as Array<{ id: string; fieldKey: string; dataType: string }>).map((d) => [d.id, { key: d.fieldKey, dataType: d.dataType }]));
 }
 
 function runDirOf(reportDir: string): string {
@@ -179,8 +172,8 @@ describe('init writes a pipeline the import runs as written', () => {
     expect(text).toMatch(/npx hoop-etl import --pipeline \S*pipeline\.yaml --location <id> --dry-run/);
     const pipeline = parseYaml(text) as { mapping: Record<string, { column: string }>; customFields?: Array<{ key: string; dataType: string }>; createMissingFields?: boolean };
     for (const [header, field] of Object.entries(c.mapping)) expect(pipeline.mapping[field]?.column, field).toBe(header);
+    // The location has none of the custom fields: createMissingFields creates them with the pipeline's data types.
     if (pipeline.customFields?.length) expect(pipeline.createMissingFields).toBe(true);
-    const keyOf = await createCustomFields(emu, pipeline);
 
     const rows = rowsOf(csv, c.encoding, c.delimiter);
     const dry = await runCli(['import', '--pipeline', pipelineFile, '--location', emu.locationId, '--dry-run', '--report-dir', join(dir, 'dry')], env);
@@ -188,10 +181,15 @@ describe('init writes a pipeline the import runs as written', () => {
     expect(dry.stdout, dry.stdout + dry.stderr).toContain(`${Object.keys(c.failing).length} rows failing`);
     expect(dry.status, dry.stderr).toBe(Object.keys(c.failing).length ? 3 : 0);
     expect(await contactsOf(emu)).toEqual([]);
+    expect((await fieldDefinitions(emu)).size).toBe(0);
 
-    const run = await runCli(['import', '--pipeline', pipelineFile, '--location', emu.locationId, '--report-dir', join(dir, 'runs')], env);
+    // --strict-columns: every column of the file is read by a setting or listed in ignoreColumns on purpose.
+    const run = await runCli(['import', '--pipeline', pipelineFile, '--location', emu.locationId, '--strict-columns', '--report-dir', join(dir, 'runs')], env);
     expect(run.status, run.stderr).toBe(Object.keys(c.failing).length ? 3 : 0);
     const runDir = runDirOf(join(dir, 'runs'));
+    const defs = await fieldDefinitions(emu);
+    expect([...defs.values()].sort((a, b) => a.key.localeCompare(b.key))).toEqual((pipeline.customFields ?? []).map((f) => ({ key: f.key, dataType: f.dataType })).sort((a, b) => a.key.localeCompare(b.key)));
+    const keyOf = new Map([...defs].map(([id, d]) => [id, d.key]));
     const read = (name: string) => parseCsv(readFileSync(join(runDir, name), 'utf8'), { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
     const succeeded = read('succeeded.csv');
     const failed = read('failed.csv');

@@ -110,3 +110,40 @@ describe('the token', () => {
     }
   });
 });
+
+describe('OAuth tokens and the client secret', () => {
+  it('are absent from trace-level logs and errors of a client refreshing a grant (before expiry, after a 401, and failing for good)', async () => {
+    const { Credentials } = await import('../../src/api/credentials.js');
+    const { MemoryTokenStore, grantKey } = await import('../../src/api/auth/token-store.js');
+    const oauthEmu = await startEmulator({ port: 0, tokenTtlS: 1, rateLimit: { max: 0 }, log: () => {} });
+    try {
+      const code = (await admin<{ code: string }>(oauthEmu, 'POST', '/oauth/authorize', { userType: 'Location' })).code;
+      const log = capture();
+      const logger = createLogger({ level: 'trace', destination: log.stream });
+      const store = new MemoryTokenStore();
+      const env = { HOOPAI_CLIENT_ID: oauthEmu.oauth.clientId, HOOPAI_CLIENT_SECRET: oauthEmu.oauth.clientSecret };
+      const creds = new Credentials({ env, store, authStore: 'memory', baseUrl: oauthEmu.url, logger, oauth: { baseDelayMs: 1, maxDelayMs: 5 } });
+      const answer = await creds.oauth().exchangeCode({ clientId: env.HOOPAI_CLIENT_ID, clientSecret: env.HOOPAI_CLIENT_SECRET, code });
+      await store.put(grantKey(env.HOOPAI_CLIENT_ID, 'Location', answer.locationId!), {
+        kind: 'grant', clientId: env.HOOPAI_CLIENT_ID, userType: 'Location', locationId: answer.locationId, scopes: answer.scopes,
+        accessToken: answer.accessToken, refreshToken: answer.refreshToken!, expiresAt: Date.now() + 1000, lifetimeMs: 1000, obtainedAt: Date.now(),
+      });
+      const api = new ContactsApi(new HoopClient({ baseUrl: oauthEmu.url, token: await creds.forLocation(answer.locationId!), locationId: answer.locationId!, logger }));
+      for (let i = 0; i < 3; i++) {
+        await api.searchContacts({ pageLimit: 1 });
+        await new Promise((r) => setTimeout(r, 1100));
+      }
+      // The platform forgets the grant: the next refresh fails for good.
+      for (const g of oauthEmu.store.refreshGrants.values()) oauthEmu.store.putRefreshGrant({ ...g, usedAt: g.usedAt ?? Date.now() });
+      const err = (await api.searchContacts({ pageLimit: 1 }).catch((e: unknown) => e)) as Error;
+      expect(err.message).toContain('hoop-etl auth login');
+      const secrets = [...oauthEmu.store.tokens.keys(), ...oauthEmu.store.refreshGrants.keys(), code, env.HOOPAI_CLIENT_SECRET].filter((s) => s.length >= 8);
+      expect(oauthEmu.store.refreshGrants.size).toBeGreaterThanOrEqual(3);
+      const texts = [log.text(), err.message, err.stack ?? '', JSON.stringify(err), String(err)];
+      for (const t of texts) for (const s of secrets) expect(t).not.toContain(s);
+      expect(log.text()).toContain('OAuth grant refreshed');
+    } finally {
+      await oauthEmu.close();
+    }
+  });
+});

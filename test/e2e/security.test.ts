@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { CLI, e2eHarness, envFor, runCli, type CliRun } from '../helpers/e2e.js';
 import { admin } from '../helpers/http.js';
+import { consentCode, emulatorSecrets, loginWithCode, oauthEnv, readStore } from '../helpers/oauth.js';
 
 /**
  * Security at the CLI level, against the real emulator over HTTP:
@@ -61,17 +62,20 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-/** The places `text` holds one of the token's forms. */
-function leaks(where: string, text: string): string[] {
-  return FORMS.filter((f) => text.includes(f)).map((f) => `${where} holds ${f === TOKEN ? 'the token' : `a form of the token (${f})`}`);
+/** A secret as it may leak: in clear, base64 (alone and as a Bearer header), URL-encoded, reversed. */
+const formsOf = (secret: string): string[] => [secret, Buffer.from(secret).toString('base64'), Buffer.from(`Bearer ${secret}`).toString('base64'), encodeURIComponent(secret), secret.split('').reverse().join('')];
+
+/** The places `text` holds one of the token's forms (or of the secrets given). */
+function leaks(where: string, text: string, forms: readonly string[] = FORMS): string[] {
+  return forms.filter((f) => text.includes(f)).map((f) => `${where} holds ${f === TOKEN ? 'the token' : `a form of a secret (${f})`}`);
 }
 
-/** Scans the runs' stdout and stderr and every file under `dir` (bytes, as latin1 so binary files such as SQLite are scanned too). */
-function scan(runs: Record<string, CliRun>, dir: string): { leaks: string[]; files: string[] } {
+/** Scans the runs' stdout and stderr and every file under `dir` (bytes, as latin1 so binary files such as SQLite are scanned too), but `skip`. */
+function scan(runs: Record<string, CliRun>, dir: string, forms: readonly string[] = FORMS, skip: (path: string) => boolean = () => false): { leaks: string[]; files: string[] } {
   const found: string[] = [];
-  for (const [name, r] of Object.entries(runs)) found.push(...leaks(`${name} stdout`, r.stdout), ...leaks(`${name} stderr`, r.stderr));
-  const files = filesUnder(dir);
-  for (const f of files) found.push(...leaks(f, readFileSync(f).toString('latin1')), ...leaks(f, readFileSync(f).toString('utf16le')));
+  for (const [name, r] of Object.entries(runs)) found.push(...leaks(`${name} stdout`, r.stdout, forms), ...leaks(`${name} stderr`, r.stderr, forms));
+  const files = filesUnder(dir).filter((f) => !skip(f));
+  for (const f of files) found.push(...leaks(f, readFileSync(f).toString('latin1'), forms), ...leaks(f, readFileSync(f).toString('utf16le'), forms));
   return { leaks: found, files: files.map((f) => f.slice(dir.length + 1)) };
 }
 
@@ -189,6 +193,51 @@ describe('the token never appears in any output', () => {
     // Logs were on: at trace level the runs wrote log lines.
     expect(Object.values(runs).some((r) => /"level":(10|20)/.test(r.stderr))).toBe(true);
   }, 180_000);
+});
+
+describe('OAuth secrets never appear in any output', () => {
+  it('access and refresh tokens (rotated many times), codes and the client secret are in no output or report of auth, import, export, dedup and api at trace level, failing runs included; the store file is 0600 and its content is printed nowhere', async () => {
+    const emu = await emulator({ tokenTtlS: 2 });
+    await admin(emu, 'POST', `/locations/${emu.locationId}/contacts`, { contacts: Array.from({ length: 1500 }, (_, i) => ({ firstName: `O${i}`, email: `o${i}@oauth-sec.example` })) });
+    const dir = freshDir('oauth-secrets');
+    const reports = join(dir, 'runs');
+    const env = oauthEnv(emu, dir);
+    const store = join(dir, 'config', 'hoop-etl', 'auth.json');
+    const csv = join(dir, 'contacts.csv');
+    writeFileSync(csv, CSV);
+    const trace = ['--log-level', 'trace', '--report-dir', reports];
+    const runs: Record<string, CliRun> = {};
+    runs.login = await loginWithCode(emu, env, store, 'Location');
+    expect(runs.login.status).toBe(0);
+    runs.badCode = await runCli(['auth', 'login', '--code', await consentCode(emu, { userType: 'Location' }), '--client-file', join(dir, 'missing.txt')], env);
+    runs.import = await runCli(['import', csv, '--location', emu.locationId, ...trace], env);
+    runs.export = await runCli(['export', '--location', emu.locationId, '--out', join(dir, 'out.csv'), ...trace], env);
+    runs.plan = await runCli(['dedup', '--location', emu.locationId, '--plan', join(dir, 'plan.json'), ...trace], env);
+    runs.api = await runCli(['api', 'POST', '/contacts/search', '--data', JSON.stringify({ locationId: emu.locationId, pageLimit: 1 }), '--location', emu.locationId, '--log-level', 'trace'], env);
+    runs.status = await runCli(['auth', 'status'], env);
+    // A dead grant: the failing refresh's error names no token.
+    for (const g of emu.store.refreshGrants.values()) emu.store.putRefreshGrant({ ...g, usedAt: g.usedAt ?? Date.now() });
+    await new Promise((r) => setTimeout(r, 2100));
+    runs.dead = await runCli(['export', '--location', emu.locationId, '--out', join(dir, 'dead.csv'), ...trace], env);
+    expect(runs.dead.status).toBe(1);
+    expect(runs.dead.stderr).toContain('hoop-etl auth login');
+    expect([runs.import.status, runs.export.status, runs.plan.status, runs.api.status]).toEqual([3, 0, 0, 0]);
+
+    const secrets = emulatorSecrets(emu);
+    // Rotation happened: more than the first pair was issued, and the store holds one of them.
+    expect(secrets.length).toBeGreaterThan(6);
+    const stored = Object.values(readStore(store))[0]!;
+    expect(secrets).toContain(stored.refreshToken);
+    const forms = secrets.flatMap(formsOf);
+    const isStore = (p: string): boolean => p.startsWith(store);
+    const { leaks: found, files } = scan(runs, dir, forms, isStore);
+    expect(found).toEqual([]);
+    expect(files.some((f) => f.endsWith('summary.json'))).toBe(true);
+    expect(statSync(store).mode & 0o777).toBe(0o600);
+    expect(openToOthers(join(dir, 'config'))).toEqual([]);
+    // The store holds the tokens by design, and nothing else does: the scan sees them there.
+    expect(scan({}, join(dir, 'config'), forms).leaks.length).toBeGreaterThan(0);
+  }, 600_000);
 });
 
 describe('files holding personal data are readable by their owner only', () => {

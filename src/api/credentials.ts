@@ -181,6 +181,7 @@ export class Credentials {
 
   /** The credential of one location: a static token, or a provider of OAuth access tokens. */
   async forLocation(locationId: string): Promise<string | TokenProvider> {
+    if (locationId === 'all') throw new UsageError('--location all is for export and dedup --plan, which act on many locations; this command acts on one location: name it', '--location');
     const env = this.o.env;
     const cheap = credentialSource({ locationId, env, tokenFile: this.o.tokenFile, storeNamed: this.storeNamed, defaultStoreHasGrant: false });
     // The store is read only when it can matter: a token given explicitly never depends on the store's state.

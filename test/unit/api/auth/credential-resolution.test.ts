@@ -57,6 +57,10 @@ describe('Credentials.forLocation', () => {
     expect(await c.forLocation('B')).toBe('shared');
   });
 
+  it('refuses --location all where a command acts on one location', async () => {
+    await expect(new Credentials({ env: { HOOPAI_TOKEN: 't' }, baseUrl: 'http://127.0.0.1:1' }).forLocation('all')).rejects.toThrow(/--location all is for export and dedup --plan/);
+  });
+
   it('refuses a token flag, naming the ways that work', () => {
     expect(() => new Credentials({ env, tokenFlag: 'x', baseUrl: 'http://127.0.0.1:1' })).toThrow(/--token-file.*auth login/);
   });

@@ -38,6 +38,8 @@ function sameText(a: string | undefined, b: string | undefined): boolean {
 
 export class ContactsApi {
   private readonly fieldCache = new Map<string, Promise<Map<string, CustomFieldDefinition>>>();
+  /** The definitions once read, for the checks before a write. */
+  private readonly knownFields = new Map<string, Map<string, CustomFieldDefinition>>();
   private readonly defaultCountry: string;
 
   constructor(
@@ -55,11 +57,29 @@ export class ContactsApi {
     return (await this.client.call<T>(spec)).body;
   }
 
+  /** The country phones without `+` are read in, for lookups and for the checks before a write. */
+  get country(): string {
+    return this.defaultCountry;
+  }
+
+  /**
+   * A write the platform would refuse is refused here, with the platform's
+   * message, and costs no request. Custom-field values are checked against
+   * their types once the definitions have been read (customFieldMap).
+   * Loaded on the first write: reads never pay for the request schemas.
+   */
+  private async check(operation: 'create-contact' | 'update-contact' | 'upsert-contact', body: Record<string, unknown>, path?: string): Promise<void> {
+    const { writeRefusal } = await import('./write-check.js');
+    const refusal = writeRefusal(operation, body, { country: this.defaultCountry, customFields: this.knownFields.get(this.locationId) }, path);
+    if (refusal) throw refusal;
+  }
+
   // ---- contacts
 
   /** Looks before writing again: after an ambiguous failure, a duplicate lookup by email, then phone. */
-  createContact(contact: ContactWrite): Promise<{ contact: Contact }> {
+  async createContact(contact: ContactWrite): Promise<{ contact: Contact }> {
     const canCheck = Boolean(contact.email || contact.phone);
+    await this.check('create-contact', { locationId: this.locationId, ...contact });
     return this.body({
       operation: 'create-contact',
       method: 'POST',
@@ -79,7 +99,8 @@ export class ContactsApi {
     return this.body({ operation: 'get-contact', method: 'GET', path: `/contacts/${p(id)}`, safety: 'safe' });
   }
 
-  updateContact(id: string, changes: ContactWrite): Promise<{ succeded: boolean; contact: Contact }> {
+  async updateContact(id: string, changes: ContactWrite): Promise<{ succeded: boolean; contact: Contact }> {
+    await this.check('update-contact', { ...changes }, `/contacts/${p(id)}`);
     return this.body({ operation: 'update-contact', method: 'PUT', path: `/contacts/${p(id)}`, json: changes, safety: 'safe' });
   }
 
@@ -88,7 +109,8 @@ export class ContactsApi {
   }
 
   /** Safe to retry: a second upsert of the same body finds the contact the first one made. */
-  upsertContact(contact: ContactWrite & { createNewIfDuplicateAllowed?: boolean }): Promise<{ new: boolean; contact: Contact }> {
+  async upsertContact(contact: ContactWrite & { createNewIfDuplicateAllowed?: boolean }): Promise<{ new: boolean; contact: Contact }> {
+    await this.check('upsert-contact', { locationId: this.locationId, ...contact });
     return this.body({ operation: 'upsert-contact', method: 'POST', path: '/contacts/upsert', json: { locationId: this.locationId, ...contact }, safety: 'safe' });
   }
 
@@ -318,6 +340,7 @@ export class ContactsApi {
 
   createCustomField(field: { name: string; dataType: string; placeholder?: string; position?: number; model?: 'contact' | 'opportunity' }): Promise<{ customField: CustomFieldDefinition }> {
     this.fieldCache.delete(this.locationId);
+    this.knownFields.delete(this.locationId);
     return this.body({
       operation: 'create-custom-field',
       method: 'POST',
@@ -335,10 +358,15 @@ export class ContactsApi {
 
   /** id -> definition (name, `contact.<key>`, dataType), fetched once per location and cached. */
   customFieldMap(options: { refresh?: boolean } = {}): Promise<Map<string, CustomFieldDefinition>> {
-    if (options.refresh) this.fieldCache.delete(this.locationId);
+    if (options.refresh) {
+      this.fieldCache.delete(this.locationId);
+      this.knownFields.delete(this.locationId);
+    }
     let cached = this.fieldCache.get(this.locationId);
     if (!cached) {
       cached = this.listCustomFields('contact').then((r) => new Map(r.customFields.map((f) => [f.id, f])));
+      const location = this.locationId;
+      cached.then((m) => this.knownFields.set(location, m)).catch(() => undefined);
       cached.catch(() => this.fieldCache.delete(this.locationId));
       this.fieldCache.set(this.locationId, cached);
     }

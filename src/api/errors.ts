@@ -74,9 +74,14 @@ export class ValidationError extends HoopApiError {
   /** The platform's messages, one per problem. */
   readonly messages: string[];
 
-  constructor(messages: string[], req: ApiRequestInfo, res: ApiResponseInfo) {
+  /** True when the client refused the body itself, before sending it (no request spent). */
+  readonly local: boolean;
+
+  /** Without `res`: refused here, by the platform's own rules (src/platform/contact-write.ts), before sending. */
+  constructor(messages: string[], req: ApiRequestInfo, res?: ApiResponseInfo) {
     super('VALIDATION', `refused as invalid: ${messages.join('; ')}`, req, res);
     this.messages = messages;
+    this.local = res === undefined;
   }
 }
 

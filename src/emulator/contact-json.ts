@@ -1,4 +1,4 @@
-import { fullName } from './normalise.js';
+import { fullName } from '../platform/normalise.js';
 import type { AppointmentRecord, ContactRecord, NoteRecord, TaskRecord } from './types.js';
 
 /** The JSON shapes the platform answers with, built from stored records. */

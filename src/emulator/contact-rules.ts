@@ -1,21 +1,28 @@
 import { ApiError } from './api-error.js';
 import { newId } from './ids.js';
+import { fullName, normaliseTags, splitName } from '../platform/normalise.js';
 import {
-  fullName,
-  isValidEmail,
-  normaliseDateOfBirth,
-  normalisePhone,
-  normaliseTags,
-  splitName,
-} from './normalise.js';
+  clearsCustomField,
+  customFieldValueFor,
+  customItemValue,
+  dateOfBirthValue,
+  emailValue,
+  isBlankValue as blank,
+  phoneValue,
+  resolveCustomField,
+  unknownCustomField,
+} from '../platform/contact-write.js';
 import type { LocationState } from './store.js';
 import type { ContactRecord, CustomFieldDefinition, CustomFieldValue, DndSettings } from './types.js';
 
 /**
  * How a contact write body becomes a stored record: normalisation, custom-field
  * resolution and the duplicate rules. Bodies arrive here already checked
- * against the spec's schema, so only the platform's semantic rules remain.
+ * against the spec's schema; the semantic rules are the platform module's
+ * (src/platform/contact-write.ts), the ones the client checks before sending.
  */
+
+export { resolveCustomField };
 
 export type ContactInput = Record<string, unknown>;
 
@@ -35,53 +42,6 @@ const PLAIN_FIELDS = [
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function blank(v: unknown): boolean {
-  return v === null || (typeof v === 'string' && v.trim() === '');
-}
-
-/** Resolves `{id|key, field_value|fieldValue|value}` to a definition, or a 422 message. */
-export function resolveCustomField(
-  item: Record<string, unknown>,
-  defs: ReadonlyMap<string, CustomFieldDefinition>,
-): CustomFieldDefinition | undefined {
-  if (typeof item.id === 'string' && item.id) return defs.get(item.id);
-  if (typeof item.key === 'string' && item.key) {
-    const key = item.key.startsWith('contact.') ? item.key : `contact.${item.key}`;
-    for (const d of defs.values()) if (d.fieldKey === key) return d;
-  }
-  return undefined;
-}
-
-function coerceCustomValue(def: CustomFieldDefinition, value: unknown, at: string): unknown {
-  switch (def.dataType) {
-    case 'NUMERICAL':
-    case 'MONETORY': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-      if (!Number.isFinite(n)) throw new ApiError(422, [`${at} must be a number for ${def.dataType} field ${def.fieldKey}`]);
-      return n;
-    }
-    case 'CHECKBOX':
-    case 'MULTIPLE_OPTIONS': {
-      const arr = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
-      if (!arr || !arr.every((x) => typeof x === 'string')) throw new ApiError(422, [`${at} must be an array of strings for ${def.dataType} field ${def.fieldKey}`]);
-      return arr.map((x: string) => x.trim()).filter(Boolean);
-    }
-    case 'FILE_UPLOAD':
-    case 'TEXTBOX_LIST':
-      if (typeof value !== 'object' && typeof value !== 'string') throw new ApiError(422, [`${at} must be an object for ${def.dataType} field ${def.fieldKey}`]);
-      return value;
-    case 'DATE': {
-      const s = typeof value === 'number' ? new Date(value).toISOString() : String(value);
-      const t = Date.parse(s);
-      if (Number.isNaN(t)) throw new ApiError(422, [`${at} must be a date for DATE field ${def.fieldKey}`]);
-      return s;
-    }
-    default:
-      if (typeof value === 'object') throw new ApiError(422, [`${at} must be a string for ${def.dataType} field ${def.fieldKey}`]);
-      return String(value);
-  }
-}
-
 function applyCustomFields(
   current: readonly CustomFieldValue[],
   items: unknown[],
@@ -92,10 +52,14 @@ function applyCustomFields(
     const item = raw as Record<string, unknown>;
     const at = `customFields.${i}`;
     const def = resolveCustomField(item, defs);
-    if (!def) throw new ApiError(422, [`${at} refers to an unknown custom field (${String(item.id ?? item.key)})`]);
-    const value = 'field_value' in item ? item.field_value : 'fieldValue' in item ? item.fieldValue : item.value;
-    if (value === undefined || blank(value) || (Array.isArray(value) && value.length === 0)) byId.delete(def.id);
-    else byId.set(def.id, coerceCustomValue(def, value, at));
+    if (!def) throw new ApiError(422, [unknownCustomField(item, at)]);
+    const value = customItemValue(item);
+    if (clearsCustomField(value)) byId.delete(def.id);
+    else {
+      const r = customFieldValueFor(def, value, at);
+      if (!r.ok) throw new ApiError(422, [r.message]);
+      byId.set(def.id, r.value);
+    }
   });
   return [...byId].map(([id, value]) => ({ id, value }));
 }
@@ -149,17 +113,17 @@ export function applyContactInput(
   if ('email' in input) {
     if (blank(input.email)) delete rec.email;
     else {
-      const email = String(input.email).trim();
-      if (!isValidEmail(email)) errors.push('email must be an email');
-      else rec.email = email;
+      const email = emailValue(input.email);
+      if (!email.ok) errors.push(email.message);
+      else rec.email = email.value;
     }
   }
   if ('phone' in input) {
     if (blank(input.phone)) delete rec.phone;
     else {
-      const phone = normalisePhone(String(input.phone), loc.settings.country);
-      if (!phone) errors.push('phone must be a valid phone number');
-      else rec.phone = phone;
+      const phone = phoneValue(input.phone, loc.settings.country);
+      if (!phone.ok) errors.push(phone.message);
+      else rec.phone = phone.value;
     }
   }
   for (const f of PLAIN_FIELDS) {
@@ -171,9 +135,9 @@ export function applyContactInput(
     const v = input.dateOfBirth;
     if (blank(v)) delete rec.dateOfBirth;
     else {
-      const dob = typeof v === 'string' ? normaliseDateOfBirth(v) : undefined;
-      if (!dob) errors.push('dateOfBirth must be a date in one of the formats YYYY-MM-DD, MM/DD/YYYY, YYYY/MM/DD, MM-DD-YYYY, YYYY.MM.DD, MM.DD.YYYY, YYYY_MM_DD, MM_DD_YYYY');
-      else rec.dateOfBirth = dob;
+      const dob = dateOfBirthValue(v);
+      if (!dob.ok) errors.push(dob.message);
+      else rec.dateOfBirth = dob.value;
     }
   }
   if ('dnd' in input) rec.dnd = input.dnd === true;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError, BareApiError } from './api-error.js';
 import { newObjectId } from './ids.js';
-import { loadOAuthSpec } from './openapi/spec.js';
+import { loadOAuthSpec } from '../platform/openapi/spec.js';
 import type { RateDecision } from './rate-limiter.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { EmulatorState } from './state.js';

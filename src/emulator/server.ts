@@ -7,7 +7,7 @@ import { adminTokenMatches } from './admin-auth.js';
 import { newTraceId } from './ids.js';
 import type { FaultDecision } from './faults.js';
 import { deadToken, handleOAuth, isOAuthPath, oauthOperationId, MSG_INVALID_TOKEN, MSG_LOCATION, MSG_SCOPE, rateKey } from './oauth.js';
-import { loadSpec } from './openapi/spec.js';
+import { loadSpec } from '../platform/openapi/spec.js';
 import { Router } from './router.js';
 import { allRoutes } from './routes/index.js';
 import type { RouteContext } from './routes/route.js';

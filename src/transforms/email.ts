@@ -1,3 +1,4 @@
+import { isValidEmail } from '../platform/normalise.js';
 import { fail, succeed, type TransformResult } from './result.js';
 import { trimText } from './text.js';
 
@@ -26,9 +27,6 @@ export type EmailProblemCode = 'BLANK_VALUE' | 'INVALID_EMAIL';
 const LOCAL_CHARS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+$/;
 const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const TOP_LEVEL = /^(?=.*[A-Za-z])[A-Za-z0-9-]{2,63}$/;
-// The platform's own check (src/emulator/normalise.ts), repeated as a backstop: the client must stand alone.
-const PLATFORM_EMAIL =
-  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 function invalid(reason: string): ReturnType<typeof fail> {
   return fail('INVALID_EMAIL', `Email is not valid: ${reason}`);
@@ -64,7 +62,8 @@ export function normaliseEmail(raw: string): TransformResult<string> {
     return invalid('a part of the domain starts or ends with a hyphen, or is longer than 63 characters');
   }
   if (!TOP_LEVEL.test(labels[labels.length - 1] ?? '')) return invalid('the domain does not end in a possible top-level domain');
-  if (!PLATFORM_EMAIL.test(s)) return invalid('the platform would not accept it');
+  // The platform's own check (src/platform/normalise.ts), the one the emulator applies.
+  if (!isValidEmail(s)) return invalid('the platform would not accept it');
 
   return succeed(s.toLowerCase());
 }

@@ -17,14 +17,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { loadSpec } from '../../src/emulator/openapi/spec.js';
+import { loadSpec } from '../../src/platform/openapi/spec.js';
 import type { Scope } from '../../src/emulator/types.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ROOT = new URL('../../', import.meta.url);
 const SPEC_FILES = ['contacts.openapi.json', 'locations-custom-fields.openapi.json'] as const;
-const VENDORED = (f: string) => new URL(`src/emulator/openapi/${f}`, ROOT);
+const VENDORED = (f: string) => new URL(`src/platform/openapi/${f}`, ROOT);
 const SHARED = (f: string) => new URL(`../shared/api/${f}`, ROOT);
 
 const docs = SPEC_FILES.map((f) => JSON.parse(readFileSync(VENDORED(f), 'utf8')) as Json);
@@ -881,7 +881,7 @@ beforeEach(async () => {
 });
 
 describe('spec files', () => {
-  it.each(SPEC_FILES)('src/emulator/openapi/%s is byte-identical to ../shared/api', (f) => {
+  it.each(SPEC_FILES)('src/platform/openapi/%s is byte-identical to ../shared/api', (f) => {
     expect(readFileSync(VENDORED(f)).equals(readFileSync(SHARED(f)))).toBe(true);
   });
 

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { HighLevel } from '@gohighlevel/api-client';
 import { describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { loadOAuthSpec } from '../../src/emulator/openapi/spec.js';
+import { loadOAuthSpec } from '../../src/platform/openapi/spec.js';
 import { CLI, e2eHarness } from '../helpers/e2e.js';
 import { admin, call } from '../helpers/http.js';
 
@@ -399,10 +399,10 @@ describe('persistence', () => {
 });
 
 describe('vendored specs', () => {
-  it.each(['oauth.openapi.json', 'locations-search.openapi.json'])('src/emulator/openapi/%s is byte-identical to ../shared/api', async (f) => {
+  it.each(['oauth.openapi.json', 'locations-search.openapi.json'])('src/platform/openapi/%s is byte-identical to ../shared/api', async (f) => {
     const { readFileSync } = await import('node:fs');
     const root = new URL('../../', import.meta.url);
-    expect(readFileSync(new URL(`src/emulator/openapi/${f}`, root)).equals(readFileSync(new URL(`../shared/api/${f}`, root)))).toBe(true);
+    expect(readFileSync(new URL(`src/platform/openapi/${f}`, root)).equals(readFileSync(new URL(`../shared/api/${f}`, root)))).toBe(true);
   });
 });
 

@@ -557,7 +557,7 @@ describe('coverage', () => {
   it('the emulator saw every operation of both vendored specs, each sent with Version 2021-07-28 and the bearer token', async () => {
     const specOps: string[] = [];
     for (const f of ['contacts.openapi.json', 'locations-custom-fields.openapi.json']) {
-      const doc = JSON.parse(readFileSync(new URL(`../../src/emulator/openapi/${f}`, import.meta.url), 'utf8')) as { paths: Record<string, Record<string, { operationId?: string }>> };
+      const doc = JSON.parse(readFileSync(new URL(`../../src/platform/openapi/${f}`, import.meta.url), 'utf8')) as { paths: Record<string, Record<string, { operationId?: string }>> };
       for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) if (op.operationId) specOps.push(op.operationId);
     }
     const stats = await adminCall<{ byOperation: Record<string, number>; byStatus: Record<string, number> }>('GET', '/stats');

@@ -1,11 +1,10 @@
 import { ApiError } from '../api-error.js';
 import { applyContactInput, duplicateError, findDuplicate, hasIdentity } from '../contact-rules.js';
 import { toContactJson, toCreatedContactJson } from '../contact-json.js';
-import { isValidEmail, normalisePhone } from '../normalise.js';
+import { emailValue, hasIdentityIn, MSG_REQUIRE_IDENTITY, phoneValue } from '../../platform/contact-write.js';
 import type { ContactRecord } from '../types.js';
 import { ok, type RouteContext, type RouteDef } from './route.js';
 
-const REQUIRE_IDENTITY = 'Contacts without email, phone, firstName and lastName are not allowed.';
 const NEED_EMAIL_OR_PHONE = 'Pass at least one of number, email query parameter';
 
 /** The email and phone a write names, normalised as they would be stored; 422 when invalid. */
@@ -13,14 +12,14 @@ function identifiersOf(body: Record<string, unknown>, country: string): { email?
   const out: { email?: string; phone?: string } = {};
   const errors: string[] = [];
   if (typeof body.email === 'string' && body.email.trim()) {
-    const email = body.email.trim();
-    if (isValidEmail(email)) out.email = email;
-    else errors.push('email must be an email');
+    const email = emailValue(body.email);
+    if (email.ok) out.email = email.value;
+    else errors.push(email.message);
   }
   if (typeof body.phone === 'string' && body.phone.trim()) {
-    const phone = normalisePhone(body.phone, country);
-    if (phone) out.phone = phone;
-    else errors.push('phone must be a valid phone number');
+    const phone = phoneValue(body.phone, country);
+    if (phone.ok) out.phone = phone.value;
+    else errors.push(phone.message);
   }
   if (errors.length) throw new ApiError(422, errors);
   return out;
@@ -37,10 +36,8 @@ function withoutLocation(body: Record<string, unknown>): Record<string, unknown>
  * (BEHAVIOUR.md section 3, observed live).
  */
 function requireIdentity(body: Record<string, unknown>, rec: ContactRecord): void {
-  const sent = (k: string) => typeof body[k] === 'string' && (body[k] as string).trim() !== '';
-  if (!hasIdentity(rec) || (!rec.email && !rec.phone && !sent('firstName') && !sent('lastName'))) {
-    throw new ApiError(422, [REQUIRE_IDENTITY]);
-  }
+  // The body's values are valid by now (applyContactInput refused the others), so the body says it all.
+  if (!hasIdentity(rec) || !hasIdentityIn(body)) throw new ApiError(422, [MSG_REQUIRE_IDENTITY]);
 }
 
 function createContact(ctx: RouteContext) {

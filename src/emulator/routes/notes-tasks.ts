@@ -1,7 +1,7 @@
 import { ApiError } from '../api-error.js';
 import { toNoteJson, toTaskJson } from '../contact-json.js';
 import { newId } from '../ids.js';
-import { normaliseIsoDateTime } from '../normalise.js';
+import { normaliseIsoDateTime } from '../../platform/normalise.js';
 import type { NoteRecord, TaskRecord } from '../types.js';
 import { ok, type RouteContext, type RouteDef } from './route.js';
 

@@ -1,6 +1,6 @@
 import { ApiError } from '../api-error.js';
 import { FIREBASE_ID } from '../ids.js';
-import { normaliseTags } from '../normalise.js';
+import { normaliseTags } from '../../platform/normalise.js';
 import type { ContactRecord } from '../types.js';
 import { ok, type RouteContext, type RouteDef } from './route.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // The client side must not import the emulator; its tests may, to pin that both sides agree.
-import { isValidEmail, normaliseDateOfBirth, normalisePhone, normaliseTags as platformTags } from '../../../src/emulator/normalise.js';
+import { isValidEmail, normaliseDateOfBirth, normalisePhone, normaliseTags as platformTags } from '../../../src/platform/normalise.js';
 import { toApiDate } from '../../../src/transforms/date.js';
 import { normaliseEmail } from '../../../src/transforms/email.js';
 import { toE164 } from '../../../src/transforms/phone.js';

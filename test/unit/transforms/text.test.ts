@@ -88,7 +88,7 @@ describe('splitTags', () => {
 });
 
 describe('normaliseTags', () => {
-  // The same table as the platform's (test/unit/emulator/normalise.test.ts), minus the non-strings.
+  // The same table as the platform's (test/unit/platform/normalise.test.ts), minus the non-strings.
   it.each([
     [['VIP', ' vip ', 'Newsletter'], ['vip', 'newsletter']],
     [['', '  ', 'a'], ['a']],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidEmail, normaliseDateOfBirth, normalisePhone, normaliseTags, splitName } from '../../../src/emulator/normalise.js';
+import { isValidEmail, normaliseDateOfBirth, normalisePhone, normaliseTags, splitName } from '../../../src/platform/normalise.js';
 
 describe('normalisePhone', () => {
   it.each([

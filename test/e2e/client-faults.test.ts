@@ -186,6 +186,12 @@ describe('typed 4xx errors', () => {
     const invalid = (await api.createContact({ email: 'nope' }).catch((e: unknown) => e)) as HoopApiError & { messages?: string[] };
     expect(invalid.code).toBe('VALIDATION');
     expect(invalid.messages).toEqual(['email must be an email']);
+    // Refused by the client before sending, with the platform's message; the same body sent as is gets it from the platform.
+    expect((invalid as HoopApiError & { local?: boolean }).local).toBe(true);
+    const sent = (await api.client
+      .call({ operation: 'create-contact', method: 'POST', path: '/contacts/', json: { locationId: emu.locationId, email: 'nope' }, safety: 'safe' })
+      .catch((e: unknown) => e)) as HoopApiError & { messages?: string[]; local?: boolean };
+    expect({ code: sent.code, status: sent.status, messages: sent.messages, local: sent.local }).toEqual({ code: 'VALIDATION', status: 422, messages: ['email must be an email'], local: false });
 
     const missing = (await api.getContact('abcdefghij0123456789').catch((e: unknown) => e)) as HoopApiError;
     expect(missing.code).toBe('NOT_FOUND');

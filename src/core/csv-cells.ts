@@ -14,6 +14,11 @@ export function escapeFormula(cell: string): string {
   return startsFormula(cell) ? `'${cell}` : cell;
 }
 
+/** Undoes the `'` put before a cell a spreadsheet would run as a formula (`'+1212...` is `+1212...`). */
+export function unescapeFormula(cell: string): string {
+  return cell.startsWith("'") && startsFormula(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
 export function escapeRecord(cells: readonly string[], escape: boolean): string[] {
   return escape ? cells.map(escapeFormula) : [...cells];
 }

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import { startsFormula } from '../core/csv-cells.js';
+import { unescapeFormula } from '../core/csv-cells.js';
 import { ConfigError } from '../core/errors.js';
-import { DND_EXPORT_CHANNELS, LIST_SEPARATOR, STANDARD_COLUMNS } from '../exporter/columns.js';
+import { DND_EXPORT_CHANNELS, isExportHeaders, LIST_SEPARATOR, STANDARD_COLUMNS } from '../exporter/columns.js';
 import { DATA_TYPES } from './routes/custom-fields.js';
 import type { CustomFieldDataType } from './types.js';
 
@@ -243,11 +243,6 @@ function nameAndKey(header: string, headers: readonly string[]): { name: string;
   return { name: header, key: slug(header) };
 }
 
-/** Undoes the `'` our CSVs put before a cell a spreadsheet would run as a formula (`'+1212...` is `+1212...`). */
-function unescapeFormula(cell: string): string {
-  return cell.startsWith("'") && startsFormula(cell.slice(1)) ? cell.slice(1) : cell;
-}
-
 function readCsv(file: string, text: string, declared: readonly SeedField[]): SeedData {
   let rows: Array<{ record: string[]; info: { lines: number } }>;
   try {
@@ -261,7 +256,7 @@ function readCsv(file: string, text: string, declared: readonly SeedField[]): Se
   const headers = head.record.map((h) => h.trim());
   // Our own export: exact names, and every other column is a custom field (a custom field
   // called "First Name" is not firstName there).
-  const ours = headers.includes('id') && headers.some((h) => DND_HEADER.test(h)) && headers.includes('dateAdded');
+  const ours = isExportHeaders(headers);
   const seen = new Set<string>();
   const dupe = headers.find((h) => (seen.has(h) ? true : (seen.add(h), false)));
   if (dupe) fail(file, ' line 1', `Seed file has the column '${dupe}' twice`);

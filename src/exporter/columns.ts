@@ -89,6 +89,16 @@ export const STANDARD_COLUMNS: readonly Column[] = [
   same('lastActivity'),
 ];
 
+/**
+ * Whether a CSV's headers are those of a hoop-etl export: `id`, `dateAdded`
+ * and a `dndSettings.<channel>.status` column. Such a file is read back
+ * completely (the emulator's seed, an import without a mapping): standard
+ * columns by their exact names, the others as custom fields, cells unescaped.
+ */
+export function isExportHeaders(headers: readonly string[]): boolean {
+  return headers.includes('id') && headers.includes('dateAdded') && headers.some((h) => /^dndSettings\.[A-Za-z]+\.status$/.test(h));
+}
+
 /** Columns that exist only when asked for. */
 const OPTIONAL_COLUMNS: readonly Column[] = [
   { header: 'locationId', field: 'locationId', read: (r) => r.locationId },

@@ -1,7 +1,9 @@
 /**
  * A custom field's value as its data type takes it (BEHAVIOUR.md §5): numbers
  * for NUMERICAL and MONETORY, a list for CHECKBOX and MULTIPLE_OPTIONS (a cell
- * such as `golf, chess` or `golf;chess` holds several options), text as it is.
+ * such as `golf, chess` or `golf;chess` holds several options), an object for
+ * TEXTBOX_LIST and FILE_UPLOAD when the cell is one in JSON (as the export
+ * writes it), text as it is.
  * A cell that cannot be the type is an error for its row. Pure.
  */
 import { fail, succeed, type TransformResult } from './result.js';
@@ -27,6 +29,17 @@ export function customFieldValue(value: unknown, dataType: string): TransformRes
         .map((o) => o.trim())
         .filter((o) => o !== '');
       return succeed(options);
+    }
+    case 'TEXTBOX_LIST':
+    case 'FILE_UPLOAD': {
+      // An object, as the export writes it (JSON); other text stays text.
+      if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return succeed(value);
+      try {
+        const parsed: unknown = JSON.parse(value);
+        return succeed(parsed !== null && typeof parsed === 'object' ? parsed : value);
+      } catch {
+        return succeed(value);
+      }
     }
     default:
       return succeed(value);

@@ -110,6 +110,18 @@ function applyTransforms(raw: string, steps: readonly TransformStep[], values: R
   return v;
 }
 
+const TRUE_CELLS = new Set(['true', 'yes', 'y', '1']);
+const FALSE_CELLS = new Set(['false', 'no', 'n', '0']);
+
+/** A yes/no cell (`true` and `false` as the export writes them, yes/no, 1/0, any case) as the boolean the platform takes. */
+function booleanCell(text: string, column: string | undefined): boolean {
+  const t = text.trim().toLowerCase();
+  if (TRUE_CELLS.has(t)) return true;
+  if (FALSE_CELLS.has(t)) return false;
+  const problem = { code: 'INVALID_BOOLEAN', message: 'the field takes true or false (also yes/no, 1/0)' };
+  throw new RowFailure(column ? inColumn(problem, column) : problem);
+}
+
 /**
  * Without a `mapping`, headers that name a standard field (the recognition
  * table of header-names.ts: any case, spacing or punctuation, CRM exports and
@@ -161,7 +173,8 @@ export function mapRow(row: SourceRow, pipeline: ImportPipeline, mapping: Mappin
         blank(name);
         continue;
       }
-      fields[name] = applyTransforms(raw!, spec.transforms, values, columnOf(spec.from as CellSource<unknown>));
+      const text = applyTransforms(raw!, spec.transforms, values, columnOf(spec.from as CellSource<unknown>));
+      fields[name] = name === 'dnd' ? booleanCell(text, columnOf(spec.from as CellSource<unknown>)) : text;
     }
     for (const cf of pipeline.customFields) {
       const name = 'key' in cf.target ? `cf:key:${cf.target.key}` : `cf:name:${cf.target.name}`;

@@ -1,5 +1,6 @@
 import type { ImportPipeline, Mapping } from '../config/index.js';
 import type { SourceRow } from '../core/row.js';
+import { unescapeFormula } from '../core/csv-cells.js';
 import { matchKeys } from '../dedup/match-keys.js';
 import { mapRow, type MapContext } from '../transforms/map-row.js';
 
@@ -19,11 +20,14 @@ export interface ImportRowContext {
   readonly pipeline: ImportPipeline;
   readonly mapping: Mapping;
   readonly map: MapContext;
+  /** The file is a hoop-etl export: cells it escaped against spreadsheet formulas (`'+1415…`) are read unescaped. */
+  readonly unescapeFormulas?: boolean;
 }
 
 export function prepareImportRow(row: SourceRow, ctx: ImportRowContext): ImportRowResult {
   const { pipeline } = ctx;
-  const mapped = mapRow(row, pipeline, ctx.mapping, ctx.map);
+  const source = ctx.unescapeFormulas ? { ...row, values: Object.fromEntries(Object.entries(row.values).map(([k, v]) => [k, unescapeFormula(v)])) } : row;
+  const mapped = mapRow(source, pipeline, ctx.mapping, ctx.map);
   if (!mapped.ok) {
     const p = mapped.problem;
     return { ok: false, code: p.code, message: p.column ? `${p.message} (column '${p.column}')` : p.message };

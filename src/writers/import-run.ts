@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type { ContactsApi } from '../api/endpoints.js';
 import { DuplicateContactError, HoopApiError, whenToContinue } from '../api/errors.js';
-import type { ContactWrite, CustomFieldInput } from '../api/types.js';
+import type { ContactWrite, CustomFieldDefinition, CustomFieldInput } from '../api/types.js';
 import { checkPipelineColumns, STANDARD_FIELDS, type ImportPipeline, type Mapping } from '../config/index.js';
 import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
 import { newRunId } from '../core/run-id.js';
@@ -13,6 +13,7 @@ import type { SourceItem } from '../core/row.js';
 import { matchKeys } from '../dedup/match-keys.js';
 import { mergeRows, type MappedRow } from '../dedup/merge-rows.js';
 import { StreamingClusters } from '../dedup/union-find.js';
+import { isExportHeaders } from '../exporter/columns.js';
 import { readCsvHeader, readCsvRows } from '../sources/read-csv-rows.js';
 import { mappingFromHeaders, type MappedContact, type MappedNote, type MappedTask } from '../transforms/map-row.js';
 import { columnsRead, describeUnusedColumns, findUnusedColumns, type UnusedColumn } from './column-usage.js';
@@ -26,6 +27,7 @@ import { RowSpill } from './row-spill.js';
 import { RunJournal, type RowRecord } from './run-journal.js';
 import { TagBatcher } from './tag-batcher.js';
 import { judge, LocationSnapshot, wouldChangeNothing } from './location-snapshot.js';
+import { decideCluster, duplicateMessage, NOT_FOUND_MESSAGE, notesAndTasksPresent, predictWrite, refusalOf, sameNote, sameTask, type ClusterDecision } from './cluster-decision.js';
 
 /**
  * The import job: CSV -> mapping -> in-file dedup -> writes, journaled.
@@ -85,6 +87,10 @@ export interface ImportSummary {
   fieldsToCreate: Array<{ key?: string; name: string; dataType: string; typeFrom: string; source: string; setting: string }>;
   /** The fields a real run created, with their ids. */
   fieldsCreated?: Array<{ id: string; key: string; name: string; dataType: string }>;
+  /** The limit the platform reported on this run's own requests (X-RateLimit-Max per -Interval-Milliseconds), when it reported one. */
+  rateLimit?: { max: number; intervalMs: number };
+  /** The files written in runDir, by name. */
+  files: string[];
   exitCode: ExitCode;
 }
 
@@ -108,17 +114,30 @@ function rawOf(item: SourceItem, headers: readonly string[]): Record<string, str
 
 const STANDARD_WRITE_FIELDS: ReadonlySet<string> = new Set(STANDARD_FIELDS);
 
+/**
+ * A hoop-etl export imported without a mapping is read back completely, as
+ * the emulator's seed reads it: its `tags` column as tags, its custom-field
+ * columns by their headers, its cells unescaped (the export's `'` before a
+ * formula-like cell). Other files without a mapping map standard fields only.
+ */
+function readingExport(pipeline: ImportPipeline, headers: readonly string[]): ImportPipeline {
+  const tags = pipeline.tags.columns.length === 0 && headers.includes('tags') ? { ...pipeline.tags, columns: ['tags'] } : pipeline.tags;
+  return { ...pipeline, tags, customFieldsByHeader: true };
+}
+
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
-  const { pipeline, api } = options;
+  const { api } = options;
   const now = options.now ?? Date.now;
   const started = now();
-  const file = pipeline.source.file;
+  const file = options.pipeline.source.file;
   const readOpts = {
-    encoding: pipeline.source.encoding === 'auto' ? undefined : pipeline.source.encoding,
-    delimiter: pipeline.source.delimiter === 'auto' ? undefined : pipeline.source.delimiter,
+    encoding: options.pipeline.source.encoding === 'auto' ? undefined : options.pipeline.source.encoding,
+    delimiter: options.pipeline.source.delimiter === 'auto' ? undefined : options.pipeline.source.delimiter,
   };
   const header = await readCsvHeader(file, readOpts);
-  checkPipelineColumns(pipeline, header.headers, file);
+  checkPipelineColumns(options.pipeline, header.headers, file);
+  const fromExport = !options.pipeline.mapping && isExportHeaders(header.headers);
+  const pipeline = fromExport ? readingExport(options.pipeline, header.headers) : options.pipeline;
   const mapping: Mapping = pipeline.mapping ?? mappingFromHeaders(header.headers);
 
   const runId = options.resume ?? newRunId(started);
@@ -130,6 +149,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   // Everything a configuration error can come from is settled before the run folder exists and before any write:
   // the custom fields (every missing one reported at once) and the columns nothing reads.
   const fields = await settleImportFields(pipeline, api, header.headers, mapping, readOpts);
+  // The definitions the writes are checked against before sending (already read, so no request); a field created below is left to the platform.
+  const defs = pipeline.customFields.length > 0 || pipeline.customFieldsByHeader ? new Map(await api.customFieldMap()) : new Map<string, CustomFieldDefinition>();
   const unusedColumns = findUnusedColumns(header.headers, columnsRead(pipeline, mapping, fields.byHeader), pipeline, mapping);
   if (unusedColumns.length > 0) {
     const text = describeUnusedColumns(unusedColumns, file, pipeline.strictColumns);
@@ -183,21 +204,32 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     return await importRows();
   } finally {
     spill.close();
+    // The dry run's rows were kept on disk only to write its outcome files.
+    if (!journal) for (const f of ['dry-run.sqlite', 'dry-run.sqlite-wal', 'dry-run.sqlite-shm']) rmSync(join(runDir, f), { force: true });
   }
 
   async function importRows(): Promise<ImportSummary> {
+    // Every row's outcome: the run's journal, or for the dry run a scratch one, so that both write the same outcome files.
+    const outcomes = journal ?? RunJournal.open(join(runDir, 'dry-run.sqlite'));
+    try {
+      return await importInto(outcomes);
+    } finally {
+      if (!journal) outcomes.close();
+    }
+  }
+
+  async function importInto(outcomes: RunJournal): Promise<ImportSummary> {
     let rows = 0;
     let failedRead = 0;
     // Rows that fail to read or map are recorded as they come, a batch at a time; a resumed run keeps what it recorded before.
     const failedBatch: RowRecord[] = [];
     const flushFailed = (): void => {
-      if (journal && failedBatch.length) journal.recordRows(failedBatch.filter((r) => !journal.hasRow(r.record)));
+      if (failedBatch.length) outcomes.recordRows(failedBatch.filter((r) => !outcomes.hasRow(r.record)));
       failedBatch.length = 0;
     };
     const failRead = (r: RowRecord): void => {
       failedRead++;
       options.logger?.trace({ row: r.record, line: r.line, code: r.code, reason: r.message }, 'row failed');
-      if (!journal) return;
       failedBatch.push(r);
       if (failedBatch.length >= 1000) flushFailed();
     };
@@ -214,7 +246,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         clusters.add(row.record, result.keys);
       }
     };
-    const mapper = new RowMapper({ pipeline: mapped, mapping, map: ctx }, header.headers, { inThread: options.mapInWorker === false });
+    const mapper = new RowMapper({ pipeline: mapped, mapping, map: ctx, unescapeFormulas: fromExport }, header.headers, { inThread: options.mapInWorker === false });
     try {
       for await (const item of readCsvRows(file, readOpts)) {
         rows++;
@@ -243,10 +275,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (pipeline.maxErrors !== undefined && failedSoFar > pipeline.maxErrors && !options.dryRun) {
       stop = new HoopError('TOO_MANY_ERRORS', `more than ${pipeline.maxErrors} rows failed to read or map (--max-errors); see failed.csv`);
     }
-    const dryCounts = { created: 0, updated: 0, unchanged: 0, merged: 0, failed: failedRead, collisions: 0 };
+    let dryCollisions = 0;
 
-    /** Plans (dry run, at once: undefined) or writes one cluster. */
-    const writeCluster = (root: number, members: MappedContact[]): Promise<void> | undefined => {
+    /** Plans (dry run) or writes one cluster. */
+    const writeCluster = (root: number, members: MappedContact[]): Promise<void> => {
       const result = mergeRows(members as unknown as MappedRow[], pipeline.dedup.policy);
       const carrier = result.row.record;
       const carrierRow = members.find((m) => m.record === carrier)!;
@@ -271,64 +303,71 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
       const email = write.email as string | undefined;
       const phone = write.phone as string | undefined;
-      const extras = notes.length + tasks.length + followers.length + (pipeline.workflow ? 1 : 0) + (pipeline.campaign ? 1 : 0) + (business ? 1 : 0);
+      const onlyNotesAndTasks = followers.length === 0 && !pipeline.workflow && !pipeline.campaign && !business;
       const unit = `c${root}`;
       const fresh = !journal || journal.step(unit, 'contact') === undefined;
       const verdict = judge(snapshot, email, phone);
-      const unchanged = verdict.kind === 'update' && extras === 0 && wouldChangeNothing(verdict.contact, write, customFields, result.row.tags);
-      if (!journal) {
-        // Dry run: decided against the snapshot, nothing sent.
-        if (verdict.kind === 'collision') dryCounts.collisions++;
-        if (verdict.kind === 'collision' && pipeline.collisions === 'fail') dryCounts.failed += members.length;
-        else {
-          if (unchanged) dryCounts.unchanged++;
-          else if (verdict.kind === 'create') dryCounts.created++;
-          else dryCounts.updated++;
-          dryCounts.merged += mergedRows.length;
-          if (!unchanged) {
-            plannedRequests += requests;
-            if (result.row.tags.length) {
-              const setKey = JSON.stringify([...result.row.tags].sort());
-              plannedTagSets.set(setKey, (plannedTagSets.get(setKey) ?? 0) + 1);
-            }
-          }
+      const sameFields = verdict.kind === 'update' && wouldChangeNothing(verdict.contact, write, customFields, result.row.tags);
+
+      const finishRows = (contactId: string | undefined, action: 'created' | 'updated' | 'unchanged') => {
+        const key = matchKeys({ email, phone })[0];
+        options.logger?.trace({ row: carrier, line: carrierRow.line, key, contactId, action, merged: result.merged.length }, journal ? 'row written' : 'row planned');
+        outcomes.recordRows([
+          { record: carrier, line: carrierRow.line, outcome: action, contactId, key },
+          ...result.merged.map((m) => ({ record: m.record, line: members.find((x) => x.record === m.record)!.line, outcome: 'merged' as const, contactId, key, mergedInto: m.mergedInto })),
+        ]);
+      };
+      const failRows = (code: string, message: string) => {
+        options.logger?.trace({ rows: members.map((m) => m.line), code, reason: message }, journal ? 'rows failed' : 'rows would fail');
+        outcomes.recordRows(
+          members.map((m) => ({ record: m.record, line: m.line, outcome: 'failed' as const, code, message, raw: JSON.parse(spillPart(spill.read(m.record), 2)) as Record<string, string> })),
+        );
+        failedSoFar += members.length;
+        if (journal && pipeline.maxErrors !== undefined && failedSoFar > pipeline.maxErrors) {
+          stop ??= new HoopError('TOO_MANY_ERRORS', `more than ${pipeline.maxErrors} rows failed (--max-errors); see failed.csv`);
         }
+      };
+      const rowsDone = () => {
         done += members.length;
         options.onProgress?.(done, rows);
-        return;
+      };
+      /** Before any write, the same in the dry run and the real run; reads the contact's notes and tasks only when nothing else would change. */
+      const decide = async (): Promise<ClusterDecision> => {
+        const refusal = refusalOf(pipeline.mode, write, api, defs);
+        const needsLook = !refusal && verdict.kind === 'update' && sameFields && onlyNotesAndTasks && (notes.length > 0 || tasks.length > 0) && pipeline.mode !== 'create';
+        const present = needsLook ? await notesAndTasksPresent(api, (verdict as { contact: { id: string } }).contact.id, notes, tasks) : notes.length === 0 && tasks.length === 0;
+        return decideCluster({ refusal, verdict, collisions: pipeline.collisions, sameFields, onlyNotesAndTasks, notesAndTasksPresent: present, mode: pipeline.mode });
+      };
+
+      if (!journal) {
+        // Dry run: the real run's decisions, the platform's answers predicted from the snapshot, nothing sent.
+        return (async (): Promise<void> => {
+          if (verdict.kind === 'collision') dryCollisions++;
+          const decision = await decide();
+          if (decision.kind === 'fail') failRows(decision.code, decision.message);
+          else if (decision.kind === 'unchanged') finishRows(decision.contactId, 'unchanged');
+          else {
+            const predicted = predictWrite(pipeline.mode, verdict, snapshot, email, phone);
+            if (predicted.kind === 'fail') failRows(predicted.code, predicted.message);
+            else {
+              finishRows(predicted.contactId, predicted.kind);
+              plannedRequests += requests;
+              if (result.row.tags.length) {
+                const setKey = JSON.stringify([...result.row.tags].sort());
+                plannedTagSets.set(setKey, (plannedTagSets.get(setKey) ?? 0) + 1);
+              }
+            }
+          }
+          rowsDone();
+        })();
       }
       return (async (): Promise<void> => {
-        const finishRows = (contactId: string, action: 'created' | 'updated' | 'unchanged') => {
-          const key = matchKeys({ email: write.email as string | undefined, phone: write.phone as string | undefined })[0];
-          options.logger?.trace({ row: carrier, line: carrierRow.line, key, contactId, action, merged: result.merged.length }, 'row written');
-          journal.recordRows([
-            { record: carrier, line: carrierRow.line, outcome: action, contactId, key },
-            ...result.merged.map((m) => ({ record: m.record, line: members.find((x) => x.record === m.record)!.line, outcome: 'merged' as const, contactId, key, mergedInto: m.mergedInto })),
-          ]);
-        };
-        const failRows = (code: string, message: string) => {
-          options.logger?.trace({ rows: members.map((m) => m.line), code, reason: message }, 'rows failed');
-          journal.recordRows(
-            members.map((m) => ({ record: m.record, line: m.line, outcome: 'failed' as const, code, message, raw: JSON.parse(spillPart(spill.read(m.record), 2)) as Record<string, string> })),
-          );
-          failedSoFar += members.length;
-          if (pipeline.maxErrors !== undefined && failedSoFar > pipeline.maxErrors) {
-            stop ??= new HoopError('TOO_MANY_ERRORS', `more than ${pipeline.maxErrors} rows failed (--max-errors); see failed.csv`);
-          }
-        };
-        if (fresh && verdict.kind === 'collision' && pipeline.collisions === 'fail') {
-          failRows(verdict.code, `Not written: ${verdict.message} (collisions: fail)`);
-          done += members.length;
-          options.onProgress?.(done, rows);
-          return;
-        }
-        if (fresh && unchanged && verdict.kind === 'update' && pipeline.mode !== 'create') {
-          finishRows(verdict.contact.id, 'unchanged');
-          done += members.length;
-          options.onProgress?.(done, rows);
-          return;
-        }
         try {
+          if (fresh) {
+            const decision = await decide();
+            if (decision.kind === 'fail') return failRows(decision.code, decision.message);
+            if (decision.kind === 'unchanged') return finishRows(decision.contactId, 'unchanged');
+          }
           let step = journal.step<{ contactId: string; action: 'created' | 'updated' }>(unit, 'contact');
           let contactId: string;
           let action: 'created' | 'updated';
@@ -349,7 +388,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
                   contactId = (await api.createContact(w)).contact.id;
                 } catch (e) {
                   if (e instanceof DuplicateContactError) {
-                    failRows('DUPLICATE', `The location already has this contact (${e.contactId}, same ${e.matchingField}); create mode does not update it`);
+                    failRows('DUPLICATE', duplicateMessage(e.contactId, e.matchingField));
                     return;
                   }
                   throw e;
@@ -359,7 +398,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
             } else {
               const existing = await api.findDuplicate({ email: w.email ?? undefined, phone: w.phone ?? undefined });
               if (!existing) {
-                failRows('NOT_FOUND', 'No contact with this email or phone; update mode does not create one');
+                failRows('NOT_FOUND', NOT_FOUND_MESSAGE);
                 return;
               }
               contactId = (await api.updateContact(existing.id, w)).contact.id;
@@ -432,8 +471,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           }
           stop ??= e as Error;
         } finally {
-          done += members.length;
-          options.onProgress?.(done, rows);
+          rowsDone();
         }
       })();
     };
@@ -450,16 +488,16 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       }
       const members = records.map((r) => JSON.parse(spillPart(r === record ? entry : spill.read(r), 1)) as MappedContact);
       if (!journal) {
-        // Dry run: planned at once, nothing to wait for, so no queue.
+        // Dry run: planned in order (it reads at most a contact's notes and tasks), so no queue.
         try {
-          writeCluster(root, members);
+          await writeCluster(root, members);
         } catch (e) {
           stop ??= e as Error;
         }
         continue;
       }
       await queue.onSizeLessThan((options.concurrency ?? 8) * 2);
-      queue.add(() => writeCluster(root, members)!).catch((e: unknown) => {
+      queue.add(() => writeCluster(root, members)).catch((e: unknown) => {
         stop ??= e as Error;
       });
     }
@@ -470,12 +508,12 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
     const elapsedMs = now() - started;
     const stats = api.client.stats;
-    let counts: ImportSummary['counts'] = dryCounts;
-    if (journal) {
-      counts = journal.counts();
-      await writeOutcomeFiles(journal.rows(), { dir: runDir, headers: header.headers });
-      journal.close();
-    }
+    flushFailed();
+    const counts: ImportSummary['counts'] = outcomes.counts();
+    const written = await writeOutcomeFiles(outcomes.rows(), { dir: runDir, headers: header.headers, dryRun: !journal });
+    journal?.close();
+    // An estimate from the limit the location reported on this run's own reads, not an assumed one.
+    const rateLimit = options.dryRun ? await api.client.governor.limit(api.locationId) : undefined;
     const failed = counts.failed;
     const summary: ImportSummary = {
       runId,
@@ -489,7 +527,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       elapsedMs,
       requestsPerSecond: elapsedMs > 0 ? Math.round((stats.requests / elapsedMs) * 10_000) / 10 : 0,
       dryRun: Boolean(options.dryRun),
-      ...(options.dryRun ? { plannedRequests, collisions: dryCounts.collisions } : {}),
+      ...(options.dryRun ? { plannedRequests, collisions: dryCollisions, ...(rateLimit ? { rateLimit } : {}) } : {}),
+      files: [...written.files, 'summary.json'],
       unusedColumns,
       fieldsToCreate,
       ...(fieldsCreated && { fieldsCreated }),

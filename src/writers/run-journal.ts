@@ -22,6 +22,8 @@ export interface RowRecord {
   key?: string;
   contactId?: string;
   mergedInto?: number;
+  /** The line of the row `mergedInto` names (read back only, for the plan). */
+  mergedIntoLine?: number;
   code?: string;
   message?: string;
   /** The original cells, kept for failed.csv. */
@@ -133,7 +135,7 @@ export class RunJournal {
 
   /** Every recorded row, in input order, for the outcome files. */
   *rows(): IterableIterator<RowRecord> {
-    const stmt = this.db.prepare('SELECT * FROM rows ORDER BY record');
+    const stmt = this.db.prepare('SELECT r.*, m.line AS merged_into_line FROM rows r LEFT JOIN rows m ON m.record = r.merged_into ORDER BY r.record');
     for (const r of stmt.iterate() as Iterable<Record<string, unknown>>) {
       yield {
         record: r.record as number,
@@ -142,6 +144,7 @@ export class RunJournal {
         key: (r.key as string | null) ?? undefined,
         contactId: (r.contact_id as string | null) ?? undefined,
         mergedInto: (r.merged_into as number | null) ?? undefined,
+        mergedIntoLine: (r.merged_into_line as number | null) ?? undefined,
         code: (r.code as string | null) ?? undefined,
         message: (r.message as string | null) ?? undefined,
         raw: r.raw ? (JSON.parse(r.raw as string) as Record<string, string>) : undefined,

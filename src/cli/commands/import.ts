@@ -27,15 +27,22 @@ export function printSummary(s: ImportSummary, out: (line: string) => void): voi
     if (s.fieldsToCreate.length > 0) {
       out(`The real run would first create ${s.fieldsToCreate.length} custom field(s): ${s.fieldsToCreate.map((f) => `${f.key ?? f.name} (${f.dataType})`).join(', ')}.`);
     }
-    const minutes = ((s.plannedRequests ?? 0) / 10 / 60).toFixed(1);
-    out(`The real run would spend about ${s.plannedRequests} requests: ${minutes} min at the platform's 100 requests per 10 s. Nothing was written.`);
+    out(`The real run would spend about ${s.plannedRequests} requests: ${estimate(s.plannedRequests ?? 0, s.rateLimit)}. Nothing was written.`);
   } else {
     out(`Imported ${s.rows} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.merged} merged into another row, ${c.failed} failed.`);
     if (s.fieldsCreated?.length) out(`Created ${s.fieldsCreated.length} custom field(s) first: ${s.fieldsCreated.map((f) => `${f.key} (${f.dataType})`).join(', ')}.`);
     out(`${s.requests} requests (${s.retries} retries, ${s.rateLimited} answered 429) in ${(s.elapsedMs / 1000).toFixed(1)} s: ${s.requestsPerSecond} requests/s.`);
   }
   if (s.unusedColumns.length > 0) out(`Not imported (no setting reads them): ${s.unusedColumns.map((u) => u.column).join(', ')}; see summary.json (unusedColumns) for the lines that would map them.`);
-  out(`Report: ${s.runDir} (succeeded.csv, failed.csv, summary.json); run id ${s.runId}`);
+  out(`Report: ${s.runDir} (${s.files.join(', ')}); run id ${s.runId}`);
+}
+
+/** How long `requests` take at the limit the location reported on the dry run's reads, else at the documented one. */
+export function estimate(requests: number, limit: { max: number; intervalMs: number } | undefined): string {
+  const perSecond = limit && limit.max > 0 && limit.intervalMs > 0 ? limit.max / (limit.intervalMs / 1000) : 10;
+  const minutes = (requests / perSecond / 60).toFixed(1);
+  if (!limit) return `${minutes} min at the platform's documented 100 requests per 10 s (the location reported no limit)`;
+  return `${minutes} min at this location's ${limit.max} requests per ${limit.intervalMs / 1000} s`;
 }
 
 /** The pipeline the flags and the optional pipeline file describe together; flags win. */

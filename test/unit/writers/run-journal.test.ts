@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,11 +73,35 @@ describe('writeOutcomeFiles', () => {
       { record: 3, line: 5, outcome: 'failed', code: 'INVALID_PHONE', message: 'too short', raw: { Name: '=HYPERLINK("x")', Phone: '12' } },
     ];
     const counts = await writeOutcomeFiles(rows, { dir, headers: ['Name', 'Phone'] });
-    expect(counts).toEqual({ succeeded: 2, failed: 1 });
+    expect(counts).toEqual({ succeeded: 2, failed: 1, files: ['succeeded.csv', 'failed.csv', 'plan.csv'] });
     expect(readFileSync(join(dir, 'succeeded.csv'), 'utf8')).toBe(
       'row,line,key,contactId,action,mergedIntoRow\n1,2,email:a@example.com,c1,created,\n2,3,email:a@example.com,c1,merged,1\n',
     );
     expect(readFileSync(join(dir, 'failed.csv'), 'utf8')).toBe('row,line,Name,Phone,errorCode,errorMessage\n3,5,"\'=HYPERLINK(""x"")",12,INVALID_PHONE,too short\n');
     expect(statSync(join(dir, 'failed.csv')).mode & 0o777).toBe(0o600);
+    // Without the merged row's target line at hand (rows not read from a journal), 'merged' alone.
+    expect(readFileSync(join(dir, 'plan.csv'), 'utf8')).toBe(
+      'row,line,action,contactId,errorCode,reason\n1,2,create,c1,,\n2,3,merged,c1,,\n3,5,failed,,INVALID_PHONE,too short\n',
+    );
+    expect(statSync(join(dir, 'plan.csv')).mode & 0o777).toBe(0o600);
+  });
+
+  it('a dry run writes failed.csv and plan.csv, no succeeded.csv; merged rows name the line they merge into', async () => {
+    const dir = mkdtempSync(join(tmp, 'dry-'));
+    const j = RunJournal.open(join(dir, 'dry-run.sqlite'));
+    j.recordRows([
+      { record: 1, line: 2, outcome: 'updated', key: 'email:a@example.com', contactId: 'c1' },
+      { record: 2, line: 4, outcome: 'merged', key: 'email:a@example.com', contactId: 'c1', mergedInto: 1 },
+      { record: 3, line: 5, outcome: 'unchanged', contactId: 'c9' },
+      { record: 4, line: 6, outcome: 'created' },
+      { record: 5, line: 7, outcome: 'failed', code: 'VALIDATION', message: 'POST /contacts/upsert: refused as invalid: dnd must be a boolean', raw: { Name: 'x' } },
+    ]);
+    const out = await writeOutcomeFiles(j.rows(), { dir, headers: ['Name'], dryRun: true });
+    j.close();
+    expect(out).toEqual({ succeeded: 4, failed: 1, files: ['failed.csv', 'plan.csv'] });
+    expect(existsSync(join(dir, 'succeeded.csv'))).toBe(false);
+    expect(readFileSync(join(dir, 'plan.csv'), 'utf8')).toBe(
+      'row,line,action,contactId,errorCode,reason\n1,2,update,c1,,\n2,4,merged into line 2,c1,,\n3,5,unchanged,c9,,\n4,6,create,,,\n5,7,failed,,VALIDATION,POST /contacts/upsert: refused as invalid: dnd must be a boolean\n',
+    );
   });
 });

@@ -72,6 +72,10 @@ export function predictWrite(mode: WriteMode, verdict: Verdict, snapshot: Locati
     return { kind: 'fail', code: 'DUPLICATE', message: duplicateMessage(verdict.contact.id, field) };
   }
   if (verdict.kind === 'create') return mode === 'update' ? { kind: 'fail', code: 'NOT_FOUND', message: NOT_FOUND_MESSAGE } : { kind: 'created' };
+  // An update that gives the contact another contact's phone (or email) is refused by the duplicate rule; an upsert drops it silently.
+  if (mode === 'update' && verdict.kind === 'collision' && verdict.code === 'COLLISION') {
+    return { kind: 'fail', code: 'DUPLICATE', message: `This location does not allow duplicated contacts: ${verdict.message}` };
+  }
   return { kind: 'updated', contactId: verdict.contact.id };
 }
 

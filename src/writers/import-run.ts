@@ -14,6 +14,7 @@ import { matchKeys } from '../dedup/match-keys.js';
 import { mergeRows, type MappedRow } from '../dedup/merge-rows.js';
 import { StreamingClusters } from '../dedup/union-find.js';
 import { isExportHeaders } from '../exporter/columns.js';
+import { phoneValue } from '../platform/contact-write.js';
 import { readCsvHeader, readCsvRows } from '../sources/read-csv-rows.js';
 import { mappingFromHeaders, type MappedContact, type MappedNote, type MappedTask } from '../transforms/map-row.js';
 import { columnsRead, describeUnusedColumns, findUnusedColumns, type UnusedColumn } from './column-usage.js';
@@ -306,7 +307,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       const onlyNotesAndTasks = followers.length === 0 && !pipeline.workflow && !pipeline.campaign && !business;
       const unit = `c${root}`;
       const fresh = !journal || journal.step(unit, 'contact') === undefined;
-      const verdict = judge(snapshot, email, phone);
+      // Matched as the platform matches: the phone in the form it would store (a pipeline may send it as written).
+      const stored = phone ? phoneValue(phone, api.country) : undefined;
+      const phoneKey = stored?.ok ? stored.value : phone;
+      const verdict = judge(snapshot, email, phoneKey);
       const sameFields = verdict.kind === 'update' && wouldChangeNothing(verdict.contact, write, customFields, result.row.tags);
 
       const finishRows = (contactId: string | undefined, action: 'created' | 'updated' | 'unchanged') => {
@@ -347,7 +351,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           if (decision.kind === 'fail') failRows(decision.code, decision.message);
           else if (decision.kind === 'unchanged') finishRows(decision.contactId, 'unchanged');
           else {
-            const predicted = predictWrite(pipeline.mode, verdict, snapshot, email, phone);
+            const predicted = predictWrite(pipeline.mode, verdict, snapshot, email, phoneKey);
             if (predicted.kind === 'fail') failRows(predicted.code, predicted.message);
             else {
               finishRows(predicted.contactId, predicted.kind);

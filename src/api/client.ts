@@ -3,12 +3,13 @@ import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { got, type Got, type Response } from 'got';
 import type { Logger } from '../core/logger.js';
-import { checkBaseUrl, API_VERSION, DEFAULT_BASE_URL } from './connection.js';
+import { checkBaseUrl, isLoopbackHost, API_VERSION, DEFAULT_BASE_URL } from './connection.js';
 import {
   AccessTokenError,
   DailyBudgetExhaustedError,
   errorForResponse,
   platformMessages,
+  NotFoundError,
   RateLimitedError,
   UnavailableError,
   type ApiRequestInfo,
@@ -67,6 +68,11 @@ export interface ClientOptions {
   now?: () => number;
   /** Extra headers on every request (e.g. the emulator's fault header in tests). */
   headers?: Record<string, string>;
+  /**
+   * Which setting chose the base URL (`--base-url`, `HOOPAI_BASE_URL`), for
+   * the message of a connection that fails. @default 'the default'
+   */
+  baseUrlFrom?: string;
 }
 
 export interface CallResult<T> {
@@ -85,6 +91,8 @@ export interface ClientStats {
   reconciled: number;
   /** Requests sent again with a new access token after a 401 refused the old one. */
   tokenRenewals: number;
+  /** Requests that waited 50 ms or more for the location's rate budget before going out. */
+  paced: number;
 }
 
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -101,6 +109,35 @@ function isScopeRefusal(body: unknown): boolean {
   return /scope/i.test(platformMessages(body).join(' '));
 }
 
+/** A network failure in words, with the host it concerns. */
+export function networkProblem(code: string, host: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `connection refused by ${host} (${code})`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve the host name ${host} (${code})`;
+    case 'ETIMEDOUT':
+      return `no answer from ${host} in time (${code})`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `the connection to ${host} was closed before an answer (${code})`;
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return `${host} cannot be reached from this machine (${code})`;
+    default:
+      return `no answer from ${host} (${code})`;
+  }
+}
+
+/** The answer of a server that has no route for the path (Express and NestJS: `Cannot GET /path`; a web page), or undefined. */
+function noSuchRoute(body: unknown): string | undefined {
+  const message = typeof body === 'string' ? body : typeof (body as { message?: unknown } | undefined)?.message === 'string' ? (body as { message: string }).message : undefined;
+  if (message === undefined) return undefined;
+  if (/^Cannot (GET|POST|PUT|PATCH|DELETE) \//.test(message) || /<html|<!doctype/i.test(message)) return message.replace(/\s+/g, ' ').slice(0, 100).trim();
+  return undefined;
+}
+
 function parseBody(text: string): unknown {
   if (!text) return undefined;
   try {
@@ -113,7 +150,7 @@ function parseBody(text: string): unknown {
 export class HoopClient {
   readonly locationId: string;
   readonly governor: RateGovernor;
-  readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, reconciled: 0, tokenRenewals: 0 };
+  readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, reconciled: 0, tokenRenewals: 0, paced: 0 };
   /** The platform's clock as the last answer's `Date` header gave it (whole seconds), and when that answer came (this client's clock). */
   lastServerDate: { date: number; receivedAt: number } | undefined;
   private readonly http: Got;
@@ -122,9 +159,14 @@ export class HoopClient {
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly provider: TokenProvider | undefined;
+  /** The server and the setting that chose it, for connection errors. */
+  private readonly base: URL;
+  private readonly baseUrlFrom: string;
 
   constructor(options: ClientOptions) {
     const base = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+    this.base = base;
+    this.baseUrlFrom = options.baseUrlFrom ?? (options.baseUrl === undefined ? 'the default' : 'the client options');
     this.locationId = options.locationId;
     this.governor =
       options.governor ??
@@ -169,6 +211,7 @@ export class HoopClient {
       // Asked at every attempt: a backoff can outlast the token; the provider answers from memory until it nears its end.
       if (this.provider) bearer = await this.tokenFrom(() => this.provider!.token(), req);
       let ticket: number;
+      const asked = this.now();
       try {
         ticket = await this.governor.acquire(this.locationId);
       } catch (e) {
@@ -178,6 +221,7 @@ export class HoopClient {
         throw e;
       }
       const started = this.now();
+      if (started - asked >= 50) this.stats.paced++;
       firstSentAt ??= started;
       this.stats.requests++;
       let outcome: Outcome;
@@ -227,7 +271,12 @@ export class HoopClient {
         throw this.failure(req, outcome, lastResponse, attempt, decision.reason);
       }
       this.stats.retries++;
-      this.logger?.debug({ operation: spec.operation, path: spec.path, attempt, delayMs: decision.delayMs, reason: decision.reason, action: decision.action }, 'retrying request');
+      if (outcome.kind === 'network') {
+        // A server that cannot be reached is news at the default level: the user sees the retries as they happen.
+        this.logger?.warn({ host: this.base.host, attempt, of: this.retry.maxAttempts, delayMs: decision.delayMs }, `${networkProblem(outcome.code, this.base.host)} (attempt ${attempt} of ${this.retry.maxAttempts}); retrying in ${(decision.delayMs / 1000).toFixed(1)} s`);
+      } else {
+        this.logger?.debug({ operation: spec.operation, path: spec.path, attempt, delayMs: decision.delayMs, reason: decision.reason, action: decision.action }, 'retrying request');
+      }
       await sleep(decision.delayMs);
       if (decision.action === 'reconcile') {
         if (!spec.reconcile) throw new UnavailableError(attempt, `${decision.reason}; the write may have happened and cannot be checked, so it is not sent again`, req, lastResponse);
@@ -265,8 +314,19 @@ export class HoopClient {
         return new RateLimitedError(attempt, req, res);
       }
       if (outcome.status >= 500) return new UnavailableError(attempt, reason, req, res);
+      const noRoute = outcome.status === 404 ? noSuchRoute(res.body) : undefined;
+      if (noRoute) {
+        // The server has no such route at all (not: no such contact): the base URL points at a path or a server that is not the API.
+        return new NotFoundError(`${this.base.host} has no such route (it answered: ${noRoute}); check the base URL ${this.base.href} from ${this.baseUrlFrom}: the platform's is ${DEFAULT_BASE_URL}, with no path`, req, res);
+      }
       return errorForResponse(req, res);
     }
-    return new UnavailableError(attempt, reason, req, res);
+    const code = outcome.kind === 'network' ? outcome.code : 'no answer';
+    return new UnavailableError(attempt, `${networkProblem(code, this.base.host)}; the base URL ${this.base.href} comes from ${this.baseUrlFrom}: ${this.whatToCheck()}`, req, res);
+  }
+
+  private whatToCheck(): string {
+    if (isLoopbackHost(this.base.hostname)) return `is the emulator (or the server you meant) listening on port ${this.base.port || '80'}? Start it, or set --base-url / HOOPAI_BASE_URL to where it listens`;
+    return 'check the network, a proxy or firewall, and --base-url / HOOPAI_BASE_URL';
   }
 }

@@ -269,3 +269,8 @@ export class Credentials {
     return p;
   }
 }
+
+/** Which setting chose the base URL, for messages about a server that cannot be reached. */
+export function baseUrlSource(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  return flag !== undefined ? '--base-url' : env[BASE_URL_ENV] !== undefined ? BASE_URL_ENV : 'the default';
+}

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { HoopClient } from '../api/client.js';
-import { Credentials, resolveBaseUrl } from '../api/credentials.js';
+import { baseUrlSource, Credentials, resolveBaseUrl } from '../api/credentials.js';
 import { ContactsApi } from '../api/endpoints.js';
 import type { RateGovernor } from '../api/rate-governor.js';
 import { createLogger, maskPii, type Logger } from '../core/logger.js';
@@ -68,6 +68,6 @@ export function credentialsFor(args: Omit<ConnectionArgs, 'location'>, env: Node
 export async function connect(args: ConnectionArgs, env: NodeJS.ProcessEnv = process.env, governor?: RateGovernor): Promise<Connected> {
   const logger = loggerFor(args);
   const token = await credentialsFor(args, env, logger).forLocation(args.location);
-  const client = new HoopClient({ baseUrl: resolveBaseUrl(args['base-url'], env), token, locationId: args.location, governor, logger });
+  const client = new HoopClient({ baseUrl: resolveBaseUrl(args['base-url'], env), baseUrlFrom: baseUrlSource(args['base-url'], env), token, locationId: args.location, governor, logger });
   return { api: new ContactsApi(client), client, logger };
 }

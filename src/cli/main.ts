@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { describeFailure, EXIT, HoopError, UsageError, type ExitCode } from '../core/errors.js';
+import { describeFailure, EXIT, RunStoppedError, UsageError, type ExitCode } from '../core/errors.js';
 import { maskPii } from '../core/logger.js';
 import type { CommandDef } from './command.js';
 import { apiCommand } from './commands/api.js';
@@ -15,6 +15,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { runCommand } from './commands/run.js';
+import { hoopEtl } from './invocation.js';
 import { resumeCommand } from './resume-command.js';
 
 /** The command table: every command hoop-etl has, in the order `--help` lists them. */
@@ -50,10 +51,9 @@ export async function runCli(argv: string[], io: { stderr: (s: string) => void }
   } catch (err) {
     const { exitCode: code, message } = describeFailure(err);
     io.stderr(failureLine(argv, message));
-    if (err instanceof UsageError && !err.path) io.stderr('Run hoop-etl --help for usage.\n');
-    // A stopped import: the whole command to type, not only the run id.
-    const runId = err instanceof HoopError && err.code === 'IMPORT_STOPPED' ? (err as HoopError & { runId?: unknown }).runId : undefined;
-    if (typeof runId === 'string') io.stderr(maskedIfAsked(argv, `To continue: ${resumeCommand(argv, runId)}\n`));
+    if (err instanceof UsageError && !err.path) io.stderr(`Run ${hoopEtl()} --help for usage.\n`);
+    // A stopped run of any job: the whole command to type, not only the run id.
+    if (err instanceof RunStoppedError) io.stderr(maskedIfAsked(argv, `To continue: ${resumeCommand(argv, err.runId, hoopEtl(), err.continueBy)}\n`));
     return code;
   }
   return exitCode;

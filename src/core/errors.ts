@@ -9,6 +9,10 @@ export const EXIT = {
   incomplete: 1,
   usage: 2,
   rowsFailed: 3,
+  /** Stopped by Ctrl-C (SIGINT), as shells report it: 128 + 2. */
+  interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -41,6 +45,38 @@ export class ConfigError extends HoopError {
   constructor(message: string, path?: string) {
     super('CONFIG', path ? `${message} (at ${path})` : message, EXIT.usage);
     this.path = path;
+  }
+}
+
+/** Ctrl-C or a stop signal: the run stops taking new work and lets what is in flight finish. */
+export class InterruptedError extends HoopError {
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super('INTERRUPTED', `interrupted by ${signal}`, signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted);
+  }
+}
+
+/**
+ * How a stopped run continues: `resume` adds `--resume <id>` to the command as
+ * typed; `resume-only` keeps only `--resume <id>` and the connection flags
+ * (a dedup apply, whose plan and decisions the run already holds); `again`
+ * runs the same command again (an undo).
+ */
+export type ContinueBy = 'resume' | 'resume-only' | 'again';
+
+/**
+ * A run that stopped before its end and can continue where it stopped: every
+ * job's stop error is one of these, so the CLI prints the command that
+ * continues any of them. Interrupted runs keep the signal's exit code.
+ */
+export class RunStoppedError extends HoopError {
+  constructor(
+    code: string,
+    readonly runId: string,
+    message: string,
+    readonly continueBy: ContinueBy,
+    cause: Error,
+  ) {
+    super(code, message, cause instanceof InterruptedError ? cause.exitCode : EXIT.incomplete, { cause });
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ContactsApi } from '../api/endpoints.js';
 import { whenToContinue } from '../api/errors.js';
 import type { Contact, ContactWrite, Note, Task } from '../api/types.js';
-import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
+import { ConfigError, EXIT, HoopError, RunStoppedError, type ExitCode } from '../core/errors.js';
 import { newRunId } from '../core/run-id.js';
 import { csvLine, writeFileAtomic } from '../exporter/output.js';
 import { RunJournal } from '../writers/run-journal.js';
@@ -52,7 +52,9 @@ export interface ApplyOptions {
   /** Clusters merged at once (the rate governor paces the requests). @default 4 */
   readonly concurrency?: number;
   readonly now?: () => number;
-  readonly onProgress?: (done: number, total?: number) => void;
+  readonly onProgress?: (done: number, total: number, detail: { runId: string; failed: number }) => void;
+  /** Aborted by Ctrl-C or a stop signal: clusters begun finish, no new one starts, the run stops resumable. */
+  readonly signal?: AbortSignal;
 }
 
 export type ClusterStatus = 'merged' | 'stale' | 'failed' | 'pending';
@@ -97,12 +99,9 @@ export interface ApplySummary {
 export type LeftOut = Pick<ClusterSelection, 'skipped' | 'rejected' | 'awaitingReview'>;
 
 /** A run that stopped before the end; says how to continue. */
-export class DedupStoppedError extends HoopError {
-  constructor(
-    readonly runId: string,
-    cause: Error,
-  ) {
-    super('DEDUP_STOPPED', `Dedup apply stopped: ${cause.message}. Nothing is lost: continue with hoop-etl dedup --resume ${runId}${whenToContinue(cause)}`, EXIT.incomplete, { cause });
+export class DedupStoppedError extends RunStoppedError {
+  constructor(runId: string, cause: Error) {
+    super('DEDUP_STOPPED', runId, `Dedup apply stopped: ${cause.message}. Nothing is lost: continue with dedup --resume ${runId}${whenToContinue(cause)}`, 'resume-only', cause);
   }
 }
 
@@ -239,6 +238,7 @@ export async function runApply(options: ApplyOptions): Promise<ApplySummary> {
   const outcomes = new Map<string, ClusterOutcome>();
   let stop: Error | undefined;
   let done = 0;
+  let failed = 0;
   try {
     await forEachLimited(plan.clusters, options.concurrency ?? 4, async (cluster) => {
       try {
@@ -247,9 +247,10 @@ export async function runApply(options: ApplyOptions): Promise<ApplySummary> {
         const code = codeOf(e);
         if (code === undefined || RUN_LEVEL.has(code)) throw e;
         outcomes.set(cluster.id, { cluster: cluster.id, survivor: cluster.survivor, losers: cluster.losers, status: 'failed', code, message: (e as Error).message });
+        failed++;
       }
-      options.onProgress?.(++done, plan.clusters.length);
-    });
+      options.onProgress?.(++done, plan.clusters.length, { runId, failed });
+    }, options.signal);
   } catch (e) {
     stop = e as Error;
   }

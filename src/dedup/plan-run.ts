@@ -152,11 +152,11 @@ async function customFieldNamesOf(api: ContactsApi, say: (line: string) => void)
 }
 
 /** Runs `work` on every item, at most `limit` at once; the first failure rejects once the running ones settle. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
   let failed: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
+    while (!failed && !signal?.aborted && next < items.length) {
       const i = next++;
       try {
         await work(items[i] as T, i);
@@ -167,4 +167,6 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, work
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   if (failed) throw failed.error;
+  // Aborted (Ctrl-C): the items started have finished; the rest were not begun.
+  if (signal?.aborted && next < items.length) throw signal.reason;
 }

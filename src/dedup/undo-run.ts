@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ContactsApi } from '../api/endpoints.js';
 import { DuplicateContactError } from '../api/errors.js';
-import { EXIT, HoopError, type ExitCode } from '../core/errors.js';
+import { EXIT, HoopError, RunStoppedError, type ExitCode } from '../core/errors.js';
 import { csvLine, writeFileAtomic } from '../exporter/output.js';
 import { RunJournal } from '../writers/run-journal.js';
 import { openAppliedRun, ownKey, PLAN_COPY, readPlanFile, removeTagsChecked, RUN_LEVEL, RUN_UNIT, UNDO_STEP, type ClusterSnapshot } from './apply-run.js';
@@ -29,6 +29,8 @@ export interface UndoOptions {
   /** @default 4 */
   readonly concurrency?: number;
   readonly now?: () => number;
+  /** Aborted by Ctrl-C or a stop signal: clusters begun finish, no new one starts. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Recreated {
@@ -64,12 +66,9 @@ export interface UndoSummary {
   readonly exitCode: ExitCode;
 }
 
-export class UndoStoppedError extends HoopError {
-  constructor(
-    readonly runId: string,
-    cause: Error,
-  ) {
-    super('UNDO_STOPPED', `Dedup undo stopped: ${cause.message}. Nothing is lost: run hoop-etl dedup --undo ${runId} again to continue`, EXIT.incomplete, { cause });
+export class UndoStoppedError extends RunStoppedError {
+  constructor(runId: string, cause: Error) {
+    super('UNDO_STOPPED', runId, `Dedup undo stopped: ${cause.message}. Nothing is lost: run the same dedup --undo ${runId} again to continue`, 'again', cause);
   }
 }
 
@@ -104,7 +103,7 @@ export async function runUndo(options: UndoOptions): Promise<UndoSummary> {
         if (code === undefined || RUN_LEVEL.has(code)) throw e;
         outcomes.set(cluster.id, { cluster: cluster.id, survivor: cluster.survivor, status: 'failed', code, message: (e as Error).message });
       }
-    });
+    }, options.signal);
   } catch (e) {
     stop = e as Error;
   }

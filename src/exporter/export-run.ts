@@ -322,7 +322,10 @@ export async function runExport(options: RunExportOptions): Promise<ExportSummar
       return lines.join('');
     };
     const interrupted = (): void => {
-      if (options.signal?.aborted) throw new HoopError('INTERRUPTED', String((options.signal.reason as Error | undefined)?.message ?? 'interrupted'));
+      if (options.signal?.aborted) {
+        const reason: unknown = options.signal.reason;
+        throw reason instanceof HoopError ? reason : new HoopError('INTERRUPTED', String((reason as Error | undefined)?.message ?? 'interrupted'));
+      }
     };
     const walk = async (pageQuery: PageQuery, write: (text: string) => Promise<void>, startAfter?: unknown[]): Promise<void> => {
       for await (const page of searchPages(api, pageQuery, startAfter)) {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import type { ContactsApi } from '../api/endpoints.js';
 import { DuplicateContactError, HoopApiError, whenToContinue } from '../api/errors.js';
 import type { ContactWrite, CustomFieldDefinition, CustomFieldInput } from '../api/types.js';
 import { checkPipelineColumns, STANDARD_FIELDS, type ImportPipeline, type Mapping } from '../config/index.js';
-import { ConfigError, EXIT, HoopError, type ExitCode } from '../core/errors.js';
+import { ConfigError, EXIT, HoopError, RunStoppedError, type ExitCode } from '../core/errors.js';
 import { newRunId } from '../core/run-id.js';
 import type { Logger } from '../core/logger.js';
 import type { SourceItem } from '../core/row.js';
@@ -25,7 +25,7 @@ import { writeOutcomeFiles, writeSummary } from './outcome-files.js';
 import { spillEntry, spillPart } from './import-row.js';
 import { RowMapper, type PreparedRow } from './row-mapper.js';
 import { RowSpill } from './row-spill.js';
-import { RunJournal, type RowRecord } from './run-journal.js';
+import { RunJournal, type JournalMeta, type RowRecord } from './run-journal.js';
 import { TagBatcher } from './tag-batcher.js';
 import { judge, LocationSnapshot, wouldChangeNothing } from './location-snapshot.js';
 import { decideCluster, duplicateMessage, NOT_FOUND_MESSAGE, notesAndTasksPresent, predictWrite, refusalOf, sameNote, sameTask, type ClusterDecision } from './cluster-decision.js';
@@ -50,6 +50,8 @@ export interface ImportOptions {
   reportDir: string;
   /** Continue this run. */
   resume?: string;
+  /** The pipeline file the settings came from, if any: kept in the journal so that `--resume <id>` alone is enough. */
+  pipelineFile?: string;
   dryRun?: boolean;
   /** Contacts written at once; the rate governor paces the requests. @default 8 */
   concurrency?: number;
@@ -57,14 +59,20 @@ export interface ImportOptions {
   now?: () => number;
   /** What the user must read before the run writes (columns not imported, fields to create), as text for stderr. */
   notice?: (text: string) => void;
-  /** Rows done so far, of `total` (known once the first pass has counted them). */
-  onProgress?: (done: number, total: number) => void;
+  /** Rows done so far, of `total` (known once the first pass has counted them), with the run id and rows failed so far. */
+  onProgress?: (done: number, total: number, detail: { runId: string; failed: number; resumed: number }) => void;
   /**
    * Map and normalise rows on a second thread while this one reads the CSV
    * (RowMapper); `false` does both here.
    * @default true
    */
   mapInWorker?: boolean;
+  /**
+   * Aborted by Ctrl-C or a stop signal: no new contact is started, the writes
+   * in flight finish and are journalled, and the run stops with its reason
+   * (resumable like any stopped run).
+   */
+  signal?: AbortSignal;
 }
 
 export interface ImportSummary {
@@ -96,17 +104,35 @@ export interface ImportSummary {
 }
 
 /** A run that stopped before the end; says how to continue. */
-export class ImportStoppedError extends HoopError {
-  constructor(
-    readonly runId: string,
-    cause: Error,
-  ) {
-    super('IMPORT_STOPPED', `Import stopped: ${cause.message}. Nothing is lost: continue with --resume ${runId}${whenToContinue(cause)}`, EXIT.incomplete, { cause });
+export class ImportStoppedError extends RunStoppedError {
+  constructor(runId: string, cause: Error) {
+    super('IMPORT_STOPPED', runId, `Import stopped: ${cause.message}. Nothing is lost: continue with --resume ${runId}${whenToContinue(cause)}`, 'resume', cause);
   }
 }
 
 /** API errors that end the run (it can be resumed), not just one row. */
 const RUN_LEVEL = new Set(['UNAUTHORIZED', 'FORBIDDEN_LOCATION', 'MISSING_SCOPE', 'DAILY_BUDGET_EXHAUSTED', 'UNAVAILABLE', 'RATE_LIMITED']);
+
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Why a resume cannot continue the run its journal describes (the file, the pipeline or the settings differ), or undefined. */
+export function whatChanged(
+  meta: Partial<JournalMeta>,
+  now: { sourceHash: string; pipelineHash: string; pipelineFile: string; configHash: string; file: string },
+): string | undefined {
+  if (meta.file !== undefined && resolve(meta.file) !== resolve(now.file)) return `it imported ${meta.file}, not ${resolve(now.file)}`;
+  if (meta.sourceHash && meta.sourceHash !== now.sourceHash) return `${now.file} changed since the run started (its contents differ); resume with the file as it was, or start a new run`;
+  if (meta.pipelineFile !== undefined && meta.pipelineFile !== now.pipelineFile) {
+    return meta.pipelineFile ? `it was started with the pipeline ${meta.pipelineFile}${now.pipelineFile ? `, not ${now.pipelineFile}` : ''}` : `it was started without a pipeline, not with ${now.pipelineFile}`;
+  }
+  if (meta.pipelineHash && meta.pipelineHash !== now.pipelineHash) return `${now.pipelineFile} changed since the run started; resume with the pipeline as it was, or start a new run`;
+  if (meta.configHash && meta.configHash !== now.configHash) return 'it was started with other settings (--mode, --max-errors, --location or the mapping); resume with the same ones';
+  return undefined;
+}
 
 function rawOf(item: SourceItem, headers: readonly string[]): Record<string, string> {
   if (item.kind === 'row') return { ...item.row.values };
@@ -173,11 +199,27 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const configHash = createHash('sha256').update(JSON.stringify({ pipeline, mapping })).digest('hex').slice(0, 16);
   if (journal) {
     const meta = journal.meta();
-    if (options.resume && meta.configHash && meta.configHash !== configHash) {
+    const sourceHash = await sha256OfFile(file);
+    const pipelineHash = options.pipelineFile ? await sha256OfFile(options.pipelineFile) : '';
+    const changed = options.resume ? whatChanged(meta, { sourceHash, pipelineHash, pipelineFile: options.pipelineFile ?? '', configHash, file }) : undefined;
+    if (changed) {
       journal.close();
-      throw new ConfigError(`Run ${runId} was started with another pipeline or file; resume it with the same ones`, '--resume');
+      throw new ConfigError(`Run ${runId} cannot continue: ${changed}`, '--resume');
     }
-    if (!meta.runId) journal.setMeta({ runId, file, locationId: api.locationId, mode: pipeline.mode, configHash, startedAt: new Date(started).toISOString() });
+    if (!meta.runId) {
+      journal.setMeta({
+        runId,
+        file: resolve(file),
+        locationId: api.locationId,
+        mode: pipeline.mode,
+        configHash,
+        startedAt: new Date(started).toISOString(),
+        pipelineFile: options.pipelineFile ?? '',
+        sourceHash,
+        pipelineHash,
+        maxErrors: pipeline.maxErrors === undefined ? '' : String(pipeline.maxErrors),
+      });
+    }
   }
 
   const cfIds = fields.ids;
@@ -250,6 +292,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     const mapper = new RowMapper({ pipeline: mapped, mapping, map: ctx, unescapeFormulas: fromExport }, header.headers, { inThread: options.mapInWorker === false });
     try {
       for await (const item of readCsvRows(file, readOpts)) {
+        if (options.signal?.aborted) break;
         rows++;
         if (item.kind === 'bad-row') {
           failRead({ record: item.record, line: item.line, outcome: 'failed', code: item.problem.code, message: item.problem.message, raw: rawOf(item, header.headers) });
@@ -272,7 +315,11 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     const queue = new PQueue({ concurrency: options.concurrency ?? 8 });
     const batcher = new TagBatcher(api);
     let stop: Error | undefined;
+    // Stopped while reading: the rows not read yet are left for --resume, so the run must not look finished.
+    if (options.signal?.aborted) stop = options.signal.reason as Error;
     let failedSoFar = failedRead;
+    // Rows a resumed run finds done by an earlier attempt: the progress line's rate leaves them out.
+    let resumedRows = 0;
     if (pipeline.maxErrors !== undefined && failedSoFar > pipeline.maxErrors && !options.dryRun) {
       stop = new HoopError('TOO_MANY_ERRORS', `more than ${pipeline.maxErrors} rows failed to read or map (--max-errors); see failed.csv`);
     }
@@ -333,7 +380,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       };
       const rowsDone = () => {
         done += members.length;
-        options.onProgress?.(done, rows);
+        options.onProgress?.(done, rows, { runId, failed: failedSoFar, resumed: resumedRows });
       };
       /** Before any write, the same in the dry run and the real run; reads the contact's notes and tasks only when nothing else would change. */
       const decide = async (): Promise<ClusterDecision> => {
@@ -481,13 +528,15 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     };
 
     for (const [record, entry] of spill.entries()) {
+      if (!stop && options.signal?.aborted) stop = options.signal.reason as Error;
       if (stop) break;
       if (!clusters.isLast(record)) continue;
       const root = clusters.rootOf(record);
       const records = clusters.members(record);
       if (journal && options.resume && records.every((r) => journal.hasRow(r))) {
         done += records.length;
-        options.onProgress?.(done, rows);
+        resumedRows += records.length;
+        options.onProgress?.(done, rows, { runId, failed: failedSoFar, resumed: resumedRows });
         continue;
       }
       const members = records.map((r) => JSON.parse(spillPart(r === record ? entry : spill.read(r), 1)) as MappedContact);

@@ -39,6 +39,13 @@ export interface JournalMeta {
   mode: string;
   configHash: string;
   startedAt: string;
+  /** The pipeline file the run was started with ('' for none), so that `--resume <id>` alone is enough. */
+  pipelineFile?: string;
+  /** sha256 of the source file and of the pipeline file's text, checked on resume. */
+  sourceHash?: string;
+  pipelineHash?: string;
+  /** --max-errors as the run was started ('' for none). */
+  maxErrors?: string;
 }
 
 export class RunJournal {

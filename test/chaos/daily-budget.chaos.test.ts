@@ -61,7 +61,8 @@ describe(`chaos: the daily budget runs out mid-job (seed ${settings.seed})`, () 
     expect(runId).toHaveLength(1);
     expect(stopped.stderr).toContain(`continue with --resume ${runId[0]} after the reset`);
     // The whole command to type, as it was run plus --resume.
-    expect(stopped.stderr).toContain(`To continue: hoop-etl ${args.join(' ')} --resume ${runId[0]}\n`);
+    // npx: the tests run from the project folder, where a fresh clone has no hoop-etl on PATH.
+    expect(stopped.stderr).toContain(`To continue: npx hoop-etl ${args.join(' ')} --resume ${runId[0]}\n`);
     expectNoDuplicates(await importEssence(emu));
 
     await admin(emu, 'POST', '/daily-reset');
@@ -95,7 +96,8 @@ describe(`chaos: the daily budget runs out mid-job (seed ${settings.seed})`, () 
     expectDailyStop(stopped.stderr);
     const runId = readdirSync(reports);
     expect(runId).toHaveLength(1);
-    expect(stopped.stderr).toContain(`continue with hoop-etl dedup --resume ${runId[0]}`);
+    expect(stopped.stderr).toContain(`continue with dedup --resume ${runId[0]}`);
+    expect(stopped.stderr).toContain(`To continue: npx hoop-etl dedup --report-dir ${reports} --resume ${runId[0]}\n`);
 
     await admin(emu, 'POST', '/daily-reset');
     const resumed = await resumeToEnd(['dedup', '--resume', runId[0]!, '--report-dir', reports], envFor(emu));

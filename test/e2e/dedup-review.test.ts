@@ -199,7 +199,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the review page in headless Chromium: decide, s
       expect(download.suggestedFilename()).toBe('decisions.json');
       decisionsFile = join(p.dir, 'downloaded-decisions.json');
       await download.saveAs(decisionsFile);
-      expect(await page.textContent('#saved')).toContain(`Then run: hoop-etl dedup --apply ${p.planFile} --decisions decisions.json`);
+      expect(await page.textContent('#saved')).toContain(`Then run: npx hoop-etl dedup --apply ${p.planFile} --decisions decisions.json`);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();
@@ -247,7 +247,7 @@ describe('hoop-etl dedup --apply and review clusters', () => {
     expect(r.stdout).not.toContain('Type yes');
     expect(r.stdout).toContain('Applied 2 clusters: 2 merged');
     expect(r.stdout).toContain(
-      `1 cluster was left for review, not merged (${p.review}): a person must approve it on the plan's review page (--report), click Save decisions, then run hoop-etl dedup --apply ${p.planFile} --decisions decisions.json`,
+      `1 cluster was left for review, not merged (${p.review}): a person must approve it on the plan's review page (--report), click Save decisions, then run npx hoop-etl dedup --apply ${p.planFile} --decisions decisions.json`,
     );
     const after = await location(emu);
     expect(after.deleted).toEqual([ADA2, JON2].sort());

@@ -613,7 +613,7 @@ describe('hoop-etl run pipelines/dedup-cleanup.yaml, and mistakes', () => {
     expect(b.merged.fields.city).toEqual({ value: 'New York', from: B3, why: 'mostRecent, the address as one' });
     expect(b.merged.fields.address1).toBeUndefined();
     expect(existsSync(join(runDir, 'plan.html'))).toBe(true);
-    expect(r.stdout).toContain(`Apply it with: hoop-etl dedup --apply ${join(runDir, 'plan.json')}`);
+    expect(r.stdout).toContain(`Apply it with: npx hoop-etl dedup --apply ${join(runDir, 'plan.json')}`);
     expect(await essence(emu)).toEqual(before);
   }, 60_000);
 
@@ -653,7 +653,7 @@ describe('hoop-etl dedup with faults on', () => {
         expect(last.stderr).not.toContain('\n    at ');
         if (last.status !== 1) return last;
         // Stopped after the client's retries: the message names the command that continues.
-        expect(last.stderr).toMatch(/continue with hoop-etl dedup --resume|run hoop-etl dedup --undo .* again|Unexpected|UNAVAILABLE|unavailable/);
+        expect(last.stderr).toMatch(/continue with dedup --resume|run the same dedup --undo .* again|Unexpected|UNAVAILABLE|unavailable/);
         const resume = /--resume (\S+)/.exec(last.stderr);
         if (resume && args.includes('--apply')) args = ['dedup', '--resume', resume[1]!, '--report-dir', join(dir, 'runs')];
       }
@@ -688,7 +688,8 @@ describe('hoop-etl dedup --apply: a stop', () => {
     const stopped = await runCli(['dedup', '--apply', join(dir, 'plan.json'), '--report-dir', join(dir, 'runs'), '--concurrency', '1'], env);
     expect(stopped.status, stopped.stdout + stopped.stderr).toBe(1);
     const runId = onlyRun(dir);
-    expect(stopped.stderr).toContain(`continue with hoop-etl dedup --resume ${runId}`);
+    expect(stopped.stderr).toContain(`continue with dedup --resume ${runId}`);
+    expect(stopped.stderr).toContain(`To continue: npx hoop-etl dedup --report-dir ${join(dir, 'runs')} --concurrency 1 --resume ${runId}\n`);
     expect(stopped.stderr).toContain('daily request budget');
     expect(readJson(join(dir, 'runs', runId, 'summary.json')).stopped).toContain('daily request budget');
     const half = ((await admin(emu, 'GET', `/locations/${emu.locationId}/contacts`)).deleted as string[]).length;

@@ -10,6 +10,8 @@ import type { UndoSummary } from '../../dedup/undo-run.js';
 import type { CommandDef } from '../command.js';
 import { askLine, isYes, needsConfirmation } from '../confirm.js';
 import { connect, loggerFor, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
+import { onInterrupt } from '../interrupt.js';
+import { hoopEtl } from '../invocation.js';
 import { progressReporter } from '../progress.js';
 import { shellWord } from '../resume-command.js';
 
@@ -47,7 +49,12 @@ export async function dedupPipeline(args: DedupArgs, env: NodeJS.ProcessEnv): Pr
   return p;
 }
 
-export function printPlanSummary(plan: MergePlan, planFile: string, report: string | undefined, say: (line: string) => void): void {
+/**
+ * `command` starts the printed hints (`npx hoop-etl`, or with the environment
+ * a demo's emulator needs); null prints none, for a caller whose location is
+ * gone when the hint would be typed.
+ */
+export function printPlanSummary(plan: MergePlan, planFile: string, report: string | undefined, say: (line: string) => void, command: string | null = hoopEtl()): void {
   const s = plan.summary;
   const review = s.reviewClusters ?? 0;
   say(
@@ -61,7 +68,7 @@ export function printPlanSummary(plan: MergePlan, planFile: string, report: stri
   const fallback = plan.matching.estimation?.fallback;
   if (fallback) say(`Match weights: ${fallback}; the documented defaults were used (matching.estimation in the plan says which).`);
   say(`Plan: ${planFile}${report ? `; review: ${report}` : ''}`);
-  if (s.clusters) say(`Apply it with: hoop-etl dedup --apply ${planFile}${report ? ` (or, after saving your decisions on the review page: --apply ${planFile} --decisions decisions.json)` : ''}`);
+  if (s.clusters && command !== null) say(`Apply it with: ${command} dedup --apply ${shellWord(planFile)}${report ? ` (or, after saving your decisions on the review page: --apply ${planFile} --decisions decisions.json)` : ''}`);
 }
 
 /** The question before an apply that deletes contacts. */
@@ -75,8 +82,8 @@ export function contactsToDelete(selection: Pick<ClusterSelection, 'apply'>, del
   return deleteLosers ? selection.apply.reduce((n, c) => n + c.losers.length, 0) : 0;
 }
 
-/** `planFile`: the plan applied, for the command that approves the clusters left for review. */
-export function printApplySummary(s: ApplySummary, say: (line: string) => void, planFile?: string): void {
+/** `planFile`: the plan applied, for the command that approves the clusters left for review; `command` as for printPlanSummary. */
+export function printApplySummary(s: ApplySummary, say: (line: string) => void, planFile?: string, command: string | null = hoopEtl()): void {
   say(
     `Applied ${s.clusters} clusters: ${s.merged} merged, ${s.stale} skipped as changed since the plan, ${s.failed} failed; ${s.losersDeleted} contacts deleted, ${s.losersTagged} tagged as duplicates, ${s.notesMoved} notes and ${s.tasksMoved} tasks moved.`,
   );
@@ -87,12 +94,12 @@ export function printApplySummary(s: ApplySummary, say: (line: string) => void, 
   if (left.awaitingReview.length) {
     const n = left.awaitingReview.length;
     say(
-      `${n} ${n === 1 ? 'cluster was' : 'clusters were'} left for review, not merged (${list(left.awaitingReview)}): a person must approve ${n === 1 ? 'it' : 'them'} on the plan's review page (--report), click Save decisions, then run hoop-etl dedup --apply ${planFile === undefined ? '<plan.json>' : shellWord(planFile)} --decisions decisions.json (clusters already merged are left as they are).`,
+      `${n} ${n === 1 ? 'cluster was' : 'clusters were'} left for review, not merged (${list(left.awaitingReview)}): a person must approve ${n === 1 ? 'it' : 'them'} on the plan's review page (--report), click Save decisions, then run ${command ?? hoopEtl()} dedup --apply ${planFile === undefined ? '<plan.json>' : shellWord(planFile)} --decisions decisions.json (clusters already merged are left as they are).`,
     );
   }
   for (const o of s.outcomes) if (o.status !== 'merged' || o.message) say(`  ${o.cluster} (survivor ${o.survivor}): ${o.status}${o.message ? `: ${o.message}` : ''}`);
   say(`${s.requests} requests (${s.retries} retries, ${s.rateLimited} answered 429) in ${(s.elapsedMs / 1000).toFixed(1)} s.`);
-  say(`Report: ${s.runDir} (succeeded.csv, failed.csv, summary.json); run id ${s.runId}. Undo with: hoop-etl dedup --undo ${s.runId}`);
+  say(`Report: ${s.runDir} (succeeded.csv, failed.csv, summary.json); run id ${s.runId}.${command === null ? '' : ` Undo with: ${command} dedup --undo ${s.runId}`}`);
 }
 
 export function printUndoSummary(s: UndoSummary, say: (line: string) => void): void {
@@ -161,7 +168,7 @@ export async function executeDedupPlan(pipeline: DedupPipeline, args: Omit<Conne
   const { api, logger } = await connect({ ...args, location: pipeline.location });
   const { planDedup } = await import('../../dedup/plan-run.js');
   const { writeFileAtomic } = await import('../../exporter/output.js');
-  const progress = progressReporter(process.stderr);
+  const progress = progressReporter(process.stderr, { unit: 'contacts read', counters: () => api.client.stats });
   const d = pipeline.dedup;
   const plan = await planDedup({
     api,
@@ -181,7 +188,7 @@ export async function executeDedupPlan(pipeline: DedupPipeline, args: Omit<Conne
   if (report) {
     const { renderPlanHtml } = await import('../../dedup/plan-report.js');
     mkdirSync(dirname(resolve(report)), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(report, renderPlanHtml(plan, { applyCommand: `hoop-etl dedup --apply ${shellWord(planFile)} --decisions decisions.json` }));
+    await writeFileAtomic(report, renderPlanHtml(plan, { applyCommand: `${hoopEtl()} dedup --apply ${shellWord(planFile)} --decisions decisions.json` }));
   }
   printPlanSummary(plan, planFile, report, out);
   return 0;
@@ -221,8 +228,12 @@ export async function executeDedup(args: DedupArgs): Promise<ExitCode> {
       }
     }
     const { api } = await connect({ ...args, location: plan.location });
-    const progress = progressReporter(process.stderr);
-    const summary = await runApply({ api, planFile: args.apply!, reportDir, deleteLosers, skip, decisions, concurrency: args.concurrency, onProgress: progress.update }).finally(progress.done);
+    const progress = progressReporter(process.stderr, { unit: 'clusters', counters: () => api.client.stats });
+    const interrupt = onInterrupt();
+    const summary = await runApply({ api, planFile: args.apply!, reportDir, deleteLosers, skip, decisions, concurrency: args.concurrency, onProgress: progress.update, signal: interrupt.signal }).finally(() => {
+      progress.done();
+      interrupt.dispose();
+    });
     printApplySummary(summary, out, args.apply);
     return summary.exitCode;
   }
@@ -237,16 +248,21 @@ export async function executeDedup(args: DedupArgs): Promise<ExitCode> {
   if (!location) throw new UsageError(`run ${runId} has no location in its journal`, `--${mode}`);
   if (args.location && args.location !== location) throw new UsageError(`run ${runId} changed location ${location}, not ${args.location}`, '--location');
   const { api } = await connect({ ...args, location });
-  if (mode === 'resume') {
-    const progress = progressReporter(process.stderr);
-    const summary = await runApply({ api, reportDir, resume: runId, concurrency: args.concurrency, onProgress: progress.update }).finally(progress.done);
-    printApplySummary(summary, out);
+  const interrupt = onInterrupt();
+  try {
+    if (mode === 'resume') {
+      const progress = progressReporter(process.stderr, { unit: 'clusters', counters: () => api.client.stats });
+      const summary = await runApply({ api, reportDir, resume: runId, concurrency: args.concurrency, onProgress: progress.update, signal: interrupt.signal }).finally(progress.done);
+      printApplySummary(summary, out);
+      return summary.exitCode;
+    }
+    const { runUndo } = await import('../../dedup/undo-run.js');
+    const summary = await runUndo({ api, reportDir, runId, concurrency: args.concurrency, signal: interrupt.signal });
+    printUndoSummary(summary, out);
     return summary.exitCode;
+  } finally {
+    interrupt.dispose();
   }
-  const { runUndo } = await import('../../dedup/undo-run.js');
-  const summary = await runUndo({ api, reportDir, runId, concurrency: args.concurrency });
-  printUndoSummary(summary, out);
-  return summary.exitCode;
 }
 
 export const dedupCommand: CommandDef<DedupArgs> = {

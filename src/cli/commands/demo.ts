@@ -9,6 +9,8 @@ import { EXIT } from '../../core/errors.js';
 import { runExport } from '../../exporter/export-run.js';
 import { writeFileAtomic } from '../../exporter/output.js';
 import type { CommandDef } from '../command.js';
+import { hoopEtl } from '../invocation.js';
+import { shellWord } from '../resume-command.js';
 import { printApplySummary, printPlanSummary } from './dedup.js';
 import { printExportSummary } from './export.js';
 import { printSummary } from './import.js';
@@ -110,8 +112,12 @@ export const demoCommand: CommandDef<DemoArgs> = {
       const reviewFile = join(pipeline.reportDir, `demo-dedup-plan-${real.runId}.html`);
       await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`);
       await writeFileAtomic(reviewFile, renderPlanHtml(plan));
-      printPlanSummary(plan, planFile, reviewFile, (l) => out(`   ${l}`));
-      printApplySummary(await runApply({ api: api(), planFile, reportDir: pipeline.reportDir }), (l) => out(`   ${l}`));
+      // Hints name commands for this emulator: only while it runs (--keep), with what reaches it.
+      const command = args.keep ? `HOOPAI_BASE_URL=${emu.url} HOOPAI_TOKEN=${emu.token} ${hoopEtl()}` : null;
+      printPlanSummary(plan, planFile, reviewFile, (l) => out(`   ${l}`), null);
+      const applied = await runApply({ api: api(), planFile, reportDir: pipeline.reportDir });
+      printApplySummary(applied, (l) => out(`   ${l}`), planFile, command === null ? null : `${command}`);
+      if (command === null) out(`   (The demo's emulator stops when the demo ends: run ${hoopEtl()} demo --keep to try the undo against it.)`);
 
       const exportFile = join(pipeline.reportDir, `demo-export-${real.runId}.csv`);
       out(`\n5. Export of the location (search pages through the searchAfter cursor, atomic file):`);
@@ -124,7 +130,10 @@ export const demoCommand: CommandDef<DemoArgs> = {
       const lines = (await readFile(exportFile, 'utf8')).split('\r\n').slice(0, 4);
       for (const l of lines) out(`     ${l.length > 110 ? `${l.slice(0, 107)}...` : l}`);
       if (args.keep) {
-        out('\nEmulator left running; press Ctrl-C to stop.');
+        out(`\nEmulator left running at ${emu.url}; press Ctrl-C to stop. In another terminal:`);
+        out(`   export HOOPAI_BASE_URL=${emu.url} HOOPAI_TOKEN=${emu.token}`);
+        out(`   ${hoopEtl()} export --location ${emu.locationId} --out -`);
+        out(`   ${hoopEtl()} dedup --undo ${applied.runId} --report-dir ${shellWord(pipeline.reportDir)}`);
         await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       }
       return real.exitCode === EXIT.rowsFailed ? EXIT.ok : real.exitCode;

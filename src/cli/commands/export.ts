@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { HoopClient } from '../../api/client.js';
 import type { TokenProvider } from '../../api/auth/token-provider.js';
-import { resolveBaseUrl } from '../../api/credentials.js';
+import { baseUrlSource, resolveBaseUrl } from '../../api/credentials.js';
 import type { Logger } from '../../core/logger.js';
 import { ContactsApi } from '../../api/endpoints.js';
 import { loadPipeline, parsePipeline, type ExportPipeline, type PipelineOverrides } from '../../config/index.js';
@@ -11,6 +11,7 @@ import { runExport, type ExportSummary } from '../../exporter/export-run.js';
 import { writeFileAtomic } from '../../exporter/output.js';
 import type { CommandDef } from '../command.js';
 import { credentialsFor, loggerFor, stderrLines, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
+import { onInterrupt } from '../interrupt.js';
 import { progressReporter } from '../progress.js';
 
 export interface ExportArgs extends ConnectionArgs {
@@ -140,16 +141,13 @@ export async function executeExport(pipeline: ExportPipeline, args: ConnectionAr
   const logger = loggerFor(args);
   const tokens = await resolveLocationTokens(pipeline.locations, args, env, logger);
   const baseUrl = resolveBaseUrl(args['base-url'], env);
-  const apis = new Map(pipeline.locations.map((loc) => [loc, new ContactsApi(new HoopClient({ baseUrl, token: tokens.get(loc)!, locationId: loc, logger }))]));
+  const apis = new Map(pipeline.locations.map((loc) => [loc, new ContactsApi(new HoopClient({ baseUrl, baseUrlFrom: baseUrlSource(args['base-url'], env), token: tokens.get(loc)!, locationId: loc, logger }))]));
   const toStdout = pipeline.export.out === '-';
   const say = stderrLines(args);
   const tell = toStdout ? say : (line: string): void => void process.stdout.write(`${line}\n`);
-  const progress = progressReporter(process.stderr);
+  const progress = progressReporter(process.stderr, { unit: 'contacts' });
   // Ctrl-C or a stop signal: drop the temporary file, keep the previous file and state.
-  const interrupt = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => interrupt.abort(new Error(`interrupted by ${signal}`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const interrupt = onInterrupt();
   const summary = await runExport({
     pipeline,
     signal: interrupt.signal,
@@ -159,8 +157,7 @@ export async function executeExport(pipeline: ExportPipeline, args: ConnectionAr
     onProgress: (p) => progress.update(p.exported, p.total),
   }).finally(() => {
     progress.done();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
   });
   printExportSummary(summary, tell);
   const fieldsOut = args['fields-out'];

@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { loadPipeline, parsePipeline, type ImportPipeline, type PipelineOverrides } from '../../config/index.js';
 import { UsageError, type ExitCode } from '../../core/errors.js';
 import type { ImportSummary } from '../../writers/import-run.js';
 import type { CommandDef } from '../command.js';
 import { connect, stderrLines, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
+import { onInterrupt } from '../interrupt.js';
 import { progressReporter } from '../progress.js';
 
 export interface ImportArgs extends ConnectionArgs {
@@ -45,6 +48,39 @@ export function estimate(requests: number, limit: { max: number; intervalMs: num
   return `${minutes} min at this location's ${limit.max} requests per ${limit.intervalMs / 1000} s`;
 }
 
+/**
+ * `--resume <id>` alone is enough: the file, the pipeline, the location, the
+ * mode and --max-errors the run was started with come from its journal
+ * (anything given on the command line is kept, and the run checks it is the
+ * same). The report folder is the one given, else the default.
+ */
+export async function withResumedArgs(args: ImportArgs): Promise<ImportArgs> {
+  if (!args.resume) {
+    if (!args.file && !args.pipeline) throw new UsageError('name the CSV file to import, or a pipeline that names it (or continue a run with --resume <run-id>)', 'file');
+    return args;
+  }
+  const reportDir = args['report-dir'] ?? (args.pipeline ? undefined : 'hoop-etl-runs');
+  if (reportDir === undefined) return args;
+  const journalFile = join(reportDir, args.resume, 'journal.sqlite');
+  if (!existsSync(journalFile)) {
+    if (args.file) return args;
+    throw new UsageError(`no import run ${args.resume} in ${reportDir} (looked for ${journalFile}; pass --report-dir if the run's reports are elsewhere)`, '--resume');
+  }
+  const { RunJournal } = await import('../../writers/run-journal.js');
+  const journal = RunJournal.open(journalFile);
+  const meta = journal.meta();
+  journal.close();
+  return {
+    ...args,
+    file: args.file ?? meta.file,
+    pipeline: args.pipeline ?? (meta.pipelineFile || undefined),
+    location: args.location ?? meta.locationId!,
+    mode: args.mode ?? (meta.mode as ImportArgs['mode']),
+    'max-errors': args['max-errors'] ?? (meta.maxErrors ? Number(meta.maxErrors) : undefined),
+    'report-dir': reportDir,
+  };
+}
+
 /** The pipeline the flags and the optional pipeline file describe together; flags win. */
 export async function importPipeline(args: ImportArgs, env: NodeJS.ProcessEnv): Promise<ImportPipeline> {
   const overrides: PipelineOverrides = {
@@ -63,9 +99,11 @@ export async function importPipeline(args: ImportArgs, env: NodeJS.ProcessEnv): 
   return p;
 }
 
-export async function executeImport(pipeline: ImportPipeline, args: ImportArgs): Promise<ExitCode> {
+/** `pipelineFile`: the file the pipeline was read from, kept in the run's journal for `--resume`. */
+export async function executeImport(pipeline: ImportPipeline, args: ImportArgs, pipelineFile = args.pipeline): Promise<ExitCode> {
   const { api, logger } = await connect({ ...args, location: pipeline.location });
-  const progress = progressReporter(process.stderr);
+  const progress = progressReporter(process.stderr, { unit: 'rows', counters: () => api.client.stats });
+  const interrupt = onInterrupt();
   // Loaded here, not at start: the other commands never pay for the importer's modules (SQLite, CSV parser, phone metadata).
   const { runImport } = await import('../../writers/import-run.js');
   const summary = await runImport({
@@ -73,13 +111,18 @@ export async function executeImport(pipeline: ImportPipeline, args: ImportArgs):
     api,
     reportDir: pipeline.reportDir,
     resume: args.resume,
+    pipelineFile: pipelineFile === undefined ? undefined : resolve(pipelineFile),
     dryRun: args['dry-run'],
     concurrency: args.concurrency,
     logger,
     // Plain lines on stderr, as the export's notices (masked with --mask-pii like them).
     notice: stderrLines(args),
+    signal: interrupt.signal,
     onProgress: progress.update,
-  }).finally(progress.done);
+  }).finally(() => {
+    progress.done();
+    interrupt.dispose();
+  });
   printSummary(summary, (l) => process.stdout.write(`${l}\n`));
   return summary.exitCode;
 }
@@ -102,11 +145,11 @@ export const importCommand: CommandDef<ImportArgs> = {
         .option('concurrency', { type: 'number', default: 8, describe: 'Contacts written at once (the rate governor paces requests)' })
         .example('$0 import contacts.csv --location LOC --pipeline pipelines/hubspot-migration.yaml --dry-run', 'Plan a migration')
         .example('$0 import contacts.csv --location LOC --pipeline pipelines/hubspot-migration.yaml', 'Run it')
-        .example('$0 import contacts.csv --location LOC --resume 20261127T101500-ab12cd', 'Continue a stopped run'),
+        .example('$0 import --resume 20261127T101500-ab12cd', 'Continue a stopped run (its file, pipeline and location come from its journal)'),
       false,
     ),
   async handler(args) {
-    if (!args.file && !args.pipeline) throw new UsageError('Name the CSV file to import, or a pipeline whose source.file names it (--pipeline)');
-    return executeImport(await importPipeline(args, process.env), args);
+    const resolved = await withResumedArgs(args);
+    return executeImport(await importPipeline(resolved, process.env), resolved);
   },
 };

@@ -53,6 +53,6 @@ export const runCommand: CommandDef<RunArgs> = {
     if (pipeline.job === 'export') return executeExport(pipeline, args);
     // A dedup job plans only: the merge waits for a review (hoop-etl dedup --apply).
     if (pipeline.job === 'dedup') return executeDedupJob(pipeline, args);
-    return executeImport(pipeline, args);
+    return executeImport(pipeline, args, args.pipelineFile);
   },
 };

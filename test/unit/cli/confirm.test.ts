@@ -96,7 +96,7 @@ describe('printApplySummary: the clusters left out', () => {
   });
   const lines = (s: ApplySummary, planFile?: string): string[] => {
     const out: string[] = [];
-    printApplySummary(s, (l) => out.push(l), planFile);
+    printApplySummary(s, (l) => out.push(l), planFile, 'npx hoop-etl');
     return out;
   };
 
@@ -105,7 +105,7 @@ describe('printApplySummary: the clusters left out', () => {
     expect(out).toContain('Left out as rejected by the reviewer: 1 (c2).');
     expect(out).toContain('Left out by --skip: 1 (c7).');
     expect(out).toContain(
-      "2 clusters were left for review, not merged (c1, c4): a person must approve them on the plan's review page (--report), click Save decisions, then run hoop-etl dedup --apply 'my plan.json' --decisions decisions.json (clusters already merged are left as they are).",
+      "2 clusters were left for review, not merged (c1, c4): a person must approve them on the plan's review page (--report), click Save decisions, then run npx hoop-etl dedup --apply 'my plan.json' --decisions decisions.json (clusters already merged are left as they are).",
     );
   });
 

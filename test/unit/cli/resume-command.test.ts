@@ -23,3 +23,14 @@ describe('resumeCommand: what to type to continue a stopped import', () => {
     expect(shellWord(word)).toBe(quoted);
   });
 });
+
+describe('resumeCommand: every kind of stopped run', () => {
+  it.each([
+    ['resume', ['import', 'c.csv', '--location', 'L'], 'npx hoop-etl import c.csv --location L --resume R1'],
+    ['resume-only', ['dedup', '--apply', 'plan.json', '--decisions', 'd.json', '--yes', '--skip=c2', '--concurrency', '2'], 'npx hoop-etl dedup --concurrency 2 --resume R1'],
+    ['resume-only', ['dedup', '--resume', 'R1', '--report-dir', 'my runs'], "npx hoop-etl dedup --report-dir 'my runs' --resume R1"],
+    ['again', ['dedup', '--undo', 'R1', '--location', 'L'], 'npx hoop-etl dedup --undo R1 --location L'],
+  ] as const)('%s: %j', (by, argv, command) => {
+    expect(resumeCommand(argv, 'R1', 'npx hoop-etl', by)).toBe(command);
+  });
+});

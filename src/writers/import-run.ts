@@ -172,6 +172,16 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   if (options.resume && !existsSync(join(runDir, 'journal.sqlite'))) {
     throw new ConfigError(`No run ${options.resume} to resume in ${options.reportDir}`, '--resume');
   }
+  // A resume continues the run its journal describes, or nothing: checked before any request.
+  const configHash = createHash('sha256').update(JSON.stringify({ pipeline, mapping })).digest('hex').slice(0, 16);
+  const sourceHash = options.dryRun ? '' : await sha256OfFile(file);
+  const pipelineHash = options.pipelineFile && !options.dryRun ? await sha256OfFile(options.pipelineFile) : '';
+  if (options.resume) {
+    const earlier = RunJournal.open(join(runDir, 'journal.sqlite'));
+    const changed = whatChanged(earlier.meta(), { sourceHash, pipelineHash, pipelineFile: options.pipelineFile ?? '', configHash, file });
+    earlier.close();
+    if (changed) throw new ConfigError(`Run ${runId} cannot continue: ${changed}`, '--resume');
+  }
 
   // Everything a configuration error can come from is settled before the run folder exists and before any write:
   // the custom fields (every missing one reported at once) and the columns nothing reads.
@@ -196,16 +206,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
   const journal = options.dryRun ? undefined : RunJournal.open(join(runDir, 'journal.sqlite'));
-  const configHash = createHash('sha256').update(JSON.stringify({ pipeline, mapping })).digest('hex').slice(0, 16);
   if (journal) {
     const meta = journal.meta();
-    const sourceHash = await sha256OfFile(file);
-    const pipelineHash = options.pipelineFile ? await sha256OfFile(options.pipelineFile) : '';
-    const changed = options.resume ? whatChanged(meta, { sourceHash, pipelineHash, pipelineFile: options.pipelineFile ?? '', configHash, file }) : undefined;
-    if (changed) {
-      journal.close();
-      throw new ConfigError(`Run ${runId} cannot continue: ${changed}`, '--resume');
-    }
     if (!meta.runId) {
       journal.setMeta({
         runId,

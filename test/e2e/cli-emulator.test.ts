@@ -143,7 +143,7 @@ describe('hoop-etl', () => {
   it('runs the demo end to end', () => {
     const r = spawnSync(process.execPath, [CLI, 'demo', '--report-dir', join(tmp, 'demo-runs')], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('Dry run of 6 rows: 5 contacts (3 to create, 2 to update, 0 unchanged), 1 rows merged in the file, 0 rows failing');
+    expect(r.stdout).toContain('Dry run of 6 rows: 5 contacts (3 to create, 2 to update, 0 unchanged), 1 row merged in the file, 0 rows failing');
     expect(r.stdout).toContain('The real run would spend about 13 requests');
     expect(r.stdout).toContain('Imported 6 rows: 3 created, 2 updated, 0 unchanged, 1 merged into another row, 0 failed.');
     expect(r.stdout).toContain('Ada Lovelace: [existing-customer, vip, newsletter, hoop-etl-demo, speaker]');

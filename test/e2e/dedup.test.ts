@@ -367,7 +367,7 @@ describe('hoop-etl dedup: plan, apply, undo', () => {
 
     const applied = await runCli(['dedup', '--apply', join(dir, 'plan.json'), '--report-dir', join(dir, 'runs')], env);
     expect(applied.status, applied.stderr).toBe(3);
-    expect(applied.stdout).toContain('Applied 4 clusters: 3 merged, 1 skipped as changed since the plan, 0 failed; 4 contacts deleted, 0 tagged as duplicates, 1 notes and 1 tasks moved.');
+    expect(applied.stdout).toContain('Applied 4 clusters: 3 merged, 1 skipped as changed since the plan, 0 failed; 4 contacts deleted, 0 tagged as duplicates, 1 note and 1 task moved.');
     expect(applied.stdout).toContain(`contact ${D2} changed since the plan`);
 
     const after = await essence(emu);

@@ -355,7 +355,7 @@ describe('what the file holds', () => {
     );
     expect(flags.status).toBe(0);
     expect(flags.stdout).toBe('firstName,Colour\r\nCy,blue\r\n');
-    expect(flags.stderr).toMatch(/Exported 1 contacts/);
+    expect(flags.stderr).toMatch(/Exported 1 contact /);
   }, 60_000);
 
   it('with extras, estimates their cost first and adds notes and tasks', async () => {

@@ -161,7 +161,7 @@ describe('custom fields the location lacks', () => {
     const r = await runIn(dir, ['run', 'p.yaml', '--dry-run'], envFor(emu));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(
-      'The real run would first create 6 custom field(s): contact.score (NUMERICAL), contact.joined (DATE), contact.newsletter (CHECKBOX), Favourite Colour (TEXT), contact.bio (LARGE_TEXT), contact.member_no (TEXT).',
+      'The real run would first create 6 custom fields: contact.score (NUMERICAL), contact.joined (DATE), contact.newsletter (CHECKBOX), Favourite Colour (TEXT), contact.bio (LARGE_TEXT), contact.member_no (TEXT).',
     );
     expect(r.stderr).toContain('The real run would create 6 custom fields before the first contact write');
     const s = summaryOf(join(dir, 'hoop-etl-runs'));
@@ -185,7 +185,7 @@ describe('custom fields the location lacks', () => {
     writeFileSync(join(dir, 'p.yaml'), typedPipeline(emu.locationId));
     const r = await runIn(dir, ['run', 'p.yaml', '--create-missing-fields'], envFor(emu));
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Created 6 custom field(s) first');
+    expect(r.stdout).toContain('Created 6 custom fields first');
     const fields = await fieldsOf(emu);
     expect(fields.map((f) => [f.fieldKey, f.name, f.dataType])).toEqual([
       ['contact.score', 'Score', 'NUMERICAL'],

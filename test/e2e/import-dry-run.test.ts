@@ -270,7 +270,7 @@ describe('the dry run fails exactly the rows the real run fails', () => {
     expect(byLine.get('4')!.reason).toBe('POST /contacts/upsert: refused as invalid: phone must be a valid phone number');
     expect(byLine.get('5')!.reason).toMatch(/^POST \/contacts\/upsert: refused as invalid: dateOfBirth must be a date in one of the formats/);
     expect(byLine.get('7')!.reason).toBe('POST /contacts/upsert: refused as invalid: customFields.0 must be a date for DATE field contact.renewal'); // Size is blank: Renewal is the only item
-    expect(dry.run.stdout).toContain('Dry run of 13 rows: 4 contacts (2 to create, 1 to update, 1 unchanged), 1 rows merged in the file, 8 rows failing');
+    expect(dry.run.stdout).toContain('Dry run of 13 rows: 4 contacts (2 to create, 1 to update, 1 unchanged), 1 row merged in the file, 8 rows failing');
     expect(dry.run.stdout).toMatch(/\(failed\.csv, plan\.csv, summary\.json\)/);
     expect(readdirSync(runDirOf(join(t.dir, 'dry'))).sort()).toEqual(['failed.csv', 'plan.csv', 'summary.json']);
     for (const op of WRITE_OPERATIONS) expect(dry.stats.byOperation[op] ?? 0, op).toBe(0);

@@ -345,7 +345,7 @@ describe('hoop-etl import --dry-run', () => {
     // Ada and Alan are new, Grace (by email) and Linus (by phone) exist, Margaret already holds it all;
     // records 3 and 7 fold into Ada; Katherine's row is a collision and fails with the four invalid rows.
     expect(dry.stdout).toContain(
-      'Dry run of 12 rows: 5 contacts (2 to create, 2 to update, 1 unchanged), 2 rows merged in the file, 5 rows failing, 1 collision(s) (email and phone of two different contacts).',
+      'Dry run of 12 rows: 5 contacts (2 to create, 2 to update, 1 unchanged), 2 rows merged in the file, 5 rows failing, 1 collision (email and phone of two different contacts).',
     );
     const planned = Number(/about (\d+) requests/.exec(dry.stdout)?.[1]);
     const runDir = onlyRunDir(t.reportDir);

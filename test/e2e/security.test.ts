@@ -172,7 +172,7 @@ describe('the token never appears in any output', () => {
     const plan = join(reports, 'plan.json');
     runs.plan = await runCli(['dedup', '--location', emu.locationId, '--plan', plan, '--report', join(reports, 'plan.html'), ...trace], env);
     expect(runs.plan.status).toBe(0);
-    expect(runs.plan.stdout).toMatch(/1 duplicate clusters/);
+    expect(runs.plan.stdout).toMatch(/1 duplicate cluster /);
     runs.apply = await runCli(['dedup', '--apply', plan, '--token-file', tokenFile, ...trace], fileEnv);
     expect(runs.apply.status).toBe(0);
     const applied = /run id (\S+)\./.exec(runs.apply.stdout)?.[1] ?? '';

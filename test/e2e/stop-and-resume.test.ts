@@ -103,7 +103,7 @@ describe('Ctrl-C during an import', () => {
     expect(loc.contacts.size).toBe(ROWS);
     expect(csvRecords(join(reports, runId, 'succeeded.csv'))).toHaveLength(ROWS);
     expect(csvRecords(join(reports, runId, 'failed.csv'))).toHaveLength(0);
-  });
+  }, 120_000);
 
   it('continues with --resume <id> alone: the file, pipeline and location come from the run; a changed file is refused with the reason', async () => {
     const emu = await slowEmulator();
@@ -140,7 +140,7 @@ describe('Ctrl-C during an import', () => {
     const contacts = [...emu.store.location(emu.locationId)!.contacts.values()];
     expect(contacts).toHaveLength(ROWS);
     expect(contacts.every((c) => c.tags.includes('from-pipeline'))).toBe(true);
-  });
+  }, 120_000);
 
   it('says which run is missing when --resume names none, and what a first run needs', async () => {
     const emu = await emulator();
@@ -152,7 +152,7 @@ describe('Ctrl-C during an import', () => {
     const bare = await runCli(['import', '--location', emu.locationId], env);
     expect(bare.status).toBe(2);
     expect(bare.stderr).toContain('name the CSV file to import, or a pipeline that names it (or continue a run with --resume <run-id>)');
-  });
+  }, 60_000);
 });
 
 describe('Ctrl-C during a dedup apply', () => {
@@ -184,5 +184,5 @@ describe('Ctrl-C during a dedup apply', () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(loc.contacts.size).toBe(30);
     for (const c of loc.contacts.values()) expect([...c.tags].sort()).toEqual(['first', 'second']);
-  });
+  }, 180_000);
 });

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import type { HttpMethod } from '../../api/client.js';
+import type { ContactsApi } from '../../api/endpoints.js';
 import type { Safety } from '../../api/retry-policy.js';
+import type { ContactWrite, NoteWrite, TaskWrite } from '../../api/types.js';
 import { EXIT, UsageError } from '../../core/errors.js';
 import type { CommandDef } from '../command.js';
 import { connect, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
@@ -31,6 +33,23 @@ const SAFE_POSTS = [
 export function safetyOf(method: HttpMethod, path: string): Safety {
   if (method !== 'POST') return 'safe';
   return SAFE_POSTS.some((re) => re.test(path)) ? 'safe' : 'unsafe';
+}
+
+/**
+ * The unsafe POSTs the client library knows how to check after an ambiguous
+ * failure (a dropped connection, a 5xx after the write may have landed):
+ * a contact (looked up by email, then phone), a note or a task (the
+ * contact's list, for the same body written since the first attempt).
+ * Sent through it, `hoop-etl api` never creates them twice.
+ */
+export function createOf(path: string, json: unknown): ((api: ContactsApi) => Promise<unknown>) | undefined {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const body = json as Record<string, unknown>;
+  if (/^\/contacts\/?$/.test(path)) return (api) => api.createContact(body as ContactWrite);
+  const m = /^\/contacts\/([^/]+)\/(notes|tasks)\/?$/.exec(path);
+  if (!m) return undefined;
+  const contactId = decodeURIComponent(m[1]!);
+  return m[2] === 'notes' ? (api) => api.createNote(contactId, body as unknown as NoteWrite) : (api) => api.createTask(contactId, body as unknown as TaskWrite);
 }
 
 async function readData(data: string | undefined): Promise<unknown> {
@@ -81,9 +100,11 @@ export const apiCommand: CommandDef<ApiArgs> = {
     const path = args.path.startsWith('/') ? args.path : `/${args.path}`;
     const json = await readData(args.data);
     const searchParams = parseQuery(args.query);
-    const { client } = await connect(args);
-    const res = await client.call<unknown>({ operation: `${method} ${path}`, method, path, json, searchParams, safety: safetyOf(method, path) });
-    process.stdout.write(`${JSON.stringify(res.body, null, 2)}\n`);
+    const { client, api } = await connect(args);
+    // Creates go through the client library, which looks before writing again after an ambiguous failure.
+    const create = method === 'POST' && Object.keys(searchParams).length === 0 ? createOf(path, json) : undefined;
+    const body = create ? await create(api) : (await client.call<unknown>({ operation: `${method} ${path}`, method, path, json, searchParams, safety: safetyOf(method, path) })).body;
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     return EXIT.ok;
   },
 };

@@ -11,6 +11,7 @@ import type { CommandDef } from '../command.js';
 import { askLine, isYes, needsConfirmation } from '../confirm.js';
 import { connect, loggerFor, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
 import { onInterrupt } from '../interrupt.js';
+import { count } from '../../core/plural.js';
 import { hoopEtl } from '../invocation.js';
 import { progressReporter } from '../progress.js';
 import { shellWord } from '../resume-command.js';
@@ -58,11 +59,11 @@ export function printPlanSummary(plan: MergePlan, planFile: string, report: stri
   const s = plan.summary;
   const review = s.reviewClusters ?? 0;
   say(
-    `Read ${s.contacts} contacts of ${plan.location}: ${s.clusters} duplicate clusters (${s.exactClusters} by exact email or phone, ${s.fuzzyClusters} fuzzy${review ? `, ${review} for a person to review` : ''}), ${s.contactsInClusters} contacts in them.`,
+    `Read ${count(s.contacts, 'contact')} of ${plan.location}: ${count(s.clusters, 'duplicate cluster')} (${s.exactClusters} by exact email or phone, ${s.fuzzyClusters} fuzzy${review ? `, ${review} for a person to review` : ''}), ${count(s.contactsInClusters, 'contact')} in them.`,
   );
   const inReview = s.contactsInReview ?? 0;
   say(
-    `Applying the plan keeps ${s.clusters - review} survivors and removes ${s.contactsToRemove} contacts${inReview ? ` (${inReview} more if the review clusters are approved)` : ''}${s.largestCluster ? `; the largest cluster has ${s.largestCluster} contacts` : ''}. Nothing was changed.`,
+    `Applying the plan keeps ${count(s.clusters - review, 'survivor')} and removes ${count(s.contactsToRemove, 'contact')}${inReview ? ` (${inReview} more if the review clusters are approved)` : ''}${s.largestCluster ? `; the largest cluster has ${count(s.largestCluster, 'contact')}` : ''}. Nothing was changed.`,
   );
   if (review) say(`${review === 1 ? 'A review cluster is' : `The ${review} review clusters are`} merged only when approved on the review page${report ? '' : ' (write it with --report)'}.`);
   const fallback = plan.matching.estimation?.fallback;
@@ -85,7 +86,7 @@ export function contactsToDelete(selection: Pick<ClusterSelection, 'apply'>, del
 /** `planFile`: the plan applied, for the command that approves the clusters left for review; `command` as for printPlanSummary. */
 export function printApplySummary(s: ApplySummary, say: (line: string) => void, planFile?: string, command: string | null = hoopEtl()): void {
   say(
-    `Applied ${s.clusters} clusters: ${s.merged} merged, ${s.stale} skipped as changed since the plan, ${s.failed} failed; ${s.losersDeleted} contacts deleted, ${s.losersTagged} tagged as duplicates, ${s.notesMoved} notes and ${s.tasksMoved} tasks moved.`,
+    `Applied ${count(s.clusters, 'cluster')}: ${s.merged} merged, ${s.stale} skipped as changed since the plan, ${s.failed} failed; ${count(s.losersDeleted, 'contact')} deleted, ${s.losersTagged} tagged as duplicates, ${count(s.notesMoved, 'note')} and ${count(s.tasksMoved, 'task')} moved.`,
   );
   const left = s.leftOut ?? { skipped: [], rejected: [], awaitingReview: [] };
   const list = (ids: readonly string[]): string => (ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, ...` : ids.join(', '));
@@ -98,12 +99,12 @@ export function printApplySummary(s: ApplySummary, say: (line: string) => void, 
     );
   }
   for (const o of s.outcomes) if (o.status !== 'merged' || o.message) say(`  ${o.cluster} (survivor ${o.survivor}): ${o.status}${o.message ? `: ${o.message}` : ''}`);
-  say(`${s.requests} requests (${s.retries} retries, ${s.rateLimited} answered 429) in ${(s.elapsedMs / 1000).toFixed(1)} s.`);
+  say(`${count(s.requests, 'request')} (${count(s.retries, 'retry', 'retries')}, ${s.rateLimited} answered 429) in ${(s.elapsedMs / 1000).toFixed(1)} s.`);
   say(`Report: ${s.runDir} (succeeded.csv, failed.csv, summary.json); run id ${s.runId}.${command === null ? '' : ` Undo with: ${command} dedup --undo ${s.runId}`}`);
 }
 
 export function printUndoSummary(s: UndoSummary, say: (line: string) => void): void {
-  say(`Undid run ${s.runId}: ${s.restored} clusters restored, ${s.untouched} had nothing to undo, ${s.failed} failed.`);
+  say(`Undid run ${s.runId}: ${count(s.restored, "cluster")} restored, ${s.untouched} had nothing to undo, ${s.failed} failed.`);
   for (const r of s.recreated) {
     say(`  ${r.oldId} recreated as ${r.newId}${r.dropped?.length ? ` without its ${r.dropped.join(' and ')} (the survivor holds the same; the location does not allow duplicates)` : ''}`);
   }

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../../exporter/output.js';
 import type { CommandDef } from '../command.js';
 import { credentialsFor, loggerFor, stderrLines, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
 import { onInterrupt } from '../interrupt.js';
+import { count } from '../../core/plural.js';
 import { progressReporter } from '../progress.js';
 
 export interface ExportArgs extends ConnectionArgs {
@@ -91,9 +92,9 @@ export function printExportSummary(s: ExportSummary, out: (line: string) => void
   for (const l of s.locations) {
     const since = l.since ? ` updated since ${l.since}` : '';
     const repeats = l.alreadyExported ? `, ${l.alreadyExported} left out as already exported unchanged` : '';
-    out(`${l.locationId}: ${l.exported} contacts${since} -> ${l.out}${repeats} (${l.pages} pages, ${l.requests} requests).`);
+    out(`${l.locationId}: ${count(l.exported, 'contact')}${since} -> ${l.out}${repeats} (${count(l.pages, 'page')}, ${count(l.requests, 'request')}).`);
   }
-  out(`Exported ${s.exported} contacts in ${(s.elapsedMs / 1000).toFixed(1)} s (${s.contactsPerSecond} contacts/s)${s.state ? `; state saved to ${s.state}` : ''}.`);
+  out(`Exported ${count(s.exported, 'contact')} in ${(s.elapsedMs / 1000).toFixed(1)} s (${s.contactsPerSecond} contacts/s)${s.state ? `; state saved to ${s.state}` : ''}.`);
   out(`Report: ${s.runDir}/summary.json`);
 }
 

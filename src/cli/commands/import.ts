@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { loadPipeline, parsePipeline, type ImportPipeline, type PipelineOverrides } from '../../config/index.js';
 import { UsageError, type ExitCode } from '../../core/errors.js';
+import { count } from '../../core/plural.js';
 import type { ImportSummary } from '../../writers/import-run.js';
 import type { CommandDef } from '../command.js';
 import { connect, stderrLines, withConnectionOptions, type ConnectionArgs } from '../connection-options.js';
@@ -26,15 +27,15 @@ export function printSummary(s: ImportSummary, out: (line: string) => void): voi
   const c = s.counts;
   if (s.dryRun) {
     // Contacts the run would write or find unchanged: a cluster failed by the collision policy is among the failing rows, not here.
-    out(`Dry run of ${s.rows} rows: ${c.created + c.updated + c.unchanged} contacts (${c.created} to create, ${c.updated} to update, ${c.unchanged} unchanged), ${c.merged} rows merged in the file, ${c.failed} rows failing, ${s.collisions ?? 0} collision(s) (email and phone of two different contacts).`);
+    out(`Dry run of ${count(s.rows, 'row')}: ${count(c.created + c.updated + c.unchanged, 'contact')} (${c.created} to create, ${c.updated} to update, ${c.unchanged} unchanged), ${count(c.merged, 'row')} merged in the file, ${count(c.failed, 'row')} failing, ${count(s.collisions ?? 0, 'collision')} (email and phone of two different contacts).`);
     if (s.fieldsToCreate.length > 0) {
-      out(`The real run would first create ${s.fieldsToCreate.length} custom field(s): ${s.fieldsToCreate.map((f) => `${f.key ?? f.name} (${f.dataType})`).join(', ')}.`);
+      out(`The real run would first create ${count(s.fieldsToCreate.length, 'custom field')}: ${s.fieldsToCreate.map((f) => `${f.key ?? f.name} (${f.dataType})`).join(', ')}.`);
     }
-    out(`The real run would spend about ${s.plannedRequests} requests: ${estimate(s.plannedRequests ?? 0, s.rateLimit)}. Nothing was written.`);
+    out(`The real run would spend about ${count(s.plannedRequests ?? 0, 'request')}: ${estimate(s.plannedRequests ?? 0, s.rateLimit)}. Nothing was written.`);
   } else {
-    out(`Imported ${s.rows} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.merged} merged into another row, ${c.failed} failed.`);
-    if (s.fieldsCreated?.length) out(`Created ${s.fieldsCreated.length} custom field(s) first: ${s.fieldsCreated.map((f) => `${f.key} (${f.dataType})`).join(', ')}.`);
-    out(`${s.requests} requests (${s.retries} retries, ${s.rateLimited} answered 429) in ${(s.elapsedMs / 1000).toFixed(1)} s: ${s.requestsPerSecond} requests/s.`);
+    out(`Imported ${count(s.rows, 'row')}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.merged} merged into another row, ${c.failed} failed.`);
+    if (s.fieldsCreated?.length) out(`Created ${count(s.fieldsCreated.length, 'custom field')} first: ${s.fieldsCreated.map((f) => `${f.key} (${f.dataType})`).join(', ')}.`);
+    out(`${count(s.requests, 'request')} (${count(s.retries, 'retry', 'retries')}, ${s.rateLimited} answered 429) in ${(s.elapsedMs / 1000).toFixed(1)} s: ${s.requestsPerSecond} requests/s.`);
   }
   if (s.unusedColumns.length > 0) out(`Not imported (no setting reads them): ${s.unusedColumns.map((u) => u.column).join(', ')}; see summary.json (unusedColumns) for the lines that would map them.`);
   out(`Report: ${s.runDir} (${s.files.join(', ')}); run id ${s.runId}`);

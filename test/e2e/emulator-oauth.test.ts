@@ -548,3 +548,22 @@ describe('faults and inactive locations on the OAuth routes', () => {
     expect(await oauthStats(emu)).toMatchObject({ refreshes: 1, invalidGrant: 0 });
   });
 });
+
+describe('admin', () => {
+  it('GET /__emulator/oauth shows the app without its secret; reset recreates the further locations and forgets the grants', async () => {
+    const emu = await h.emulator({ locations: 3 });
+    const shown = await admin(emu, 'GET', '/oauth');
+    expect(shown).toMatchObject({ clientId: emu.oauth.clientId, appId: emu.oauth.appId, companyId: emu.companyId, tokenTtlS: 86399, installedLocations: emu.locations.map((l) => l.locationId).sort() });
+    expect(JSON.stringify(shown)).not.toContain(emu.oauth.clientSecret);
+    const t = (await exchange(emu, { userType: 'Location' })).body;
+    await admin(emu, 'PATCH', `/oauth/locations/${emu.locations[2]!.locationId}`, { installed: false });
+    await admin(emu, 'POST', '/reset');
+    expect((await admin(emu, 'GET', '/locations')).locations.map((l: { id: string }) => l.id).sort()).toEqual(emu.locations.map((l) => l.locationId).sort());
+    expect((await call(emu, 'GET', `/contacts/?locationId=${emu.locations[2]!.locationId}`, { token: emu.locations[2]!.token })).status).toBe(200);
+    expect((await refresh(emu, t.refresh_token)).status).toBe(400);
+    expect((await admin(emu, 'GET', '/oauth')).installedLocations).toHaveLength(3);
+    const bad = await fetch(`${emu.url}/__emulator/oauth/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userType: 'Agency' }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toBe("userType must be 'Company' or 'Location', got \"Agency\"");
+  });
+});

@@ -401,8 +401,10 @@ export function recogniseHeader(header: string, language?: HeaderLanguage, sourc
   const entries = entriesOf(header);
   if (entries.length === 0) return undefined;
   const pick = (o: HeaderOrigin | undefined): TableEntry | undefined => (o ? entries.find((e) => e.origin === o) : undefined);
-  // Then a CRM's or hoop-etl's own name before a word of some language; then English.
-  const chosen = pick(source) ?? pick(language) ?? entries.find((e) => !isLanguage(e.origin)) ?? pick('English') ?? entries[0]!;
+  // Then hoop-etl's own name as its export writes it, an English word, a name written exactly so (`FirstName`: Salesforce), anything.
+  const exact = (e: TableEntry): boolean => e.name === header.trim();
+  const chosen =
+    pick(source) ?? pick(language) ?? entries.find((e) => e.origin === 'hoop-etl' && exact(e)) ?? pick('English') ?? entries.find(exact) ?? entries.find((e) => !isLanguage(e.origin)) ?? entries[0]!;
   return { header, field: chosen.field, origin: chosen.origin, rank: chosen.rank };
 }
 

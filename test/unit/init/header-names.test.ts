@@ -77,6 +77,7 @@ describe('headerSource', () => {
     [['Record Id', 'First Name', 'Mailing Street', 'Mailing Zip', 'Mobile'], 'Zoho'],
     [['Contact Id', 'First Name', 'Business Name', 'Tags'], 'HighLevel'],
     [['Vorname', 'E-Mail'], undefined],
+    [['First Name', 'Last Name', 'Email', 'Phone', 'Company', 'Tags', 'Note'], undefined],
   ] as const)('%j comes from %s', (headers, source) => {
     expect(headerSource(headers)).toBe(source);
   });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GrantTokenProvider } from '../../src/api/auth/token-provider.js';
 import { HoopClient } from '../../src/api/client.js';
 import { Credentials } from '../../src/api/credentials.js';
@@ -20,6 +20,8 @@ import { consentCode, emulatorSecrets, loginWithCode, oauthEnv, oauthStats, read
  */
 
 const { emulator, freshDir, track } = e2eHarness('oauth-client');
+// Most tests run the CLI several times; on a loaded machine that outlasts the suite's 30 s default. The long ones set their own.
+vi.setConfig({ testTimeout: 180_000 });
 
 async function seed(emu: RunningEmulator, locationId: string, n: number, tag: string): Promise<void> {
   for (let i = 0; i < n; i += 5000) {

@@ -156,6 +156,14 @@ describe('POST /oauth/token', () => {
     expect(current.status).toBe(200);
   });
 
+  it('two concurrent refreshes of one token: exactly one wins, the other is invalid_grant (the race a token store must serialise)', async () => {
+    const emu = await h.emulator();
+    const t = (await exchange(emu, { userType: 'Location' })).body;
+    const answers = await Promise.all([refresh(emu, t.refresh_token), refresh(emu, t.refresh_token), refresh(emu, t.refresh_token)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400, 400]);
+    expect(await oauthStats(emu)).toMatchObject({ refreshes: 1, invalidGrant: 2 });
+  });
+
   it('refreshGraceSeconds: a reuse inside the window gets the same pair, after it invalid_grant', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const emu = await h.emulator({ now: () => now, oauth: { refreshGraceSeconds: 5 } });

@@ -16,6 +16,7 @@ import {
   type ApiResponseInfo,
 } from './errors.js';
 import { DailyBudgetStop, RateGovernor } from './rate-governor.js';
+import { LockTimeoutError } from './auth/file-lock.js';
 import { OAuthError } from './auth/oauth-api.js';
 import type { TokenProvider } from './auth/token-provider.js';
 import { decideRetry, DEFAULT_RETRY, type Outcome, type RetryOptions, type Safety } from './retry-policy.js';
@@ -295,8 +296,8 @@ export class HoopClient {
     try {
       return await get();
     } catch (e) {
-      if (e instanceof OAuthError) {
-        if (e.code === 'OAUTH_UNAVAILABLE') throw new UnavailableError(1, e.message, req, undefined, { cause: e });
+      if (e instanceof OAuthError || e instanceof LockTimeoutError) {
+        if (e.code === 'OAUTH_UNAVAILABLE' || e.code === 'LOCK_TIMEOUT') throw new UnavailableError(1, e.message, req, undefined, { cause: e });
         throw new AccessTokenError(e.message, req, { cause: e });
       }
       throw e;

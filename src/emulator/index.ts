@@ -138,7 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       contactUniqueIdentifiers: options.uniqueIdentifiers ?? ['email', 'phone'],
       extraLocations,
     },
-    oauth: oauthConfig({ companyId: options.companyId, tokenTtlS: options.tokenTtlS, oauth: options.oauth, rateLimitOff: options.rateLimit?.max === 0 }),
+    oauth: oauthConfig({ companyId: options.companyId, tokenTtlS: options.tokenTtlS, oauth: options.oauth }),
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     onRequest: options.onRequest,
   });

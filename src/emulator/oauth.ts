@@ -74,10 +74,11 @@ export interface OAuthConfig {
   refreshGraceSeconds: number;
   keepOldAccessToken: boolean;
   locationTokenRefresh: boolean;
-  tokenRequestsPerMinute: number;
+  /** Undefined: 5, or none while the rate limit is off (`rateLimit.max` 0, also when changed at run time). */
+  tokenRequestsPerMinute: number | undefined;
 }
 
-export function oauthConfig(opts: { companyId?: string; tokenTtlS?: number; oauth?: OAuthOptions; rateLimitOff?: boolean }): OAuthConfig {
+export function oauthConfig(opts: { companyId?: string; tokenTtlS?: number; oauth?: OAuthOptions }): OAuthConfig {
   const o = opts.oauth ?? {};
   const clientId = o.clientId ?? DEMO_CLIENT_ID;
   return {
@@ -94,7 +95,7 @@ export function oauthConfig(opts: { companyId?: string; tokenTtlS?: number; oaut
     refreshGraceSeconds: o.refreshGraceSeconds ?? 0,
     keepOldAccessToken: o.keepOldAccessToken ?? false,
     locationTokenRefresh: o.locationTokenRefresh ?? true,
-    tokenRequestsPerMinute: o.tokenRequestsPerMinute ?? (opts.rateLimitOff ? 0 : 5),
+    tokenRequestsPerMinute: o.tokenRequestsPerMinute,
   };
 }
 
@@ -460,7 +461,7 @@ function tokenEndpoint(state: EmulatorState, req: OAuthRequest, out: { headers?:
 
 /** The token endpoint's own limit: 5 requests per minute per (client, resource). */
 function tokenRate(state: EmulatorState, clientId: string, resource: string, now: number, out: { headers?: Record<string, string> }): void {
-  const perMinute = state.oauth.tokenRequestsPerMinute;
+  const perMinute = state.oauth.tokenRequestsPerMinute ?? (state.limiter.config.max === 0 ? 0 : 5);
   if (perMinute <= 0) return;
   state.tokenLimiter.config = { ...state.tokenLimiter.config, max: perMinute };
   const d = state.tokenLimiter.take(`${clientId}:${resource}`, now);

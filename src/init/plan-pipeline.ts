@@ -249,7 +249,11 @@ export function planPipeline(input: PlanInput): PipelinePlan {
       continue;
     }
     if (field && isStandardField(field)) {
-      if (field === 'email' || field === 'phone' || field === 'dateOfBirth') {
+      if ((field === 'email' || field === 'phone' || field === 'dateOfBirth') && s.kind === 'empty') {
+        // A file with a header and no rows yet: the field's own transform.
+        const read = field === 'email' ? { transforms: ['email'] as const } : field === 'phone' ? phoneRead(s) : { transforms: ['date'] as const, dateFormat: 'auto' };
+        mapping.push({ field, column: h, ...read, why: `${why}no rows to look at yet` });
+      } else if (field === 'email' || field === 'phone' || field === 'dateOfBirth') {
         const few = s.matching < s.filled * KIND_SHARE;
         const warning = few ? `; only ${s.matching} of ${s.filled} read: the others will fail their rows with the reason, check the column` : '';
         mapping.push({ field, column: h, ...typedRead(s), why: `${why}${kindWhy(s)}${warning}` });
@@ -257,7 +261,7 @@ export function planPipeline(input: PlanInput): PipelinePlan {
         const codes = s.kind === 'country' && s.examples.every((v) => /^[A-Za-z]{2}$/.test(v));
         mapping.push({ field, column: h, transforms: [codes ? 'upper' : 'trim'], why: `${why}${contentWhy(s)}${countryColumn === h ? '; also the country of each row\'s phone numbers' : ''}` });
       } else {
-        mapping.push({ field, column: h, transforms: ['trim'], why: `${why}${contentWhy(s)}` });
+        mapping.push({ field, column: h, transforms: ['trim'], why: `${why}${s.kind === 'empty' ? 'no rows to look at yet' : contentWhy(s)}` });
       }
       continue;
     }
@@ -335,7 +339,10 @@ function sharedValues(rows: PlanInput['rows'], column: string, emails: string): 
 function dedupKeys(rows: PlanInput['rows'], mapping: readonly PlannedField[]): Pick<PipelinePlan, 'dedupKeys' | 'dedupWhy'> {
   const email = mapping.find((m) => m.field === 'email')?.column;
   const phone = mapping.find((m) => m.field === 'phone')?.column;
-  if (!email || !phone) return { dedupKeys: email ? ['email'] : phone ? ['phone'] : ['email', 'phone'], dedupWhy: 'rows sharing a key become one contact' };
+  if (!email || !phone) {
+    const keys: Array<'email' | 'phone'> = email ? ['email'] : phone ? ['phone'] : ['email', 'phone'];
+    return { dedupKeys: keys, dedupWhy: `rows sharing ${keys.length === 1 ? `a${keys[0] === 'email' ? 'n' : ''} ${keys[0]}` : 'an email or a phone'} become one contact` };
+  }
   const emailsOf = new Map<string, Set<string>>();
   for (const r of rows) {
     const p = (r[phone] ?? '').replace(/\D/g, '');

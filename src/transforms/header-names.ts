@@ -198,7 +198,7 @@ const TABLE: ReadonlyArray<readonly [HeaderOrigin, Names]> = [
       website: ['Site web', 'Site internet', 'Site'],
       timezone: ['Fuseau horaire'],
       source: ['Origine', 'Source'],
-      gender: ['Sexe', 'Genre', 'Civilité'],
+      gender: ['Sexe', 'Genre'],
       dateOfBirth: ['Date de naissance'],
       tags: ['Étiquettes', 'Tags', 'Mots-clés'],
       notes: ['Notes', 'Remarques', 'Remarque', 'Commentaire', 'Commentaires'],
@@ -381,7 +381,7 @@ export function headerLanguage(headers: readonly string[]): HeaderLanguage | und
 
 const isLanguage = (o: HeaderOrigin): o is HeaderLanguage => (HEADER_LANGUAGES as readonly string[]).includes(o);
 
-/** The export a file comes from (a CRM's or hoop-etl's): the one most headers are written exactly as, counting names only one of them uses. */
+/** The export a file comes from (a CRM's or hoop-etl's): the one most headers (two at least) are written exactly as, counting names only one of them uses. */
 export function headerSource(headers: readonly string[]): Exclude<HeaderOrigin, HeaderLanguage> | undefined {
   const votes = new Map<Exclude<HeaderOrigin, HeaderLanguage>, number>();
   for (const h of headers) {
@@ -390,7 +390,8 @@ export function headerSource(headers: readonly string[]): Exclude<HeaderOrigin, 
   }
   let best: [Exclude<HeaderOrigin, HeaderLanguage>, number] | undefined;
   for (const v of votes) if (!best || v[1] > best[1]) best = v;
-  return best?.[0];
+  // One name (`Tags`) is a coincidence; two are an export.
+  return best && best[1] >= 2 ? best[0] : undefined;
 }
 
 /**
@@ -401,8 +402,10 @@ export function recogniseHeader(header: string, language?: HeaderLanguage, sourc
   const entries = entriesOf(header);
   if (entries.length === 0) return undefined;
   const pick = (o: HeaderOrigin | undefined): TableEntry | undefined => (o ? entries.find((e) => e.origin === o) : undefined);
-  // Then a CRM's or hoop-etl's own name before a word of some language; then English.
-  const chosen = pick(source) ?? pick(language) ?? entries.find((e) => !isLanguage(e.origin)) ?? pick('English') ?? entries[0]!;
+  // Then hoop-etl's own name as its export writes it, an English word, a name written exactly so (`FirstName`: Salesforce), anything.
+  const exact = (e: TableEntry): boolean => e.name === header.trim();
+  const chosen =
+    pick(source) ?? pick(language) ?? entries.find((e) => e.origin === 'hoop-etl' && exact(e)) ?? pick('English') ?? entries.find(exact) ?? entries.find((e) => !isLanguage(e.origin)) ?? entries[0]!;
   return { header, field: chosen.field, origin: chosen.origin, rank: chosen.rank };
 }
 

@@ -81,11 +81,14 @@ function suggestLine(column: string, taken: ReadonlySet<string>, language: Heade
 }
 
 /** The list as a user reads it, one column a line, before the run writes anything. */
-export function describeUnusedColumns(unused: readonly UnusedColumn[], csvName: string, strict: boolean): string {
+export function describeUnusedColumns(unused: readonly UnusedColumn[], csvName: string, strict: boolean, withoutPipeline = false): string {
   const width = Math.min(30, Math.max(...unused.map((u) => u.column.length)));
   const n = unused.length === 1 ? '1 column' : `${unused.length} columns`;
   const head = strict
     ? `${n} of ${csvName} would not be imported (no setting reads ${unused.length === 1 ? 'it' : 'them'}) and strictColumns is on; map ${unused.length === 1 ? 'it' : 'each'} with the line shown, or list ${unused.length === 1 ? 'it' : 'them'} under ignoreColumns:`
     : `${n} of ${csvName} will not be imported (no setting reads ${unused.length === 1 ? 'it' : 'them'}); to import one, add the line shown to the pipeline; to silence this, list it under ignoreColumns:`;
-  return [head, ...unused.map((u) => `  ${u.column.padEnd(width)}  under ${`${u.section}:`.padEnd(14)} ${u.line}`)].join('\n');
+  const lines = unused.map((u) => `  ${u.column.padEnd(width)}  under ${`${u.section}:`.padEnd(14)} ${u.line}`);
+  // Without a pipeline there is no file to add a line to: init writes one with these lines in it.
+  const init = withoutPipeline ? [`(no pipeline: hoop-etl init ${csvName} --out pipeline.yaml writes one, then import with --pipeline pipeline.yaml)`] : [];
+  return [head, ...lines, ...init].join('\n');
 }

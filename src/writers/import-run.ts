@@ -5,7 +5,7 @@ import PQueue from 'p-queue';
 import type { ContactsApi } from '../api/endpoints.js';
 import { DuplicateContactError, HoopApiError, whenToContinue } from '../api/errors.js';
 import type { ContactWrite, CustomFieldDefinition, CustomFieldInput } from '../api/types.js';
-import { checkPipelineColumns, STANDARD_FIELDS, type ImportPipeline, type Mapping } from '../config/index.js';
+import { checkPipelineColumns, COMMAND_LINE, STANDARD_FIELDS, type ImportPipeline, type Mapping } from '../config/index.js';
 import { ConfigError, EXIT, HoopError, RunStoppedError, type ExitCode } from '../core/errors.js';
 import { newRunId } from '../core/run-id.js';
 import type { Logger } from '../core/logger.js';
@@ -190,7 +190,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const defs = pipeline.customFields.length > 0 || pipeline.customFieldsByHeader ? new Map(await api.customFieldMap()) : new Map<string, CustomFieldDefinition>();
   const unusedColumns = findUnusedColumns(header.headers, columnsRead(pipeline, mapping, fields.byHeader), pipeline, mapping);
   if (unusedColumns.length > 0) {
-    const text = describeUnusedColumns(unusedColumns, file, pipeline.strictColumns);
+    const text = describeUnusedColumns(unusedColumns, file, pipeline.strictColumns, pipeline.pipelineFile === COMMAND_LINE);
     if (pipeline.strictColumns) throw new ConfigError(`${text}\n`, 'strictColumns');
     options.notice?.(text);
   }

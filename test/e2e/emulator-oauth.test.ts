@@ -156,6 +156,14 @@ describe('POST /oauth/token', () => {
     expect(current.status).toBe(200);
   });
 
+  it('two concurrent refreshes of one token: exactly one wins, the other is invalid_grant (the race a token store must serialise)', async () => {
+    const emu = await h.emulator();
+    const t = (await exchange(emu, { userType: 'Location' })).body;
+    const answers = await Promise.all([refresh(emu, t.refresh_token), refresh(emu, t.refresh_token), refresh(emu, t.refresh_token)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400, 400]);
+    expect(await oauthStats(emu)).toMatchObject({ refreshes: 1, invalidGrant: 2 });
+  });
+
   it('refreshGraceSeconds: a reuse inside the window gets the same pair, after it invalid_grant', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const emu = await h.emulator({ now: () => now, oauth: { refreshGraceSeconds: 5 } });
@@ -546,5 +554,24 @@ describe('faults and inactive locations on the OAuth routes', () => {
     await admin(emu, 'PATCH', `/oauth/locations/${emu.locationId}`, { active: true });
     expect((await refresh(emu, t.refresh_token)).status).toBe(200);
     expect(await oauthStats(emu)).toMatchObject({ refreshes: 1, invalidGrant: 0 });
+  });
+});
+
+describe('admin', () => {
+  it('GET /__emulator/oauth shows the app without its secret; reset recreates the further locations and forgets the grants', async () => {
+    const emu = await h.emulator({ locations: 3 });
+    const shown = await admin(emu, 'GET', '/oauth');
+    expect(shown).toMatchObject({ clientId: emu.oauth.clientId, appId: emu.oauth.appId, companyId: emu.companyId, tokenTtlS: 86399, installedLocations: emu.locations.map((l) => l.locationId).sort() });
+    expect(JSON.stringify(shown)).not.toContain(emu.oauth.clientSecret);
+    const t = (await exchange(emu, { userType: 'Location' })).body;
+    await admin(emu, 'PATCH', `/oauth/locations/${emu.locations[2]!.locationId}`, { installed: false });
+    await admin(emu, 'POST', '/reset');
+    expect((await admin(emu, 'GET', '/locations')).locations.map((l: { id: string }) => l.id).sort()).toEqual(emu.locations.map((l) => l.locationId).sort());
+    expect((await call(emu, 'GET', `/contacts/?locationId=${emu.locations[2]!.locationId}`, { token: emu.locations[2]!.token })).status).toBe(200);
+    expect((await refresh(emu, t.refresh_token)).status).toBe(400);
+    expect((await admin(emu, 'GET', '/oauth')).installedLocations).toHaveLength(3);
+    const bad = await fetch(`${emu.url}/__emulator/oauth/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userType: 'Agency' }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toBe("userType must be 'Company' or 'Location', got \"Agency\"");
   });
 });

@@ -49,6 +49,7 @@ describe('columns no setting reads', () => {
     // Company is recognised (companyName); Tags, Note and Shoe Size are not mapped without a pipeline.
     const listing = ['3 columns of people.csv will not be imported', 'Tags', 'columns: [Tags]', 'Note', '- { column: Note }', 'Shoe Size', '- { key: contact.shoe_size, column: Shoe Size }'];
     for (const part of listing) expect(dry.stderr).toContain(part);
+    expect(dry.stderr).toContain('(no pipeline: hoop-etl init people.csv --out pipeline.yaml writes one');
     expect(dry.stdout).toContain('Not imported (no setting reads them): Tags, Note, Shoe Size');
     expect(summaryOf(join(dir, 'dry')).unusedColumns).toEqual([
       { column: 'Tags', section: 'tags', line: 'columns: [Tags]' },

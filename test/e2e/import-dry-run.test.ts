@@ -336,3 +336,29 @@ describe('the dry run fails exactly the rows the real run fails', () => {
     expect(real.stats.byStatus['422'] ?? 0).toBe(0);
   }, 120_000);
 });
+
+describe('a re-run of the same import', () => {
+  it("finds rows with a note unchanged (nothing written), and the dry run's estimate uses the location's own limit", async () => {
+    const emu = await emulator({ rateLimit: { max: 50, intervalMs: 10_000 } });
+    const dir = freshDir('rerun');
+    const csv = join(dir, 'notes.csv');
+    writeFileSync(csv, 'Email,First,Note\nann@example.com,Ann,Met at the fair\nbea@example.com,Bea,"Two lines\nof note"\ncat@example.com,Cat,\n');
+    const yaml = join(dir, 'notes.yaml');
+    writeFileSync(
+      yaml,
+      `job: import\nlocation: ${emu.locationId}\nsource: { file: ${JSON.stringify(csv)} }\nmapping:\n  email: { column: Email, transform: email }\n  firstName: { column: First, transform: trim }\nnotes:\n  - { column: Note }\n`,
+    );
+    const args = ['import', csv, '--pipeline', yaml, '--location', emu.locationId];
+    const first = await outcomeOf(emu, args, join(dir, 'first'));
+    expect(first.run.stdout).toContain('Imported 3 rows: 3 created, 0 updated, 0 unchanged');
+    expect(first.stats.byOperation['create-note']).toBe(2);
+
+    const dry = await outcomeOf(emu, [...args, '--dry-run'], join(dir, 'dry'));
+    expect(dry.run.stdout).toContain('Dry run of 3 rows: 3 contacts (0 to create, 0 to update, 3 unchanged)');
+    expect(dry.run.stdout).toContain("The real run would spend about 0 requests: 0.0 min at this location's 50 requests per 10 s.");
+    const again = await outcomeOf(emu, args, join(dir, 'again'));
+    expect(again.run.stdout).toContain('Imported 3 rows: 0 created, 0 updated, 3 unchanged');
+    expect(again.plan.map((p) => p.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(await writes(emu)).toBe(0);
+  }, 120_000);
+});

@@ -2,11 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { GrantTokenProvider } from '../../src/api/auth/token-provider.js';
+import { HoopClient } from '../../src/api/client.js';
+import { Credentials } from '../../src/api/credentials.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { CLI, e2eHarness, runCli, sleep, type CliRun } from '../helpers/e2e.js';
 import { admin } from '../helpers/http.js';
-import { emulatorSecrets, loginWithCode, oauthEnv, oauthStats, readStore } from '../helpers/oauth.js';
+import { consentCode, emulatorSecrets, loginWithCode, oauthEnv, oauthStats, readStore } from '../helpers/oauth.js';
 
 /**
  * The client side of OAuth 2.0 against the real emulator over HTTP, through
@@ -17,6 +20,8 @@ import { emulatorSecrets, loginWithCode, oauthEnv, oauthStats, readStore } from 
  */
 
 const { emulator, freshDir, track } = e2eHarness('oauth-client');
+// Most tests run the CLI several times; on a loaded machine that outlasts the suite's 30 s default. The long ones set their own.
+vi.setConfig({ testTimeout: 180_000 });
 
 async function seed(emu: RunningEmulator, locationId: string, n: number, tag: string): Promise<void> {
   for (let i = 0; i < n; i += 5000) {
@@ -338,6 +343,24 @@ describe('an agency grant acting on several locations', () => {
     expectNoSecrets(emu, { login, named, all, status, plan });
   });
 
+  it('a location that is not active stops the run with the platform\'s reason and keeps the grant: once active again, the same sign-in works', async () => {
+    const emu = await emulator({ locations: 2 });
+    const b = emu.locations[1]!.locationId;
+    const dir = freshDir('inactive');
+    const env = oauthEnv(emu, dir);
+    const store = join(dir, 'store.json');
+    expect((await loginWithCode(emu, env, store, 'Company')).status).toBe(0);
+    await admin(emu, 'PATCH', `/oauth/locations/${b}`, { active: false });
+    const stopped = await runCli(['export', '--location', b, '--out', join(dir, 'b.csv'), '--auth-store', store], env);
+    expect(stopped.status).toBe(1);
+    expect(stopped.stderr).toContain('Location is not active');
+    expect(stopped.stderr).not.toContain('auth login');
+    await admin(emu, 'PATCH', `/oauth/locations/${b}`, { active: true });
+    const again = await runCli(['export', '--location', b, '--out', join(dir, 'b.csv'), '--auth-store', store], env);
+    expect(again.status).toBe(0);
+    expect((await oauthStats(emu)).invalidGrant).toBe(0);
+  });
+
   it('a Location grant acts on its own location only, and says so when asked for another', async () => {
     const emu = await emulator({ locations: 2 });
     const [a, b] = emu.locations.map((l) => l.locationId);
@@ -362,5 +385,66 @@ describe('an agency grant acting on several locations', () => {
     const none = await runCli(['api', 'POST', '/contacts/search', '--data', '{}', '--location', a!.locationId], env);
     expect(none.status).toBe(2);
     for (const way of ['HOOPAI_TOKEN', '--token-file', 'hoop-etl auth login', '--auth-store']) expect(none.stderr).toContain(way);
+  });
+});
+
+describe('a 401 for an access token the platform no longer takes', () => {
+  /** A signed-in store and two clients of the same grant that do not share memory, as two processes would not (they share the store and its lock). */
+  async function twoClients(emu: RunningEmulator, dir: string): Promise<{ a: HoopClient; b: HoopClient; pa: GrantTokenProvider; pb: GrantTokenProvider; store: string }> {
+    const env = oauthEnv(emu, dir);
+    const store = join(dir, 'store.json');
+    expect((await loginWithCode(emu, env, store, 'Location')).status).toBe(0);
+    const make = async (): Promise<[HoopClient, GrantTokenProvider]> => {
+      const p = (await new Credentials({ env, authStore: store, baseUrl: emu.url }).forLocation(emu.locationId)) as GrantTokenProvider;
+      return [new HoopClient({ baseUrl: emu.url, token: p, locationId: emu.locationId }), p];
+    };
+    const [a, pa] = await make();
+    const [b, pb] = await make();
+    return { a, b, pa, pb, store };
+  }
+  const search = (c: HoopClient, loc: string) => c.call({ operation: 'search', method: 'POST', path: '/contacts/search', json: { locationId: loc, pageLimit: 1 }, safety: 'safe' });
+
+  it('a token revoked before its end: the call refreshes at once and is sent again, once', async () => {
+    const emu = await emulator();
+    const { a, pa } = await twoClients(emu, freshDir('revoked'));
+    await search(a, emu.locationId);
+    await admin(emu, 'POST', '/oauth/revoke', { token: await pa.token() });
+    const r = await search(a, emu.locationId);
+    expect(r.status).toBe(200);
+    expect(a.stats.tokenRenewals).toBe(1);
+    expect(pa.counters.refreshes).toBe(1);
+    const stats = await oauthStats(emu);
+    expect([stats.refreshes, stats.revokedTokens, stats.invalidGrant]).toEqual([1, 1, 0]);
+  });
+
+  it('another process refreshed (which revoked our token): our 401 takes its new token from the store, without a second refresh', async () => {
+    const emu = await emulator();
+    const { a, b, pa, pb, store } = await twoClients(emu, freshDir('other'));
+    await Promise.all([search(a, emu.locationId), search(b, emu.locationId)]);
+    // b's token is refused as expired (the platform says so for a revoked one too), so b refreshes; the platform revokes the token a still holds.
+    await admin(emu, 'POST', '/oauth/revoke', { token: await pb.token() });
+    await search(b, emu.locationId);
+    expect(pb.counters.refreshes).toBe(1);
+    const r = await search(a, emu.locationId);
+    expect(r.status).toBe(200);
+    expect(a.stats.tokenRenewals).toBe(1);
+    expect(pa.counters).toEqual({ refreshes: 0, adopted: 1 });
+    expect((await oauthStats(emu)).refreshes).toBe(1);
+    expect(await pa.token()).toBe(Object.values(readStore(store))[0]!.accessToken);
+  });
+
+  it('a 401 that names a scope is not cured by a new token: no refresh, the scope error', async () => {
+    const emu = await emulator();
+    const dir = freshDir('scope');
+    const env = oauthEnv(emu, dir);
+    const store = join(dir, 'store.json');
+    const code = await consentCode(emu, { userType: 'Location', scopes: 'contacts.readonly' });
+    expect((await runCli(['auth', 'login', '--code', code, '--auth-store', store], env)).status).toBe(0);
+    const p = (await new Credentials({ env, authStore: store, baseUrl: emu.url }).forLocation(emu.locationId)) as GrantTokenProvider;
+    const c = new HoopClient({ baseUrl: emu.url, token: p, locationId: emu.locationId });
+    const err = await c.call({ operation: 'upsert', method: 'POST', path: '/contacts/upsert', json: { locationId: emu.locationId, email: 'x@scope.example' }, safety: 'safe' }).catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe('MISSING_SCOPE');
+    expect(c.stats.tokenRenewals).toBe(0);
+    expect((await oauthStats(emu)).refreshes).toBe(0);
   });
 });

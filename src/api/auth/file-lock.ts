@@ -14,9 +14,9 @@ import { HoopError } from '../../core/errors.js';
  */
 
 export interface FileLockOptions {
-  /** Give up waiting after this long. @default 60000 */
+  /** Give up waiting after this long; longer than a refresh that waits out the token endpoint's 429s. @default 300000 */
   timeoutMs?: number;
-  /** A lock older than this is broken even if its holder seems alive. @default 120000 */
+  /** A lock older than this is broken even if its holder seems alive (a holder on this host that died is seen at once by its pid). @default 600000 */
   staleMs?: number;
   /** Between two looks at a held lock. @default 20 */
   pollMs?: number;
@@ -101,8 +101,8 @@ async function breakLock(path: string, staleText: string): Promise<void> {
 /** Runs `fn` holding the lock file `path`; the file is removed afterwards, whatever `fn` did. */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const staleMs = options.staleMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const staleMs = options.staleMs ?? 600_000;
   const pollMs = options.pollMs ?? 20;
   const me: Holder = { pid: process.pid, host: hostname(), at: now(), id: randomBytes(8).toString('hex') };
   const started = now();

@@ -11,7 +11,8 @@ describe('recogniseHeader', () => {
     ['dndSettings.SMS.status', undefined, 'system', 'hoop-etl'],
     ['followers', undefined, 'followers', 'hoop-etl'],
     // CRM exports
-    ['Phone Number', undefined, 'phone', 'HubSpot'],
+    ['Phone Number', undefined, 'phone', 'English'],
+    ['FirstName', undefined, 'firstName', 'Salesforce'],
     ['Mobile Phone Number', undefined, 'mobilePhone', 'HubSpot'],
     ['Country/Region Code', undefined, 'country', 'HubSpot'],
     ['Account.Name', undefined, 'companyName', 'Salesforce'],
@@ -22,7 +23,7 @@ describe('recogniseHeader', () => {
     // languages, any case and punctuation
     ['E-Mail', 'German', 'email', 'German'],
     ['E-Mail', undefined, 'email', 'English'],
-    ['e_mail', undefined, 'email', 'hoop-etl'],
+    ['e_mail', undefined, 'email', 'English'],
     ['Straße', undefined, 'address1', 'German'],
     ['STRASSE', undefined, 'address1', 'German'],
     ['PLZ', undefined, 'postalCode', 'German'],
@@ -76,6 +77,7 @@ describe('headerSource', () => {
     [['Record Id', 'First Name', 'Mailing Street', 'Mailing Zip', 'Mobile'], 'Zoho'],
     [['Contact Id', 'First Name', 'Business Name', 'Tags'], 'HighLevel'],
     [['Vorname', 'E-Mail'], undefined],
+    [['First Name', 'Last Name', 'Email', 'Phone', 'Company', 'Tags', 'Note'], undefined],
   ] as const)('%j comes from %s', (headers, source) => {
     expect(headerSource(headers)).toBe(source);
   });

@@ -68,6 +68,18 @@ describe('planPipeline', () => {
     expect(p.leftOut[2]!.why).toContain('DND is set for every row at once');
   });
 
+  it('maps a file with a header and no rows by its header, with each field\'s own transform', () => {
+    const p = plan(['Email', 'Telefon', 'Geburtsdatum', 'Vorname'], []);
+    expect(p.mapping.map((m) => [m.field, m.transforms, m.why])).toEqual([
+      ['email', ['email'], 'header "Email" (English); no rows to look at yet'],
+      ['phone', ['e164'], 'header "Telefon" (German); no rows to look at yet'],
+      ['dateOfBirth', ['date'], 'header "Geburtsdatum" (German); no rows to look at yet'],
+      ['firstName', ['trim'], 'header "Vorname" (German); no rows to look at yet'],
+    ]);
+    expect(p.mapping[1]!.defaultCountry).toBe('DE');
+    expect(p.leftOut).toEqual([]);
+  });
+
   it.each([
     ['Job Title', 'contact.job_title'],
     ['Straße & Nr.', 'contact.strasse_nr'],

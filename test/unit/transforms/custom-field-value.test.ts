@@ -13,6 +13,12 @@ describe('customFieldValue', () => {
     [['a', 'b'], 'MULTIPLE_OPTIONS', ['a', 'b']],
     ['golf, chess', 'TEXT', 'golf, chess'],
     ['2026-01-01', 'DATE', '2026-01-01'],
+    // An object as the export writes it (JSON) is an object again; other text stays text.
+    ['{"0":"Byron"}', 'TEXTBOX_LIST', { '0': 'Byron' }],
+    ['[{"url":"https://x.example/a.pdf"}]', 'FILE_UPLOAD', [{ url: 'https://x.example/a.pdf' }]],
+    ['{not json', 'TEXTBOX_LIST', '{not json'],
+    ['plain', 'TEXTBOX_LIST', 'plain'],
+    ['{"a":1}', 'TEXT', '{"a":1}'],
   ])('%j as %s -> %j', (value, type, expected) => {
     expect(customFieldValue(value, type)).toEqual({ ok: true, value: expected });
   });

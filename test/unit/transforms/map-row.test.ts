@@ -72,6 +72,32 @@ describe('mapRow', () => {
   });
 });
 
+describe('mapRow: dnd', () => {
+  const withDnd = parsePipeline(`${YAML.replace('  source: { value: CRM import }', '  source: { value: CRM import }\n  dnd: { column: DND }')}`, '/tmp/p.yaml', {}) as ImportPipeline;
+  const dndRow = (dnd: string) => ({ record: 1, line: 2, values: { ...row({ Email: 'a@example.com' }).values, DND: dnd } });
+
+  it.each<[string, boolean]>([
+    ['true', true],
+    ['false', false],
+    ['TRUE', true],
+    [' yes ', true],
+    ['No', false],
+    ['1', true],
+    ['0', false],
+  ])('%j is the boolean %j the platform takes (the export writes true/false)', (cell, value) => {
+    expect(mapRow(dndRow(cell), withDnd, withDnd.mapping!, ctx)).toMatchObject({ ok: true, contact: { fields: { dnd: value } } });
+  });
+
+  it.each(['maybe', 'ja', '2'])('%j fails the row with INVALID_BOOLEAN in its column', (cell) => {
+    expect(mapRow(dndRow(cell), withDnd, withDnd.mapping!, ctx)).toMatchObject({ ok: false, problem: { code: 'INVALID_BOOLEAN', column: 'DND' } });
+  });
+
+  it('a blank cell leaves dnd out', () => {
+    const r = mapRow(dndRow(' '), withDnd, withDnd.mapping!, ctx);
+    expect(r.ok && 'dnd' in r.contact.fields).toBe(false);
+  });
+});
+
 describe('mappingFromHeaders', () => {
   it('maps headers that name contact fields, with email, phone and date transforms', () => {
     expect(mappingFromHeaders(['First Name', 'EMAIL', 'phone', 'date_of_birth', 'Notes'])).toEqual({

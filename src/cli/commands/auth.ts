@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hoopEtl } from '../invocation.js';
 import { createServer, type Server } from 'node:http';
 import type { Argv } from 'yargs';
 import { consentBase, consentUrl, DEFAULT_SCOPES, readCallback } from '../../api/auth/consent-url.js';
@@ -49,7 +50,7 @@ export function describeRecord(r: TokenRecord, now: number): string {
 /** Waits on the local redirect for the platform to bring the code back. */
 function receiveCode(server: Server, state: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new HoopError('LOGIN_TIMEOUT', `No sign-in came back within ${Math.round(timeoutMs / 1000)} s; run hoop-etl auth login again, or paste the code: hoop-etl auth login --code <code>`)), timeoutMs);
+    const timer = setTimeout(() => reject(new HoopError('LOGIN_TIMEOUT', `No sign-in came back within ${Math.round(timeoutMs / 1000)} s; run ${hoopEtl()} auth login again, or paste the code: ${hoopEtl()} auth login --code <code>`)), timeoutMs);
     server.on('request', (req, res) => {
       const got = readCallback(req.url ?? '/', state);
       if (got.kind === 'ignore') {
@@ -96,7 +97,7 @@ async function login(args: AuthArgs): Promise<ExitCode> {
       const url = consentUrl({ base: consentBase(resolveBaseUrl(args['base-url'], env), args['consent-url']), clientId: client.clientId, redirectUri, scopes, state, userType: requested });
       out('Open this page in a browser and choose where to install the app:');
       out(`  ${url}`);
-      out(`Waiting for the sign-in on ${redirectUri} (or stop and run hoop-etl auth login --code <code> with the code from the page)`);
+      out(`Waiting for the sign-in on ${redirectUri} (or stop and run ${hoopEtl()} auth login --code <code> with the code from the page)`);
       code = await receiveCode(server, state, args['timeout-s'] * 1000);
     } finally {
       server.closeAllConnections();
@@ -139,7 +140,7 @@ async function status(args: AuthArgs): Promise<ExitCode> {
   const credentials = credentialsFor(args, process.env);
   const records = await credentials.tokenStore().list();
   if (records.length === 0) {
-    out(`No OAuth grant in ${credentials.storePath}. Sign in with hoop-etl auth login.`);
+    out(`No OAuth grant in ${credentials.storePath}. Sign in with ${hoopEtl()} auth login.`);
     return EXIT.ok;
   }
   out(`Token store ${credentials.storePath}:`);

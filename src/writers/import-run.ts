@@ -211,7 +211,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
   async function importRows(): Promise<ImportSummary> {
     // Every row's outcome: the run's journal, or for the dry run a scratch one, so that both write the same outcome files.
-    const outcomes = journal ?? RunJournal.open(join(runDir, 'dry-run.sqlite'));
+    const outcomes = journal ?? RunJournal.open(join(runDir, 'dry-run.sqlite'), { durable: false });
     try {
       return await importInto(outcomes);
     } finally {
@@ -220,6 +220,16 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   }
 
   async function importInto(outcomes: RunJournal): Promise<ImportSummary> {
+    // The real run records each outcome as it happens (a resume reads them); the dry run's, which nothing resumes from, a thousand at a time.
+    const planned: RowRecord[] = [];
+    const flushPlanned = (): void => {
+      if (planned.length) outcomes.recordRows(planned.splice(0));
+    };
+    const record = (list: RowRecord[]): void => {
+      if (journal) return journal.recordRows(list);
+      planned.push(...list);
+      if (planned.length >= 1000) flushPlanned();
+    };
     let rows = 0;
     let failedRead = 0;
     // Rows that fail to read or map are recorded as they come, a batch at a time; a resumed run keeps what it recorded before.
@@ -316,14 +326,14 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       const finishRows = (contactId: string | undefined, action: 'created' | 'updated' | 'unchanged') => {
         const key = matchKeys({ email, phone })[0];
         options.logger?.trace({ row: carrier, line: carrierRow.line, key, contactId, action, merged: result.merged.length }, journal ? 'row written' : 'row planned');
-        outcomes.recordRows([
+        record([
           { record: carrier, line: carrierRow.line, outcome: action, contactId, key },
           ...result.merged.map((m) => ({ record: m.record, line: members.find((x) => x.record === m.record)!.line, outcome: 'merged' as const, contactId, key, mergedInto: m.mergedInto })),
         ]);
       };
       const failRows = (code: string, message: string) => {
         options.logger?.trace({ rows: members.map((m) => m.line), code, reason: message }, journal ? 'rows failed' : 'rows would fail');
-        outcomes.recordRows(
+        record(
           members.map((m) => ({ record: m.record, line: m.line, outcome: 'failed' as const, code, message, raw: JSON.parse(spillPart(spill.read(m.record), 2)) as Record<string, string> })),
         );
         failedSoFar += members.length;
@@ -513,6 +523,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     const elapsedMs = now() - started;
     const stats = api.client.stats;
     flushFailed();
+    flushPlanned();
     const counts: ImportSummary['counts'] = outcomes.counts();
     const written = await writeOutcomeFiles(outcomes.rows(), { dir: runDir, headers: header.headers, dryRun: !journal });
     journal?.close();

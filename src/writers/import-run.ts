@@ -14,7 +14,6 @@ import { matchKeys } from '../dedup/match-keys.js';
 import { mergeRows, type MappedRow } from '../dedup/merge-rows.js';
 import { StreamingClusters } from '../dedup/union-find.js';
 import { isExportHeaders } from '../exporter/columns.js';
-import { phoneValue } from '../platform/contact-write.js';
 import { readCsvHeader, readCsvRows } from '../sources/read-csv-rows.js';
 import { mappingFromHeaders, type MappedContact, type MappedNote, type MappedTask } from '../transforms/map-row.js';
 import { columnsRead, describeUnusedColumns, findUnusedColumns, type UnusedColumn } from './column-usage.js';
@@ -257,7 +256,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         clusters.add(row.record, result.keys);
       }
     };
-    const mapper = new RowMapper({ pipeline: mapped, mapping, map: ctx, unescapeFormulas: fromExport }, header.headers, { inThread: options.mapInWorker === false });
+    const mapper = new RowMapper({ pipeline: mapped, mapping, map: ctx, unescapeFormulas: fromExport, country: api.country ?? 'US' }, header.headers, { inThread: options.mapInWorker === false });
     try {
       for await (const item of readCsvRows(file, readOpts)) {
         rows++;
@@ -289,7 +288,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     let dryCollisions = 0;
 
     /** Plans (dry run) or writes one cluster. */
-    const writeCluster = (root: number, members: MappedContact[]): Promise<void> => {
+    const writeCluster = (root: number, members: MappedContact[]): Promise<void> | undefined => {
       const result = mergeRows(members as unknown as MappedRow[], pipeline.dedup.policy);
       const carrier = result.row.record;
       const carrierRow = members.find((m) => m.record === carrier)!;
@@ -317,9 +316,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       const onlyNotesAndTasks = followers.length === 0 && !pipeline.workflow && !pipeline.campaign && !business;
       const unit = `c${root}`;
       const fresh = !journal || journal.step(unit, 'contact') === undefined;
-      // Matched as the platform matches: the phone in the form it would store (a pipeline may send it as written).
-      const stored = phone ? phoneValue(phone, api.country) : undefined;
-      const phoneKey = stored?.ok ? stored.value : phone;
+      // Matched as the platform matches: the phone is in the form it stores (import-row.ts put it so).
+      const phoneKey = phone;
       const verdict = judge(snapshot, email, phoneKey);
       const sameFields = verdict.kind === 'update' && wouldChangeNothing(verdict.contact, write, customFields, result.row.tags);
 
@@ -346,18 +344,19 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         options.onProgress?.(done, rows);
       };
       /** Before any write, the same in the dry run and the real run; reads the contact's notes and tasks only when nothing else would change. */
-      const decide = async (): Promise<ClusterDecision> => {
+      // A promise only when it has to read (most clusters are decided at once, which keeps a large dry run fast).
+      const decide = (): ClusterDecision | Promise<ClusterDecision> => {
         const refusal = refusalOf(pipeline.mode, write, api, defs);
         const needsLook = !refusal && verdict.kind === 'update' && sameFields && onlyNotesAndTasks && (notes.length > 0 || tasks.length > 0) && pipeline.mode !== 'create';
-        const present = needsLook ? await notesAndTasksPresent(api, (verdict as { contact: { id: string } }).contact.id, notes, tasks) : notes.length === 0 && tasks.length === 0;
-        return decideCluster({ refusal, verdict, collisions: pipeline.collisions, sameFields, onlyNotesAndTasks, notesAndTasksPresent: present, mode: pipeline.mode });
+        const decideWith = (present: boolean) => decideCluster({ refusal, verdict, collisions: pipeline.collisions, sameFields, onlyNotesAndTasks, notesAndTasksPresent: present, mode: pipeline.mode });
+        if (!needsLook) return decideWith(notes.length === 0 && tasks.length === 0);
+        return notesAndTasksPresent(api, (verdict as { contact: { id: string } }).contact.id, notes, tasks).then(decideWith);
       };
 
       if (!journal) {
         // Dry run: the real run's decisions, the platform's answers predicted from the snapshot, nothing sent.
-        return (async (): Promise<void> => {
-          if (verdict.kind === 'collision') dryCollisions++;
-          const decision = await decide();
+        if (verdict.kind === 'collision') dryCollisions++;
+        const plan = (decision: ClusterDecision): void => {
           if (decision.kind === 'fail') failRows(decision.code, decision.message);
           else if (decision.kind === 'unchanged') finishRows(decision.contactId, 'unchanged');
           else {
@@ -373,7 +372,11 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
             }
           }
           rowsDone();
-        })();
+        };
+        const decision = decide();
+        if (decision instanceof Promise) return decision.then(plan);
+        plan(decision);
+        return undefined;
       }
       return (async (): Promise<void> => {
         try {
@@ -504,14 +507,15 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       if (!journal) {
         // Dry run: planned in order (it reads at most a contact's notes and tasks), so no queue.
         try {
-          await writeCluster(root, members);
+          const pending = writeCluster(root, members);
+          if (pending) await pending;
         } catch (e) {
           stop ??= e as Error;
         }
         continue;
       }
       await queue.onSizeLessThan((options.concurrency ?? 8) * 2);
-      queue.add(() => writeCluster(root, members)).catch((e: unknown) => {
+      queue.add(() => writeCluster(root, members)!).catch((e: unknown) => {
         stop ??= e as Error;
       });
     }

@@ -21,4 +21,10 @@ export function writeRefusal(operation: ContactWriteOperation, body: Readonly<Re
   return new ValidationError(problems, { method: r.method, path: path ?? r.path, operation });
 }
 
+/** The refusal with these messages, as `writeRefusal` gives it (for checks made elsewhere, e.g. per row). */
+export function refusalWith(operation: ContactWriteOperation, problems: string[]): ValidationError {
+  const r = REQUEST[operation];
+  return new ValidationError(problems, { method: r.method, path: r.path, operation });
+}
+
 export type { ContactWriteOperation };

@@ -139,6 +139,34 @@ export interface WriteCheckContext {
    * to the platform.
    */
   readonly customFields?: ReadonlyMap<string, FieldTypeDefinition>;
+  /** The email, phone and date of birth were checked already (contactFieldProblems, e.g. per row where the rows are mapped). */
+  readonly fieldsChecked?: boolean;
+}
+
+/**
+ * The rules on single standard fields (email, phone, date of birth), and the
+ * phone in the form the platform stores it. Field by field, so a body made of
+ * values that each passed (an in-file merge of rows) passes them too.
+ */
+export function contactFieldProblems(body: Readonly<Record<string, unknown>>, country = 'US', options: { phoneInE164?: boolean } = {}): { problems: string[]; phone?: string } {
+  const problems: string[] = [];
+  let phone: string | undefined;
+  const present = (field: string) => field in body && !isBlankValue(body[field]);
+  if (present('email')) {
+    const r = emailValue(body.email);
+    if (!r.ok) problems.push(r.message);
+  }
+  if (present('phone') && !options.phoneInE164) {
+    // (A phone the import's e164 transform wrote is what the platform stores: the transform is held to the same library and rule.)
+    const r = phoneValue(body.phone, country);
+    if (r.ok) phone = r.value;
+    else problems.push(r.message);
+  }
+  if (present('dateOfBirth')) {
+    const r = dateOfBirthValue(body.dateOfBirth);
+    if (!r.ok) problems.push(r.message);
+  }
+  return { problems, ...(phone !== undefined && { phone }) };
 }
 
 /**
@@ -149,17 +177,10 @@ export interface WriteCheckContext {
 export function contactWriteProblems(operation: ContactWriteOperation, body: Readonly<Record<string, unknown>>, ctx: WriteCheckContext = {}): string[] {
   const schema = loadSpec().validateRequest(operation, body);
   if (schema.length) return schema;
-  const country = ctx.country ?? 'US';
-  const errors: string[] = [];
-  const check = (field: string, fn: (v: unknown) => Checked<unknown>) => {
-    if (!(field in body) || isBlankValue(body[field])) return;
-    const r = fn(body[field]);
-    if (!r.ok) errors.push(r.message);
-  };
-  check('email', emailValue);
-  check('phone', (v) => phoneValue(v, country));
-  check('dateOfBirth', dateOfBirthValue);
-  if (errors.length) return errors;
+  if (!ctx.fieldsChecked) {
+    const { problems } = contactFieldProblems(body, ctx.country);
+    if (problems.length) return problems;
+  }
   if (ctx.customFields && Array.isArray(body.customFields)) {
     const problem = customFieldsProblem(body.customFields, ctx.customFields, 'skip');
     if (problem) return [problem];

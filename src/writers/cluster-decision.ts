@@ -29,7 +29,8 @@ export function operationOf(mode: WriteMode): ContactWriteOperation {
 export function refusalOf(mode: WriteMode, write: Readonly<Record<string, unknown>>, api: ContactsApi, defs: ReadonlyMap<string, CustomFieldDefinition>): ValidationError | undefined {
   const operation = operationOf(mode);
   const body = operation === 'update-contact' ? write : { locationId: api.locationId, ...write };
-  return writeRefusal(operation, body, { country: api.country, customFields: defs });
+  // The email, phone and date of birth were checked row by row where the rows were mapped (import-row.ts).
+  return writeRefusal(operation, body, { country: api.country, customFields: defs, fieldsChecked: true });
 }
 
 export interface DecisionInput {

@@ -2,6 +2,9 @@ import type { ImportPipeline, Mapping } from '../config/index.js';
 import type { SourceRow } from '../core/row.js';
 import { unescapeFormula } from '../core/csv-cells.js';
 import { matchKeys } from '../dedup/match-keys.js';
+import { refusalWith } from '../api/write-check.js';
+import { contactFieldProblems } from '../platform/contact-write.js';
+import { operationOf } from './cluster-decision.js';
 import { mapRow, type MapContext } from '../transforms/map-row.js';
 
 /**
@@ -22,6 +25,8 @@ export interface ImportRowContext {
   readonly map: MapContext;
   /** The file is a hoop-etl export: cells it escaped against spreadsheet formulas (`'+1415…`) are read unescaped. */
   readonly unescapeFormulas?: boolean;
+  /** The location's country, for phones without `+` (the platform's rule). @default 'US' */
+  readonly country?: string;
 }
 
 export function prepareImportRow(row: SourceRow, ctx: ImportRowContext): ImportRowResult {
@@ -32,14 +37,22 @@ export function prepareImportRow(row: SourceRow, ctx: ImportRowContext): ImportR
     const p = mapped.problem;
     return { ok: false, code: p.code, message: p.column ? `${p.message} (column '${p.column}')` : p.message };
   }
-  const f = mapped.contact.fields;
+  // The platform's rules on the row's email, phone and date of birth (refused here, with its message, at no request);
+  // the phone goes on in the form the platform stores, so that matching and unchanged rows see what it would.
+  const checked = contactFieldProblems(mapped.contact.fields, ctx.country, { phoneInE164: ctx.mapping.phone?.transforms.some((t) => t.name === 'e164') ?? false });
+  if (checked.problems.length) {
+    const refusal = refusalWith(operationOf(pipeline.mode), checked.problems);
+    return { ok: false, code: refusal.code, message: refusal.message };
+  }
+  const contact = checked.phone !== undefined ? { ...mapped.contact, fields: { ...mapped.contact.fields, phone: checked.phone } } : mapped.contact;
+  const f = contact.fields;
   if (pipeline.mode !== 'create' && !f.email && !f.phone) {
     return { ok: false, code: 'NO_EMAIL_OR_PHONE', message: `${pipeline.mode} needs an email or a phone to find the contact` };
   }
   const keys = pipeline.dedup.inFile
     ? matchKeys({ email: pipeline.dedup.keys.includes('email') ? (f.email as string | undefined) : undefined, phone: pipeline.dedup.keys.includes('phone') ? (f.phone as string | undefined) : undefined })
     : [];
-  return { ok: true, keys, head: `${JSON.stringify(keys)}\t${JSON.stringify(mapped.contact)}` };
+  return { ok: true, keys, head: `${JSON.stringify(keys)}\t${JSON.stringify(contact)}` };
 }
 
 /**

@@ -14,7 +14,6 @@ import { matchKeys } from '../dedup/match-keys.js';
 import { mergeRows, type MappedRow } from '../dedup/merge-rows.js';
 import { StreamingClusters } from '../dedup/union-find.js';
 import { isExportHeaders } from '../exporter/columns.js';
-import { phoneValue } from '../platform/contact-write.js';
 import { readCsvHeader, readCsvRows } from '../sources/read-csv-rows.js';
 import { mappingFromHeaders, type MappedContact, type MappedNote, type MappedTask } from '../transforms/map-row.js';
 import { columnsRead, describeUnusedColumns, findUnusedColumns, type UnusedColumn } from './column-usage.js';
@@ -255,7 +254,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
   async function importRows(): Promise<ImportSummary> {
     // Every row's outcome: the run's journal, or for the dry run a scratch one, so that both write the same outcome files.
-    const outcomes = journal ?? RunJournal.open(join(runDir, 'dry-run.sqlite'));
+    const outcomes = journal ?? RunJournal.open(join(runDir, 'dry-run.sqlite'), { durable: false });
     try {
       return await importInto(outcomes);
     } finally {
@@ -264,6 +263,16 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   }
 
   async function importInto(outcomes: RunJournal): Promise<ImportSummary> {
+    // The real run records each outcome as it happens (a resume reads them); the dry run's, which nothing resumes from, a thousand at a time.
+    const planned: RowRecord[] = [];
+    const flushPlanned = (): void => {
+      if (planned.length) outcomes.recordRows(planned.splice(0));
+    };
+    const record = (list: RowRecord[]): void => {
+      if (journal) return journal.recordRows(list);
+      planned.push(...list);
+      if (planned.length >= 1000) flushPlanned();
+    };
     let rows = 0;
     let failedRead = 0;
     // Rows that fail to read or map are recorded as they come, a batch at a time; a resumed run keeps what it recorded before.
@@ -291,7 +300,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         clusters.add(row.record, result.keys);
       }
     };
-    const mapper = new RowMapper({ pipeline: mapped, mapping, map: ctx, unescapeFormulas: fromExport }, header.headers, { inThread: options.mapInWorker === false });
+    const mapper = new RowMapper({ pipeline: mapped, mapping, map: ctx, unescapeFormulas: fromExport, country: api.country ?? 'US' }, header.headers, { inThread: options.mapInWorker === false });
     try {
       for await (const item of readCsvRows(file, readOpts)) {
         if (options.signal?.aborted) break;
@@ -328,7 +337,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     let dryCollisions = 0;
 
     /** Plans (dry run) or writes one cluster. */
-    const writeCluster = (root: number, members: MappedContact[]): Promise<void> => {
+    const writeCluster = (root: number, members: MappedContact[]): Promise<void> | undefined => {
       const result = mergeRows(members as unknown as MappedRow[], pipeline.dedup.policy);
       const carrier = result.row.record;
       const carrierRow = members.find((m) => m.record === carrier)!;
@@ -356,23 +365,22 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       const onlyNotesAndTasks = followers.length === 0 && !pipeline.workflow && !pipeline.campaign && !business;
       const unit = `c${root}`;
       const fresh = !journal || journal.step(unit, 'contact') === undefined;
-      // Matched as the platform matches: the phone in the form it would store (a pipeline may send it as written).
-      const stored = phone ? phoneValue(phone, api.country) : undefined;
-      const phoneKey = stored?.ok ? stored.value : phone;
+      // Matched as the platform matches: the phone is in the form it stores (import-row.ts put it so).
+      const phoneKey = phone;
       const verdict = judge(snapshot, email, phoneKey);
       const sameFields = verdict.kind === 'update' && wouldChangeNothing(verdict.contact, write, customFields, result.row.tags);
 
       const finishRows = (contactId: string | undefined, action: 'created' | 'updated' | 'unchanged') => {
         const key = matchKeys({ email, phone })[0];
         options.logger?.trace({ row: carrier, line: carrierRow.line, key, contactId, action, merged: result.merged.length }, journal ? 'row written' : 'row planned');
-        outcomes.recordRows([
+        record([
           { record: carrier, line: carrierRow.line, outcome: action, contactId, key },
           ...result.merged.map((m) => ({ record: m.record, line: members.find((x) => x.record === m.record)!.line, outcome: 'merged' as const, contactId, key, mergedInto: m.mergedInto })),
         ]);
       };
       const failRows = (code: string, message: string) => {
         options.logger?.trace({ rows: members.map((m) => m.line), code, reason: message }, journal ? 'rows failed' : 'rows would fail');
-        outcomes.recordRows(
+        record(
           members.map((m) => ({ record: m.record, line: m.line, outcome: 'failed' as const, code, message, raw: JSON.parse(spillPart(spill.read(m.record), 2)) as Record<string, string> })),
         );
         failedSoFar += members.length;
@@ -385,18 +393,19 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         options.onProgress?.(done, rows, { runId, failed: failedSoFar, resumed: resumedRows });
       };
       /** Before any write, the same in the dry run and the real run; reads the contact's notes and tasks only when nothing else would change. */
-      const decide = async (): Promise<ClusterDecision> => {
+      // A promise only when it has to read (most clusters are decided at once, which keeps a large dry run fast).
+      const decide = (): ClusterDecision | Promise<ClusterDecision> => {
         const refusal = refusalOf(pipeline.mode, write, api, defs);
         const needsLook = !refusal && verdict.kind === 'update' && sameFields && onlyNotesAndTasks && (notes.length > 0 || tasks.length > 0) && pipeline.mode !== 'create';
-        const present = needsLook ? await notesAndTasksPresent(api, (verdict as { contact: { id: string } }).contact.id, notes, tasks) : notes.length === 0 && tasks.length === 0;
-        return decideCluster({ refusal, verdict, collisions: pipeline.collisions, sameFields, onlyNotesAndTasks, notesAndTasksPresent: present, mode: pipeline.mode });
+        const decideWith = (present: boolean) => decideCluster({ refusal, verdict, collisions: pipeline.collisions, sameFields, onlyNotesAndTasks, notesAndTasksPresent: present, mode: pipeline.mode });
+        if (!needsLook) return decideWith(notes.length === 0 && tasks.length === 0);
+        return notesAndTasksPresent(api, (verdict as { contact: { id: string } }).contact.id, notes, tasks).then(decideWith);
       };
 
       if (!journal) {
         // Dry run: the real run's decisions, the platform's answers predicted from the snapshot, nothing sent.
-        return (async (): Promise<void> => {
-          if (verdict.kind === 'collision') dryCollisions++;
-          const decision = await decide();
+        if (verdict.kind === 'collision') dryCollisions++;
+        const plan = (decision: ClusterDecision): void => {
           if (decision.kind === 'fail') failRows(decision.code, decision.message);
           else if (decision.kind === 'unchanged') finishRows(decision.contactId, 'unchanged');
           else {
@@ -412,7 +421,11 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
             }
           }
           rowsDone();
-        })();
+        };
+        const decision = decide();
+        if (decision instanceof Promise) return decision.then(plan);
+        plan(decision);
+        return undefined;
       }
       return (async (): Promise<void> => {
         try {
@@ -545,14 +558,15 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       if (!journal) {
         // Dry run: planned in order (it reads at most a contact's notes and tasks), so no queue.
         try {
-          await writeCluster(root, members);
+          const pending = writeCluster(root, members);
+          if (pending) await pending;
         } catch (e) {
           stop ??= e as Error;
         }
         continue;
       }
       await queue.onSizeLessThan((options.concurrency ?? 8) * 2);
-      queue.add(() => writeCluster(root, members)).catch((e: unknown) => {
+      queue.add(() => writeCluster(root, members)!).catch((e: unknown) => {
         stop ??= e as Error;
       });
     }
@@ -564,6 +578,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     const elapsedMs = now() - started;
     const stats = api.client.stats;
     flushFailed();
+    flushPlanned();
     const counts: ImportSummary['counts'] = outcomes.counts();
     const written = await writeOutcomeFiles(outcomes.rows(), { dir: runDir, headers: header.headers, dryRun: !journal });
     journal?.close();

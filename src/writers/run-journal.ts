@@ -69,12 +69,17 @@ export class RunJournal {
     this.getStep = db.prepare('SELECT state, result FROM steps WHERE unit = ? AND step = ?');
   }
 
-  static open(path: string): RunJournal {
+  /**
+   * `durable: false` is for a record nothing resumes from (the dry run's rows,
+   * read back once for its outcome files): no fsync per row.
+   */
+  static open(path: string, options: { durable?: boolean } = {}): RunJournal {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const db = new Database(path);
     chmodSync(path, 0o600);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    const durable = options.durable ?? true;
+    db.pragma(durable ? 'journal_mode = WAL' : 'journal_mode = OFF');
+    db.pragma(durable ? 'synchronous = FULL' : 'synchronous = OFF');
     db.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS rows (

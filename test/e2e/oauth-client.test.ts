@@ -119,12 +119,15 @@ describe('auth login, status, logout', () => {
 
 describe('refresh that never loses the grant', () => {
   it('exports 20,000 contacts and imports 5,000 rows with 3 s access tokens: no failed row, no request lost, the refresh token rotated many times and never reused', async () => {
-    const emu = await emulator({ tokenTtlS: 3 });
+    // 60 ms per request: the import lasts many token lifetimes whatever the machine's speed.
+    const emu = await emulator({ tokenTtlS: 3, faults: { latencyMs: 60 } });
     const dir = freshDir('ttl');
     const env = oauthEnv(emu, dir);
     const store = join(dir, 'store.json');
     expect((await loginWithCode(emu, env, store, 'Location')).status).toBe(0);
     await seed(emu, emu.locationId, 20_000, 'Exp');
+    // The export starts after the signed-in token has expired: it must refresh before its first request.
+    await new Promise((r) => setTimeout(r, 3_100));
 
     const out = join(dir, 'all.csv');
     const exp = await runCli(['export', '--location', emu.locationId, '--out', out, '--auth-store', store, '--report-dir', join(dir, 'runs')], env, 600_000);
@@ -147,7 +150,7 @@ describe('refresh that never loses the grant', () => {
     const stats = await oauthStats(emu);
     // Figures for the report: how often each run refreshed.
     console.info(`3 s tokens: export refreshed ${afterExport.refreshes} times, import ${stats.refreshes! - afterExport.refreshes!} times; ${stats.expiredTokens} requests refused as expired`);
-    expect(afterExport.refreshes).toBeGreaterThanOrEqual(2);
+    expect(afterExport.refreshes).toBeGreaterThanOrEqual(1);
     expect(stats.refreshes! - afterExport.refreshes!).toBeGreaterThanOrEqual(2);
     expect(stats.invalidGrant).toBe(0);
     expect(stats.refreshReplays).toBe(0);

@@ -66,6 +66,37 @@ function bearer(req: IncomingMessage): string | undefined {
   return m?.[1]?.trim();
 }
 
+/**
+ * The fault dice for one request, and its latency as the network adds it:
+ * half on the way in (waited here, before the request counts against the
+ * limit), half on the way out (`later`). Requests of no API operation (the
+ * consent page) take no fault. A bad X-Emulator-Fault header is a 400.
+ */
+async function networkFor(
+  state: EmulatorState,
+  req: IncomingMessage,
+  operationId: string | undefined,
+  method: string,
+): Promise<ApiError | { fault: FaultDecision; later: (respond: () => void) => Promise<void> }> {
+  let fault: FaultDecision = { latencyMs: 0 };
+  if (operationId) {
+    const faultHeader = req.headers['x-emulator-fault'];
+    try {
+      fault = state.faults.decide(operationId, method !== 'GET', typeof faultHeader === 'string' ? faultHeader : undefined);
+    } catch (e) {
+      return new ApiError(400, `X-Emulator-Fault: ${(e as Error).message}`);
+    }
+  }
+  const inbound = Math.floor(fault.latencyMs / 2);
+  const outbound = fault.latencyMs - inbound;
+  if (inbound > 0) await sleep(inbound);
+  const later = async (respond: () => void): Promise<void> => {
+    if (outbound > 0) await sleep(outbound);
+    respond();
+  };
+  return { fault, later };
+}
+
 export interface EmulatorServer {
   server: Server;
   url: string;
@@ -107,23 +138,10 @@ export function createEmulatorServer(state: EmulatorState, options: { adminToken
       // The OAuth API routes take faults like the contacts routes (the consent page does not): a
       // refresh applied and then answered 5xx or dropped is the case a token store must survive.
       const operationId = oauthOperationId(method, url.pathname);
-      let fault: FaultDecision = { latencyMs: 0 };
-      if (operationId) {
-        state.routedRequest(operationId);
-        const faultHeader = req.headers['x-emulator-fault'];
-        try {
-          fault = state.faults.decide(operationId, method !== 'GET', typeof faultHeader === 'string' ? faultHeader : undefined);
-        } catch (e) {
-          return fail(new ApiError(400, `X-Emulator-Fault: ${(e as Error).message}`));
-        }
-      }
-      const inbound = Math.floor(fault.latencyMs / 2);
-      const outbound = fault.latencyMs - inbound;
-      if (inbound > 0) await sleep(inbound);
-      const later = async (respond: () => void): Promise<void> => {
-        if (outbound > 0) await sleep(outbound);
-        respond();
-      };
+      if (operationId) state.routedRequest(operationId);
+      const network = await networkFor(state, req, operationId, method);
+      if (network instanceof ApiError) return fail(network);
+      const { fault, later } = network;
       if (fault.kind === 'drop') {
         state.stats.faults.drop++;
         req.socket.destroy();
@@ -188,22 +206,9 @@ export function createEmulatorServer(state: EmulatorState, options: { adminToken
     if (token.oauth?.userType === 'Company') return fail(new ApiError(401, MSG_SCOPE));
     if (!token.scopes.includes(route.scope)) return fail(new ApiError(401, MSG_SCOPE));
 
-    const faultHeader = req.headers['x-emulator-fault'];
-    let fault;
-    try {
-      fault = state.faults.decide(route.operationId, method !== 'GET', typeof faultHeader === 'string' ? faultHeader : undefined);
-    } catch (e) {
-      return fail(new ApiError(400, `X-Emulator-Fault: ${(e as Error).message}`));
-    }
-    // Latency stands for the network: half on the way in (before the request counts
-    // against the limit), half on the way out.
-    const inbound = Math.floor(fault.latencyMs / 2);
-    const outbound = fault.latencyMs - inbound;
-    if (inbound > 0) await sleep(inbound);
-    const later = async (respond: () => void): Promise<void> => {
-      if (outbound > 0) await sleep(outbound);
-      respond();
-    };
+    const network = await networkFor(state, req, route.operationId, method);
+    if (network instanceof ApiError) return fail(network);
+    const { fault, later } = network;
 
     const now = state.store.now();
     const bucket = rateKey(token);

@@ -233,6 +233,8 @@ describe('a process killed after the platform answered a refresh, before the sto
     const store = join(dir, 'store.json');
     expect((await loginWithCode(emu, env, store, 'Location')).status).toBe(0);
     await seed(emu, emu.locationId, 3000, 'Kill');
+    // The signed-in token has expired when the export starts: its first act is a refresh, whatever the machine's speed.
+    await sleep(2_100);
     const before = Object.values(readStore(store))[0]!.refreshToken!;
     const child = track(spawn(process.execPath, [CLI, 'export', '--location', emu.locationId, '--out', join(dir, 'x.csv'), '--auth-store', store, '--report-dir', join(dir, 'runs')], { env }));
     const killed = new Promise<string | null>((r) => child.on('exit', (_c, s) => r(s)));
@@ -240,7 +242,6 @@ describe('a process killed after the platform answered a refresh, before the sto
       armed = undefined;
       child.kill('SIGKILL');
     };
-    // 3,000 contacts page for longer than a 2 s token lives, so the export refreshes (and is killed) before it ends.
     const signal = await Promise.race([killed, sleep(30_000).then(() => 'timeout')]);
     if (signal !== 'SIGKILL') throw new Error(`the export was not killed at its refresh (${String(signal)})`);
     return { emu, env, store, dir, before };

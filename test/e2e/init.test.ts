@@ -1,3 +1,4 @@
+import { count } from '../../src/core/plural.js';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -178,7 +179,7 @@ describe('init writes a pipeline the import runs as written', () => {
     const rows = rowsOf(csv, c.encoding, c.delimiter);
     const dry = await runCli(['import', '--pipeline', pipelineFile, '--location', emu.locationId, '--dry-run', '--report-dir', join(dir, 'dry')], env);
     expect(dry.stdout).toContain(`Dry run of ${rows.length} rows`);
-    expect(dry.stdout, dry.stdout + dry.stderr).toContain(`${Object.keys(c.failing).length} rows failing`);
+    expect(dry.stdout, dry.stdout + dry.stderr).toContain(`${count(Object.keys(c.failing).length, 'row')} failing`);
     expect(dry.status, dry.stderr).toBe(Object.keys(c.failing).length ? 3 : 0);
     expect(await contactsOf(emu)).toEqual([]);
     expect((await fieldDefinitions(emu)).size).toBe(0);

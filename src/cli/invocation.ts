@@ -20,12 +20,17 @@ export interface InvocationFacts {
   mainFile: string;
   /** realpath, or undefined when the file does not exist. */
   realpath: (file: string) => string | undefined;
+  /** Started by `npx` / `npm exec` (npm_command=exec): the user typed npx, and npm put node_modules/.bin folders on PATH. */
+  viaNpx?: boolean;
 }
 
 export function invocationPrefix(facts: InvocationFacts): string {
   const me = facts.realpath(facts.mainFile) ?? facts.mainFile;
+  // What the user typed works again where they typed it; the PATH they see has none of npm's additions.
+  if (facts.viaNpx) return 'npx hoop-etl';
   for (const dir of (facts.path ?? '').split(delimiter)) {
-    if (!dir) continue;
+    // npm run and npx put node_modules/.bin folders on the PATH of the process, not of the user's shell.
+    if (!dir || /[\\/]node_modules[\\/]\.bin$/.test(dir)) continue;
     if (facts.realpath(join(dir, 'hoop-etl')) === me) return 'hoop-etl';
   }
   // The package folder holding this CLI: dist/cli/main.js -> the folder with package.json.
@@ -59,6 +64,7 @@ export function hoopEtl(): string {
     cwd: process.cwd(),
     mainFile: join(dirname(fileURLToPath(import.meta.url)), 'main.js'),
     realpath: realpathOrUndefined,
+    viaNpx: process.env.npm_command === 'exec',
   });
   return cached;
 }

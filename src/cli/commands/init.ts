@@ -1,5 +1,6 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { hoopEtl } from '../invocation.js';
+import { count } from '../../core/plural.js';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Argv } from 'yargs';
 import { EXIT, HoopError, UsageError, type ExitCode } from '../../core/errors.js';
@@ -94,7 +95,7 @@ export async function runInit(args: InitArgs, io: { stdout: (s: string) => void;
 }
 
 function summaryLine(plan: import('../../init/plan-pipeline.js').PipelinePlan, file: string | undefined): string {
-  const counts = `${plan.mapping.length} contact fields, ${plan.customFields.length} custom fields, ${plan.tags?.columns.length ?? 0} tag columns, ${plan.notes.length} note columns, ${plan.leftOut.length} columns left out (from ${plan.sampled} sample rows)`;
+  const counts = `${count(plan.mapping.length, 'contact field')}, ${count(plan.customFields.length, 'custom field')}, ${count(plan.tags?.columns.length ?? 0, 'tag column')}, ${count(plan.notes.length, 'note column')}, ${count(plan.leftOut.length, 'column')} left out (from ${count(plan.sampled, 'sample row')})`;
   const next = `${hoopEtl()} import --pipeline ${file ?? '<file>'} --location <id> --dry-run`;
   return file ? `Wrote ${file}: ${counts}.\nReview it, then: ${next}\n` : `${counts}.\nSave it to a file, review it, then: ${next}\n`;
 }

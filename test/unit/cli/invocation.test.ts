@@ -21,7 +21,17 @@ describe('invocationPrefix: printed hints run as printed', () => {
       { path: '/usr/bin', cwd: '/home/u/agency/jobs', links: { '/home/u/agency/node_modules/hoop-etl/dist/cli/main.js': '/home/u/agency/node_modules/hoop-etl/dist/cli/main.js' }, main: '/home/u/agency/node_modules/hoop-etl/dist/cli/main.js' },
       'npx hoop-etl',
     ],
-  ])('%s', (_why, f: { path: string; cwd: string; links: Record<string, string>; main?: string }, prefix) => {
-    expect(invocationPrefix({ path: f.path, cwd: f.cwd, mainFile: f.main ?? MAIN, realpath: fsOf(f.links) })).toBe(prefix);
+    [
+      'run through npx: npm put the project\'s node_modules/.bin on PATH, the user\'s shell does not have it',
+      { path: '/usr/bin:/home/u/hoop-etl/node_modules/.bin', cwd: '/home/u/hoop-etl', links: { [MAIN]: MAIN, '/home/u/hoop-etl/node_modules/.bin/hoop-etl': MAIN }, viaNpx: true },
+      'npx hoop-etl',
+    ],
+    [
+      'npm run puts node_modules/.bin on PATH too: not a hoop-etl on the user\'s PATH',
+      { path: '/usr/bin:/home/u/hoop-etl/node_modules/.bin', cwd: '/home/u/hoop-etl', links: { [MAIN]: MAIN, '/home/u/hoop-etl/node_modules/.bin/hoop-etl': MAIN } },
+      'npx hoop-etl',
+    ],
+  ])('%s', (_why, f: { path: string; cwd: string; links: Record<string, string>; main?: string; viaNpx?: boolean }, prefix) => {
+    expect(invocationPrefix({ path: f.path, cwd: f.cwd, mainFile: f.main ?? MAIN, realpath: fsOf(f.links), viaNpx: f.viaNpx })).toBe(prefix);
   });
 });

@@ -5,6 +5,7 @@ import { ConfigError } from '../core/errors.js';
 import { DND_EXPORT_CHANNELS, isExportHeaders, LIST_SEPARATOR, STANDARD_COLUMNS } from '../exporter/columns.js';
 import { DATA_TYPES } from './routes/custom-fields.js';
 import type { CustomFieldDataType } from './types.js';
+import { platformKeyOf } from '../platform/field-key.js';
 
 /**
  * Reads a `--seed` file into contacts and the custom fields they need:
@@ -97,7 +98,7 @@ const LIST_FIELDS = new Set(['tags', 'followers', 'additionalEmails', 'additiona
 const DND_HEADER = /^dndSettings\.([A-Za-z]+)\.status$/;
 const DND_STATUSES = new Set(['active', 'inactive', 'permanent']);
 
-const slug = (name: string): string => name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'field';
+const slug = platformKeyOf;
 const stripModel = (key: string): string => key.replace(/^contact\./, '');
 
 function fail(file: string, where: string, message: string): never {

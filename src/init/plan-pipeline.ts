@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { CustomFieldDataType, StandardField } from '../config/pipeline-types.js';
 import { assignHeaders, isStandardField, type HeaderField, type HeaderLanguage, type HeaderMatch } from '../transforms/header-names.js';
 import { KIND_SHARE, languageCountry, sniffColumn, type ColumnSniff, type ValueKind } from './sniff-values.js';
+import { slugOf } from '../platform/field-key.js';
 
 /**
  * A file's header and sample rows -> the pipeline `init` proposes, as data:
@@ -143,14 +144,7 @@ function phoneWhy(s: ColumnSniff, countryColumn: string | undefined, defaultCoun
 
 /** `contact.<slug>`: the header lower-cased, accents dropped, other characters `_`, as the platform makes keys from names. */
 export function customFieldKey(header: string, taken: Set<string>): string {
-  const slug =
-    header
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .replace(/ß/g, 'ss')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '_')
-      .replace(/^_+|_+$/g, '') || 'field';
+  const slug = slugOf(header);
   let key = `contact.${slug}`;
   for (let i = 2; taken.has(key); i++) key = `contact.${slug}_${i}`;
   taken.add(key);

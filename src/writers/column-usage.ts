@@ -1,5 +1,6 @@
 import type { ImportPipeline, Mapping } from '../config/index.js';
 import { headerLanguage, isStandardField, recogniseHeader, type HeaderLanguage } from '../transforms/header-names.js';
+import { slugOf } from '../platform/field-key.js';
 
 /**
  * Which columns of the CSV an import reads, and for each one it does not, the
@@ -51,21 +52,6 @@ export function yamlScalar(text: string): string {
   return plain ? text : JSON.stringify(text);
 }
 
-/** A readable key for a header, for a suggested line: accents dropped, `ß` as `ss` (`Schuhgröße` -> `schuhgrosse`). */
-export function slugOf(text: string): string {
-  return platformKeyOf(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss'));
-}
-
-/** The key the platform makes from a field's name (as the emulator does): lower case, every run of other characters one `_`. */
-export function platformKeyOf(name: string): string {
-  return (
-    name
-      .trim()
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '_')
-      .replace(/^_+|_+$/g, '') || 'field'
-  );
-}
 
 function suggestLine(column: string, taken: ReadonlySet<string>, language: HeaderLanguage | undefined): { section: UnusedColumn['section']; line: string; field: string } {
   const v = yamlScalar(column);

@@ -1,7 +1,7 @@
 import type { CustomFieldDefinition } from '../api/types.js';
 import { quote } from '../config/config-path.js';
 import type { CustomFieldDataType, CustomFieldMapping, ImportPipeline } from '../config/index.js';
-import { platformKeyOf } from './column-usage.js';
+import { platformKeyOf } from '../platform/field-key.js';
 
 /**
  * The pipeline's `customFields` against the location's definitions: which

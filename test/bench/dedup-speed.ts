@@ -36,6 +36,7 @@ import { stringify } from 'csv-stringify/sync';
 import { findDuplicates, type FindDuplicatesResult } from '../../src/dedup/find-duplicates.js';
 import type { MatchContact } from '../../src/dedup/prepare-contact.js';
 import { recordFigure } from './report.js';
+import { seededRandom } from '../../src/core/random.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -53,16 +54,8 @@ if (!Number.isInteger(total) || total < 100 || !Number.isInteger(seed)) {
   process.exit(1);
 }
 
-function prng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), so every run replays. */
+const prng = seededRandom;
 
 // ---------------------------------------------------------------- data
 

@@ -64,6 +64,7 @@ import { readCsvRows } from '../../src/sources/read-csv-rows.js';
 import { recordFigure } from './report.js';
 // The built import (dist/), as the CLI runs it: its mapping worker is a built file.
 import { runImport } from '../../dist/writers/import-run.js';
+import { seededRandom } from '../../src/core/random.js';
 
 // ---------------------------------------------------------------- options
 
@@ -105,17 +106,8 @@ const SCRIPT = fileURLToPath(import.meta.url);
 
 // ---------------------------------------------------------------- data
 
-/** mulberry32: a small seeded PRNG, so every run reads the same file. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), so every run replays. */
+const prng = seededRandom;
 
 const FIRST = [
   'James', 'Mary', 'John', 'Patricia', 'Robert', 'Jennifer', 'Michael', 'Linda', 'William', 'Elizabeth', 'David', 'Barbara',

@@ -53,6 +53,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLI, ROOT, startEmulatorChild, type EmulatorChild } from './emulator-child.js';
 import { recordFigure } from './report.js';
+import { seededRandom } from '../../src/core/random.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -113,16 +114,8 @@ async function startEmulator(): Promise<EmulatorChild> {
 
 // ---------------------------------------------------------------- data
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), so every run replays. */
+const prng = seededRandom;
 
 const FIRST = ['James', 'Mary', 'John', 'Patricia', 'Robert', 'Jennifer', 'Michael', 'Linda', 'José', 'Zoë', 'Chloé', 'Priya'];
 const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Garcia', 'Miller', "O'Brien", 'Müller', 'Nguyen', 'Patel', 'Lee', 'Davis'];

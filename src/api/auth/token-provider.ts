@@ -1,7 +1,7 @@
 import type { Logger } from '../../core/logger.js';
 import { HoopApiError } from '../errors.js';
 import { OAuthError, type OAuthApi, type TokenAnswer } from './oauth-api.js';
-import { expiresAtOf, needsRefresh } from './token-expiry.js';
+import { expiresAtOf, needsRefresh, type Expiring } from './token-expiry.js';
 import { locationTokenKey, type GrantRecord, type LocationTokenRecord, type TokenStore } from './token-store.js';
 
 /**
@@ -60,9 +60,20 @@ function renewed<R extends GrantRecord | LocationTokenRecord>(rec: R, answer: To
 }
 
 /** One in-flight refresh per provider: every caller that finds the token expired waits for the same one. */
-abstract class SingleFlight {
+abstract class SingleFlight<R extends Expiring & { accessToken: string }> {
   readonly counters: ProviderCounters = { refreshes: 0, adopted: 0 };
   protected inflight: Promise<string> | undefined;
+  protected cached: R | undefined;
+  protected abstract readonly now: () => number;
+
+  /** Takes and stores a new token (under the store's lock); `stale` is the one the caller saw fail or expire. */
+  protected abstract refresh(stale: string | undefined): Promise<string>;
+
+  /** After a 401 for `used`: a newer token already held, else one refresh shared by every caller. */
+  async renew(used: string): Promise<string> {
+    if (this.cached && this.cached.accessToken !== used && !needsRefresh(this.cached, this.now())) return this.cached.accessToken;
+    return this.once(used, (s) => this.refresh(s));
+  }
 
   protected once(stale: string | undefined, run: (stale: string | undefined) => Promise<string>): Promise<string> {
     this.inflight ??= run(stale).finally(() => {
@@ -73,9 +84,8 @@ abstract class SingleFlight {
 }
 
 /** The access token of a grant (`auth login`'s record): a Location grant's for contacts, a Company grant's for the agency routes. */
-export class GrantTokenProvider extends SingleFlight implements TokenProvider {
-  private cached: GrantRecord | undefined;
-  private readonly now: () => number;
+export class GrantTokenProvider extends SingleFlight<GrantRecord> implements TokenProvider {
+  protected readonly now: () => number;
 
   constructor(
     readonly key: string,
@@ -99,12 +109,7 @@ export class GrantTokenProvider extends SingleFlight implements TokenProvider {
     return this.once(rec.accessToken, (s) => this.refresh(s));
   }
 
-  async renew(used: string): Promise<string> {
-    if (this.cached && this.cached.accessToken !== used && !needsRefresh(this.cached, this.now())) return this.cached.accessToken;
-    return this.once(used, (s) => this.refresh(s));
-  }
-
-  private async refresh(stale: string | undefined): Promise<string> {
+  protected async refresh(stale: string | undefined): Promise<string> {
     return this.o.store.lock(this.key, async () => {
       const rec = await this.o.store.get(this.key);
       if (!rec || rec.kind !== 'grant') throw new GrantLostError(`the grant was removed from the token store ${this.o.store.describe}`);
@@ -146,10 +151,9 @@ export class GrantTokenProvider extends SingleFlight implements TokenProvider {
  * kept in the store until it expires, then refreshed with its own refresh
  * token when it has one (as the official SDK does) or minted again.
  */
-export class LocationTokenProvider extends SingleFlight implements TokenProvider {
+export class LocationTokenProvider extends SingleFlight<LocationTokenRecord> implements TokenProvider {
   readonly key: string;
-  private cached: LocationTokenRecord | undefined;
-  private readonly now: () => number;
+  protected readonly now: () => number;
 
   constructor(
     private readonly company: GrantTokenProvider,
@@ -171,12 +175,7 @@ export class LocationTokenProvider extends SingleFlight implements TokenProvider
     return this.once(this.cached?.accessToken, (s) => this.refresh(s));
   }
 
-  async renew(used: string): Promise<string> {
-    if (this.cached && this.cached.accessToken !== used && !needsRefresh(this.cached, this.now())) return this.cached.accessToken;
-    return this.once(used, (s) => this.refresh(s));
-  }
-
-  private async refresh(stale: string | undefined): Promise<string> {
+  protected async refresh(stale: string | undefined): Promise<string> {
     return this.o.store.lock(this.key, async () => {
       const rec = await this.o.store.get(this.key);
       const held = rec?.kind === 'location' ? rec : undefined;

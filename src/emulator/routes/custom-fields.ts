@@ -2,6 +2,7 @@ import { ApiError } from '../api-error.js';
 import { newId } from '../ids.js';
 import type { CustomFieldDataType, CustomFieldDefinition } from '../types.js';
 import { ok, type RouteContext, type RouteDef } from './route.js';
+import { platformKeyOf } from '../../platform/field-key.js';
 
 export const DATA_TYPES: readonly CustomFieldDataType[] = [
   'TEXT', 'LARGE_TEXT', 'NUMERICAL', 'PHONE', 'MONETORY', 'CHECKBOX', 'SINGLE_OPTIONS', 'MULTIPLE_OPTIONS', 'DATE', 'TEXTBOX_LIST', 'FILE_UPLOAD', 'RADIO',
@@ -9,7 +10,7 @@ export const DATA_TYPES: readonly CustomFieldDataType[] = [
 
 /** `contact.<key>`: the name lower-cased, non-alphanumerics as `_`, made unique in the location. */
 export function fieldKeyFor(name: string, model: string, taken: (key: string) => boolean): string {
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'field';
+  const slug = platformKeyOf(name);
   let key = `${model}.${slug}`;
   for (let i = 1; taken(key); i++) key = `${model}.${slug}_${i}`;
   return key;

@@ -1,6 +1,7 @@
 import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
 import { parseNanpDigits } from '../../../src/transforms/phone-nanp.js';
+import { seededRandom } from '../../../src/core/random.js';
 
 /** The library's own answer, as toE164 uses it. */
 function library(digits: string, country: CountryCode): string | undefined {
@@ -10,17 +11,8 @@ function library(digits: string, country: CountryCode): string | undefined {
 
 const NANP = getCountries().filter((c) => getCountryCallingCode(c) === '1');
 
-/** A small seeded PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), so every run replays. */
+const prng = seededRandom;
 
 describe('parseNanpDigits answers as libphonenumber-js does', () => {
   it('has the NANP countries to check against', () => {

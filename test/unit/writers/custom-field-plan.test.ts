@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipeline, type ImportPipeline } from '../../../src/config/index.js';
-import { columnsRead, findUnusedColumns, platformKeyOf, yamlScalar } from '../../../src/writers/column-usage.js';
+import { platformKeyOf } from '../../../src/platform/field-key.js';
+import { columnsRead, findUnusedColumns, yamlScalar } from '../../../src/writers/column-usage.js';
 import { inferFieldType, planCustomFields } from '../../../src/writers/custom-field-plan.js';
 
 describe('inferFieldType: only a type the values come back the same in', () => {

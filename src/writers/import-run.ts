@@ -147,8 +147,10 @@ const STANDARD_WRITE_FIELDS: ReadonlySet<string> = new Set(STANDARD_FIELDS);
  * formula-like cell). Other files without a mapping map standard fields only.
  */
 function readingExport(pipeline: ImportPipeline, headers: readonly string[]): ImportPipeline {
-  const tags = pipeline.tags.columns.length === 0 && headers.includes('tags') ? { ...pipeline.tags, columns: ['tags'] } : pipeline.tags;
-  return { ...pipeline, tags, customFieldsByHeader: true };
+  if (!(pipeline.tags.columns.length === 0 && headers.includes('tags'))) return { ...pipeline, customFieldsByHeader: true };
+  // The tags column is read like a pipeline's tags.columns, and listed among the columns read (no "not imported" for it).
+  const tags = { ...pipeline.tags, columns: ['tags'] };
+  return { ...pipeline, tags, customFieldsByHeader: true, columnRefs: [...pipeline.columnRefs, { path: 'tags.columns[0]', column: 'tags' }] };
 }
 
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
